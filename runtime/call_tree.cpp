@@ -1,0 +1,83 @@
+#include "call_tree.h"
+
+#include <cstring>
+
+#include "memory.h"
+#include "module_map.h"
+
+namespace fnprof::rt {
+
+static uint32_t slot_index(uint32_t parent, uint64_t func, uint32_t mask) {
+  uint64_t h = (func ^ (static_cast<uint64_t>(parent) << 40)) * 0x9E3779B97F4A7C15ull;
+  return static_cast<uint32_t>(h >> 32) & mask;
+}
+
+static void insert_slot(ChildSlot* slots, uint32_t mask, const ChildSlot& s) {
+  uint32_t i = slot_index(s.parent, s.func, mask);
+  while (slots[i].func != 0) i = (i + 1) & mask;
+  slots[i] = s;
+}
+
+// Doubles the table; keeps it at most 3/4 full so probes stay short.
+static bool grow_slots(ThreadState* t) {
+  uint32_t old_size = t->slot_mask + 1;
+  uint32_t size = old_size * 2;
+  auto* slots = static_cast<ChildSlot*>(map_memory(size * sizeof(ChildSlot)));
+  if (!slots) return false;
+  for (uint32_t i = 0; i < old_size; ++i)
+    if (t->slots[i].func) insert_slot(slots, size - 1, t->slots[i]);
+  unmap_memory(t->slots, old_size * sizeof(ChildSlot));
+  t->slots = slots;
+  t->slot_mask = size - 1;
+  return true;
+}
+
+uint32_t find_child(ThreadState* t, uint32_t parent, uint64_t func) {
+  uint32_t mask = t->slot_mask;
+  for (uint32_t i = slot_index(parent, func, mask);; i = (i + 1) & mask) {
+    const ChildSlot& s = t->slots[i];
+    if (s.func == func && s.parent == parent) {
+      t->nodes[parent].cached_child = s.child;
+      return s.child;
+    }
+    if (s.func == 0) break;
+  }
+
+  uint32_t child = t->node_count.load(std::memory_order_relaxed);
+  if (child == t->node_capacity ||
+      ((t->slot_used + 1) * 4 > (t->slot_mask + 1) * 3 && !grow_slots(t))) {
+    // Out of room: the call is charged to the root, which is never written.
+    t->truncated = true;
+    return 0;
+  }
+  t->nodes[child] = Node{func, parent, 0, 0, 0};
+  insert_slot(t->slots, t->slot_mask, ChildSlot{func, parent, child});
+  ++t->slot_used;
+  t->nodes[parent].cached_child = child;
+  // Publishes the node to a dump written by another thread.
+  t->node_count.store(child + 1, std::memory_order_release);
+  note_code_address(func);
+  return child;
+}
+
+void reset_tree(ThreadState* t, uint64_t now) {
+  std::memset(t->slots, 0, (t->slot_mask + 1) * sizeof(ChildSlot));
+  t->slot_used = 0;
+  t->nodes[0] = Node{};
+  t->node_count.store(1, std::memory_order_relaxed);
+  t->truncated = false;
+  for (uint32_t d = 1; d <= t->depth; ++d) {
+    Frame& f = t->frames[d];
+    f.node = find_child(t, t->frames[d - 1].node, f.func);
+    f.start_ticks = now;
+  }
+}
+
+void close_frames_above(ThreadState* t, uint32_t depth, uint64_t now) {
+  for (; t->depth > depth; --t->depth) {
+    const Frame& f = t->frames[t->depth];
+    t->nodes[f.node].incl_ticks += now - f.start_ticks;
+  }
+}
+
+}  // namespace fnprof::rt

@@ -1,0 +1,90 @@
+// Per-thread profile state: a shadow stack of open calls and a calling-context
+// tree (CCT) with a node per distinct call path.
+//
+// For a program where main calls f twice and g once, and f calls g:
+//
+//   node 0  root
+//   node 1  main        calls 1
+//   node 2  main>f      calls 2
+//   node 3  main>f>g    calls 2
+//   node 4  main>g      calls 1
+//
+// Each node holds its function, its parent, the calls along that path and
+// their inclusive time; self time and flat per-function figures are derived
+// offline (perf-report). A recursive function gets a node per depth, so its
+// inclusive time is never added to itself.
+//
+// Nodes are created in call order, so a parent's index is always smaller than
+// its children's and the frames on the shadow stack have increasing node
+// indices: the dump writer relies on both.
+//
+// Child lookup is O(1): each node caches the child it entered last (a loop
+// calling one function hits it every time); other lookups go to a per-thread
+// open-addressing table keyed by (parent, function). All memory is the
+// thread's own mmap'd reservations, so the hooks never call malloc or lock.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+namespace fnprof::rt {
+
+struct Node {
+  uint64_t func;
+  uint32_t parent;
+  uint32_t cached_child;  // the child entered last; 0 (the root) when none
+  uint64_t calls;
+  uint64_t incl_ticks;
+};
+static_assert(sizeof(Node) == 32);
+
+struct Frame {
+  uint64_t func;
+  uintptr_t sp;  // frame address of the hook, to find frames skipped by
+                 // longjmp or an exception (see stack_repair.cpp)
+  uint64_t start_ticks;
+  uint32_t node;
+};
+
+struct ChildSlot {
+  uint64_t func;  // 0: empty
+  uint32_t parent;
+  uint32_t child;
+};
+
+struct ThreadState {
+  // Hot: read and written by every hook.
+  uint32_t depth;       // open frames; frames[0] is the root's sentinel
+  uint32_t lost_depth;  // enters not pushed because the stack was full
+  bool in_hook;         // a signal handler interrupted a hook: ignore its calls
+  Frame* frames;
+  Node* nodes;
+  std::atomic<uint32_t> node_count;  // read by the dump writer on other threads
+
+  // Cold.
+  uint32_t frame_capacity;
+  uint32_t node_capacity;
+  ChildSlot* slots;
+  uint32_t slot_mask;
+  uint32_t slot_used;
+  bool truncated;  // a capacity ran out: some calls were not recorded
+  std::atomic<bool> finished;
+  uint64_t tid;
+  uint64_t start_ticks;
+  uint64_t end_ticks;
+  char name[16];
+  ThreadState* next;  // registry list
+};
+
+// Returns the child of `parent` for `func`, creating it when new. Cold: only
+// called when the parent's cached child is another function.
+uint32_t find_child(ThreadState* t, uint32_t parent, uint64_t func);
+
+// Drops every node and recreates the path of the open frames with zero
+// calls, as a freshly started profile would have it (fork child).
+void reset_tree(ThreadState* t, uint64_t now);
+
+// Closes the frames above `depth` at `now`, adding their time.
+void close_frames_above(ThreadState* t, uint32_t depth, uint64_t now);
+
+}  // namespace fnprof::rt

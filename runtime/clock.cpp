@@ -1,0 +1,44 @@
+#include "clock.h"
+
+#include <cpuid.h>
+
+namespace fnprof::rt {
+
+bool g_clock_is_tsc = false;
+
+static bool has_invariant_tsc() {
+  unsigned a, b, c, d;
+  if (!__get_cpuid(0x80000007, &a, &b, &c, &d)) return false;
+  return d & (1u << 8);  // "TscInvariant": constant rate, runs in deep C-states
+}
+
+void clock_init() { g_clock_is_tsc = has_invariant_tsc(); }
+
+format::ClockSource clock_source() {
+  return g_clock_is_tsc ? format::ClockSource::Tsc : format::ClockSource::Monotonic;
+}
+
+ClockPoint clock_now() {
+  // Bracket the monotonic read with two tick reads and keep their midpoint,
+  // which halves the error of pairing two clocks read one after the other.
+  uint64_t t0 = read_ticks();
+  uint64_t ns = monotonic_ns();
+  uint64_t t1 = read_ticks();
+  return {t0 + (t1 - t0) / 2, ns};
+}
+
+uint64_t ticks_per_second(const ClockPoint& start, ClockPoint* end) {
+  if (!g_clock_is_tsc) return 1000000000u;
+  constexpr uint64_t kMinBaselineNs = 20'000'000;
+  if (end->ns - start.ns < kMinBaselineNs) {
+    uint64_t wait = kMinBaselineNs - (end->ns - start.ns);
+    timespec ts{0, static_cast<long>(wait)};
+    while (nanosleep(&ts, &ts) != 0) {
+    }
+    *end = clock_now();
+  }
+  return static_cast<uint64_t>(static_cast<double>(end->ticks - start.ticks) * 1e9 /
+                               static_cast<double>(end->ns - start.ns));
+}
+
+}  // namespace fnprof::rt

@@ -1,0 +1,44 @@
+// The runtime's time source. The hooks read a raw tick counter: the invariant
+// TSC when the CPU has one (constant and nonstop, so ticks convert to time
+// with one frequency on every core), else CLOCK_MONOTONIC in nanoseconds. The
+// frequency is measured over the whole run, against CLOCK_MONOTONIC, when a
+// dump is written: a calibration at start-up would cost every program a
+// pause, and a long baseline is more exact than a short one.
+#pragma once
+
+#include <x86intrin.h>
+#include <time.h>
+
+#include <cstdint>
+
+#include "fnprof/format.h"
+
+namespace fnprof::rt {
+
+extern bool g_clock_is_tsc;
+
+[[gnu::always_inline]] inline uint64_t monotonic_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + ts.tv_nsec;
+}
+
+[[gnu::always_inline]] inline uint64_t read_ticks() {
+  if (__builtin_expect(g_clock_is_tsc, 1)) return __rdtsc();
+  return monotonic_ns();
+}
+
+// A tick reading paired with the monotonic clock, taken back to back.
+struct ClockPoint {
+  uint64_t ticks;
+  uint64_t ns;
+};
+
+void clock_init();         // picks the source; call once, before any hook
+ClockPoint clock_now();
+format::ClockSource clock_source();
+// Ticks per second between two points; waits until they are at least 20 ms
+// apart so a short run still gets a usable frequency.
+uint64_t ticks_per_second(const ClockPoint& start, ClockPoint* end);
+
+}  // namespace fnprof::rt

@@ -1,0 +1,216 @@
+#include "dump_writer.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "call_tree.h"
+#include "clock.h"
+#include "memory.h"
+#include "module_map.h"
+#include "process.h"
+#include "thread_registry.h"
+
+namespace fnprof::rt {
+
+namespace {
+
+using namespace format;
+
+// A growable buffer in its own mapping (mremap), never the program's heap.
+class Buffer {
+ public:
+  ~Buffer() { unmap_memory(data_, capacity_); }
+  bool reserve(size_t more) {
+    if (size_ + more <= capacity_) return true;
+    size_t cap = capacity_ ? capacity_ : 1 << 20;
+    while (cap < size_ + more) cap *= 2;
+    void* p = data_ ? mremap(data_, capacity_, cap, MREMAP_MAYMOVE) : map_memory(cap);
+    if (p == MAP_FAILED || !p) return failed_ = true, false;
+    data_ = static_cast<uint8_t*>(p), capacity_ = cap;
+    return true;
+  }
+  template <class Record>
+  void put(Record r) {
+    if (!reserve(bound(r))) return;
+    Encoder e(data_ + size_);
+    fields(e, r);
+    size_ = static_cast<size_t>(e.pos() - data_);
+  }
+  void put_varint(uint64_t v) {
+    if (reserve(kMaxVarint)) size_ = static_cast<size_t>(format::put_varint(data_ + size_, v) - data_);
+  }
+  // Sections: begin() reserves the header, end() fills it in.
+  size_t begin_section() {
+    reserve(sizeof(SectionHeader));
+    size_t at = size_;
+    size_ += sizeof(SectionHeader);
+    return at;
+  }
+  void end_section(size_t at, SectionType type) {
+    if (failed_) return;
+    size_t payload = size_ - at - sizeof(SectionHeader);
+    SectionHeader h{static_cast<uint32_t>(type),
+                    static_cast<uint32_t>(crc32(0, data_ + at + sizeof h, static_cast<uInt>(payload))),
+                    payload};
+    memcpy(data_ + at, &h, sizeof h);
+  }
+  void append(const void* p, size_t n) {
+    if (!reserve(n)) return;
+    memcpy(data_ + size_, p, n);
+    size_ += n;
+  }
+  bool failed() const { return failed_; }
+  const uint8_t* data() const { return data_; }
+  size_t size() const { return size_; }
+
+ private:
+  uint8_t* data_ = nullptr;
+  size_t size_ = 0, capacity_ = 0;
+  bool failed_ = false;
+};
+
+// Small string building without snprintf (not async-signal-safe).
+struct Text {
+  char s[PATH_MAX + 64];
+  size_t n = 0;
+  Text& operator<<(const char* p) {
+    while (*p && n + 1 < sizeof s) s[n++] = *p++;
+    s[n] = '\0';
+    return *this;
+  }
+  Text& operator<<(uint64_t v) {
+    char digits[24];
+    int i = 0;
+    do digits[i++] = static_cast<char>('0' + v % 10);
+    while (v /= 10);
+    while (i && n + 1 < sizeof s) s[n++] = digits[--i];
+    s[n] = '\0';
+    return *this;
+  }
+};
+
+void read_thread_name(const ThreadState* t, char* out, size_t size) {
+  if (t->finished.load(std::memory_order_acquire)) {
+    memcpy(out, t->name, size < sizeof t->name ? size : sizeof t->name);
+    return;
+  }
+  Text path;
+  path << "/proc/self/task/" << t->tid << "/comm";
+  int fd = open(path.s, O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd >= 0 ? read(fd, out, size - 1) : -1;
+  if (fd >= 0) close(fd);
+  if (n > 0 && out[n - 1] == '\n') --n;
+  out[n > 0 ? n : 0] = '\0';
+}
+
+void put_thread(Buffer& b, const ThreadState* t, uint64_t now) {
+  // Other threads may still be running: read the published node count once
+  // and only nodes below it.
+  uint32_t count = t->node_count.load(std::memory_order_acquire);
+  uint32_t depth = t->depth < t->frame_capacity ? t->depth : 0;
+  bool running = !t->finished.load(std::memory_order_acquire);
+  char name[32];
+  read_thread_name(t, name, sizeof name);
+  uint64_t flags = (running ? uint64_t{kThreadRunning} : 0) | (t->truncated ? uint64_t{kThreadTruncated} : 0);
+  size_t at = b.begin_section();
+  b.put(ThreadRecord{t->tid, name, t->start_ticks, running ? now : t->end_ticks, flags, count - 1});
+  // Open frames have increasing node indices (call_tree.h), so one pass adds
+  // each open call's time so far to its node.
+  uint32_t d = 1;
+  uint64_t prev_func = 0;
+  for (uint32_t i = 1; i < count; ++i) {
+    const Node& n = t->nodes[i];
+    uint64_t open = 0;
+    while (d <= depth && t->frames[d].node < i) ++d;
+    if (d <= depth && t->frames[d].node == i && now > t->frames[d].start_ticks)
+      open = now - t->frames[d].start_ticks;
+    b.put(NodeRecord{i - n.parent, static_cast<int64_t>(n.func - prev_func), n.calls, n.incl_ticks + open});
+    prev_func = n.func;
+  }
+  b.end_section(at, SectionType::Thread);
+}
+
+void encode(Buffer& b, DumpReason reason, int signal, const ClockPoint& end, uint64_t tps) {
+  FileHeader h{};
+  memcpy(h.magic, kMagic, sizeof kMagic);
+  h.version = kVersion;
+  h.header_size = sizeof h;
+  b.append(&h, sizeof h);
+
+  size_t at = b.begin_section();
+  b.put(ProcessRecord{static_cast<uint64_t>(g_process.pid), static_cast<uint64_t>(g_process.ppid),
+                      g_process.program, g_process.exe,
+                      std::string_view(g_process.cmdline ? g_process.cmdline : "", g_process.cmdline_size),
+                      g_process.start_unix_ns, static_cast<uint64_t>(clock_source()), tps,
+                      g_process.start.ticks, end.ticks, static_cast<uint64_t>(reason),
+                      static_cast<uint64_t>(signal)});
+  b.end_section(at, SectionType::Process);
+
+  at = b.begin_section();
+  uint32_t modules = module_count();
+  b.put_varint(modules);
+  for (uint32_t i = 0; i < modules; ++i) {
+    const ModuleEntry& m = module_at(i);
+    b.put(ModuleRecord{m.path,
+                       std::string_view(reinterpret_cast<const char*>(m.build_id), m.build_id_size),
+                       m.bias, m.lo, m.hi});
+  }
+  b.end_section(at, SectionType::Modules);
+
+  for (const ThreadState* t = thread_list(); t; t = t->next) put_thread(b, t, end.ticks);
+
+  at = b.begin_section();
+  b.end_section(at, SectionType::End);
+}
+
+bool write_all(int fd, const uint8_t* p, size_t n) {
+  while (n) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    p += w, n -= static_cast<size_t>(w);
+  }
+  return true;
+}
+
+}  // namespace
+
+bool write_dump(DumpReason reason, int signal, bool in_signal_handler) {
+  if (!process_ready()) return false;
+  int saved_errno = errno;  // the program must not see ours
+  if (!in_signal_handler) scan_modules();
+  ClockPoint end = clock_now();
+  uint64_t tps = ticks_per_second(g_process.start, &end);
+
+  Buffer b;
+  encode(b, reason, signal, end, tps);
+
+  Text path, tmp;
+  path << g_process.output_dir << "/fnprof." << g_process.program << "." << static_cast<uint64_t>(g_process.pid)
+       << ".fnp";
+  tmp << g_process.output_dir << "/.fnprof." << g_process.program << "."
+      << static_cast<uint64_t>(g_process.pid) << ".fnp.tmp";
+  bool ok = false;
+  if (!b.failed()) {
+    unlink(tmp.s);  // left by a killed process that had our pid
+    int fd = open(tmp.s, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+      ok = write_all(fd, b.data(), b.size());
+      ok = close(fd) == 0 && ok;
+      ok = ok && rename(tmp.s, path.s) == 0;
+      if (!ok) unlink(tmp.s);
+    }
+  }
+  if (!ok) {
+    Text why;
+    why << path.s << ": " << (b.failed() ? "out of memory" : strerrordesc_np(errno));
+    warn_once("cannot write the profile ", why.s);
+  }
+  errno = saved_errno;
+  return ok;
+}
+
+}  // namespace fnprof::rt

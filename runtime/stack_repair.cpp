@@ -1,0 +1,98 @@
+#include "export.h"
+#include "stack_repair.h"
+
+#include <dlfcn.h>
+
+#include "clock.h"
+#include "thread_registry.h"
+
+namespace fnprof::rt {
+
+void unwind_shadow_stack(ThreadState* t, uintptr_t boundary, uint64_t now) {
+  uint32_t d = t->depth;
+  while (d > 0 && t->frames[d].sp < boundary) --d;
+  // Frames that did not fit on the shadow stack were deeper than all of it.
+  if (d < t->depth) t->lost_depth = 0;
+  close_frames_above(t, d, now);
+}
+
+void exit_mismatch(ThreadState* t, uint64_t func, uint64_t now) {
+  if (t->lost_depth) {
+    --t->lost_depth;
+    return;
+  }
+  uint32_t d = t->depth;
+  while (d > 0 && t->frames[d].func != func) --d;
+  // Not on the stack: entered before this thread's profile started (a fork
+  // child's fresh profile keeps the frames, so this is rare). Ignore it.
+  if (d == 0) return;
+  close_frames_above(t, d - 1, now);
+}
+
+namespace {
+
+template <class Fn>
+Fn next_symbol(const char* name) {
+  return reinterpret_cast<Fn>(dlsym(RTLD_NEXT, name));
+}
+
+// glibc stores the stack pointer in a jmp_buf mangled with the thread's
+// pointer guard (PTR_MANGLE: xor with %fs:0x30, rotate left by 17).
+uintptr_t jmp_buf_stack_pointer(const void* env) {
+  constexpr int kJbRsp = 6;
+  uintptr_t v = static_cast<const uintptr_t*>(env)[kJbRsp];
+  v = (v >> 17) | (v << 47);
+  uintptr_t guard;
+  asm("mov %%fs:0x30, %0" : "=r"(guard));
+  return v ^ guard;
+}
+
+void repair_for_longjmp(const void* env) {
+  ThreadState* t = tls_thread;
+  if (!t) return;
+  // A signal handler that interrupted a hook may leave through siglongjmp.
+  t->in_hook = false;
+  uintptr_t target_sp = jmp_buf_stack_pointer(env);
+  uintptr_t here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  // Only a jump up this stack unwinds frames (not to another stack, nor a
+  // value we failed to demangle).
+  if (target_sp <= here) return;
+  // The target function's hook frames sit 16 bytes below its stack pointer
+  // (return address and saved frame pointer): keep those, close the rest.
+  unwind_shadow_stack(t, target_sp - 16, read_ticks());
+}
+
+}  // namespace
+
+}  // namespace fnprof::rt
+
+using namespace fnprof::rt;
+
+extern "C" {
+
+struct __jmp_buf_tag;
+
+FNPROF_EXPORT void* __cxa_begin_catch(void* exception) noexcept {
+  static auto real = next_symbol<void* (*)(void*) noexcept>("__cxa_begin_catch");
+  if (ThreadState* t = tls_thread) {
+    // Our frame address is the catching function's stack pointer less 16,
+    // exactly as in the hooks that function called.
+    unwind_shadow_stack(t, reinterpret_cast<uintptr_t>(__builtin_frame_address(0)), read_ticks());
+  }
+  return real(exception);
+}
+
+#define FNPROF_LONGJMP(name)                                                         \
+  FNPROF_EXPORT [[noreturn]] void name(__jmp_buf_tag* env, int value) {              \
+    static auto real = next_symbol<void (*)(__jmp_buf_tag*, int)>(#name);            \
+    repair_for_longjmp(env);                                                         \
+    real(env, value);                                                                \
+    __builtin_unreachable();                                                         \
+  }
+
+FNPROF_LONGJMP(longjmp)
+FNPROF_LONGJMP(_longjmp)
+FNPROF_LONGJMP(siglongjmp)
+FNPROF_LONGJMP(__longjmp_chk)
+
+}  // extern "C"

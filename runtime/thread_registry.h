@@ -1,0 +1,27 @@
+// Thread birth and death. A thread gets its ThreadState on its first hook
+// call; states are kept in a lock-free list until the dump is written, so the
+// calls of threads that exited early are written too.
+#pragma once
+
+#include "call_tree.h"
+
+namespace fnprof::rt {
+
+// The calling thread's state. initial-exec: a plain %fs-relative load in the
+// hooks, no __tls_get_addr call (libfnprof.so is linked to the program, never
+// dlopen'ed, so its TLS is in the static block).
+extern __thread ThreadState* tls_thread __attribute__((tls_model("initial-exec")));
+
+// Cold: creates the calling thread's state; nullptr when the runtime cannot
+// profile this thread (out of memory).
+ThreadState* thread_begin();
+
+// The first registered thread state, then ->next; newest first.
+ThreadState* thread_list();
+
+// Fork child: only the forking thread exists in the child.
+void threads_after_fork(uint64_t now);
+
+void thread_registry_init();
+
+}  // namespace fnprof::rt
