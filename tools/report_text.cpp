@@ -1,0 +1,252 @@
+// The human-readable report: a header about the run, the top-function table,
+// and optionally the calling-context tree and per-thread tables.
+#include <unistd.h>
+
+#include <cmath>
+#include <memory>
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include "report.h"
+
+namespace fnprof {
+namespace {
+
+constexpr size_t kNameWidth = 60;      // function column of the tables
+constexpr size_t kTreeNameWidth = 100;  // function column of the tree, before indentation
+
+size_t code_points(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xc0) != 0x80;
+  return n;
+}
+
+// Copies `s` with the contents of every outermost `open`...`close` pair
+// replaced by "…". Operator names ("operator<<", "operator()") and
+// "(anonymous namespace)" are names, not brackets, and are copied as they are.
+std::string collapse(std::string_view s, char open, char close) {
+  std::string out;
+  int depth = 0;
+  for (size_t i = 0; i < s.size();) {
+    std::string_view rest = s.substr(i);
+    size_t token = 0;
+    if (rest.starts_with("(anonymous namespace)")) {
+      token = sizeof "(anonymous namespace)" - 1;
+    } else if (rest.starts_with("operator")) {
+      token = sizeof "operator" - 1;
+      if (rest.substr(token).starts_with("()")) {
+        token += 2;
+      } else {
+        while (token < rest.size() && std::string_view("<>=!+-*/%&|^~[],").find(rest[token]) != std::string_view::npos)
+          ++token;
+      }
+    }
+    if (token) {
+      if (depth == 0) out += rest.substr(0, token);
+      i += token;
+      continue;
+    }
+    char c = s[i++];
+    if (c == open) {
+      if (depth++ == 0) out += open, out += "…";
+    } else if (c == close && depth > 0) {
+      if (--depth == 0) out += close;
+    } else if (depth == 0) {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string group_digits(uint64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string percent(double part, double whole) {
+  return whole > 0 ? fmt::format("{:.1f}%", 100 * part / whole) : "-";
+}
+
+// Paths under the current directory are shown relative to it.
+std::string short_path(const std::string& file) {
+  static const std::string cwd = [] {
+    std::unique_ptr<char, void (*)(void*)> dir(getcwd(nullptr, 0), free);
+    return dir ? std::string(dir.get()) + "/" : std::string();
+  }();
+  if (!cwd.empty() && file.starts_with(cwd)) return file.substr(cwd.size());
+  return file;
+}
+
+std::string location(const Frame& symbol) {
+  if (symbol.file.empty()) return "";
+  return symbol.line ? fmt::format("{}:{}", short_path(symbol.file), symbol.line) : short_path(symbol.file);
+}
+
+std::string quote_arg(const std::string& arg) {
+  if (!arg.empty() && arg.find_first_of(" \t\n'\"\\$`") == std::string::npos) return arg;
+  std::string out = "'";
+  for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+void write_header(std::ostream& out, const Profile& profile) {
+  const ProcessSummary& first = profile.processes.front();
+  std::string command;
+  for (const std::string& arg : first.args) command += (command.empty() ? "" : " ") + quote_arg(arg);
+  std::string pids;
+  for (const ProcessSummary& p : profile.processes) pids += (pids.empty() ? "" : ", ") + std::to_string(p.pid);
+
+  fmt::print(out, "program:      {}\n", first.program);
+  fmt::print(out, "command line: {}\n", command);
+  fmt::print(out, "{:<14}{}\n", profile.processes.size() > 1 ? "pids:" : "pid:", pids);
+  fmt::print(out, "threads:      {}\n", profile.threads.size());
+  fmt::print(out, "wall time:    {}{}\n", format_duration(profile.wall_seconds),
+             profile.processes.size() > 1 ? " (longest process)" : "");
+  fmt::print(out, "clock:        {}\n", profile.clock);
+  fmt::print(out, "total calls:  {}\n", group_digits(profile.merged.total_calls));
+  fmt::print(out, "total time:   {} in profiled functions\n", format_duration(profile.merged.total_seconds));
+}
+
+void write_function_table(std::ostream& out, const Profile& profile, const CallTree& tree,
+                          const ReportOptions& options) {
+  std::vector<uint32_t> ids = top_functions(profile, tree.functions, options.sort, options.top);
+  const char* by = options.sort == SortKey::Calls  ? "calls"
+                   : options.sort == SortKey::Self ? "self time"
+                   : options.sort == SortKey::Incl ? "inclusive time"
+                                                   : "inclusive time per call";
+  fmt::print(out, "Top {} functions by {}:\n\n", ids.size(), by);
+  if (ids.empty()) return;
+
+  std::vector<std::string> names;
+  size_t width = code_points("function");
+  for (uint32_t id : ids) {
+    names.push_back(elide_name(profile.functions[id].symbol.function, kNameWidth));
+    width = std::max(width, code_points(names.back()));
+  }
+  // fmt pads by code points, so "…" and "µ" keep the columns aligned.
+  fmt::print(out, "{:<{}}  {:>12}  {:>10}  {:>10}  {:>10}  {:>6}  {}\n", "function", width, "calls",
+             "incl total", "self total", "incl/call", "% self", "file:line");
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const FunctionStats& s = tree.functions[ids[i]];
+    std::string line = fmt::format("{:<{}}  {:>12}  {:>10}  {:>10}  {:>10}  {:>6}  {}", names[i], width,
+                                   group_digits(s.calls), format_duration(s.incl_seconds),
+                                   format_duration(s.self_seconds), format_duration(s.incl_per_call()),
+                                   percent(s.self_seconds, tree.total_self_seconds),
+                                   location(profile.functions[ids[i]].symbol));
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out << line << '\n';
+  }
+}
+
+void write_tree(std::ostream& out, const Profile& profile, const CallTree& tree, const ReportOptions& options) {
+  const double cut = tree.total_seconds * options.min_percent / 100;
+  fmt::print(out, "Calling-context tree (nodes below {}% of {} not shown):\n\n", options.min_percent,
+             format_duration(tree.total_seconds));
+  fmt::print(out, "{:>7}  {:>10}  {:>10}  {:>12}  {}\n", "% incl", "incl total", "self total", "calls",
+             "function");
+  size_t hidden = 0;
+  struct Step {
+    uint32_t node;
+    size_t depth;
+  };
+  std::vector<Step> steps;
+  // Children are sorted largest first: push them in reverse to print in order.
+  auto push_children = [&](uint32_t node, size_t depth) {
+    const auto& children = tree.nodes[node].children;
+    for (auto it = children.rbegin(); it != children.rend(); ++it) {
+      if (tree.nodes[*it].incl_seconds >= cut && tree.nodes[*it].incl_seconds > 0)
+        steps.push_back({*it, depth});
+      else
+        ++hidden;
+    }
+  };
+  push_children(0, 0);
+  while (!steps.empty()) {
+    Step step = steps.back();
+    steps.pop_back();
+    const ProfileNode& node = tree.nodes[step.node];
+    fmt::print(out, "{:>7}  {:>10}  {:>10}  {:>12}  {:{}}{}\n", percent(node.incl_seconds, tree.total_seconds),
+               format_duration(node.incl_seconds), format_duration(node.self_seconds),
+               group_digits(node.calls), "", 2 * step.depth,
+               elide_name(profile.functions[node.function].symbol.function, kTreeNameWidth));
+    push_children(step.node, step.depth + 1);
+  }
+  if (hidden) fmt::print(out, "({} {} below {}% not shown)\n", hidden, hidden == 1 ? "node" : "nodes",
+                         options.min_percent);
+}
+
+void write_thread(std::ostream& out, const Profile& profile, const ThreadProfile& thread,
+                  const ReportOptions& options) {
+  std::string name = thread.name.empty() ? "" : fmt::format(" \"{}\"", thread.name);
+  fmt::print(out, "Thread {}{} (pid {}): wall {}, {} calls, {} in profiled functions{}{}\n\n", thread.tid, name,
+             thread.pid, format_duration(thread.wall_seconds), group_digits(thread.tree.total_calls),
+             format_duration(thread.tree.total_seconds), thread.running ? ", still running" : "",
+             thread.truncated ? ", TRUNCATED (the runtime ran out of capacity)" : "");
+  write_function_table(out, profile, thread.tree, options);
+  if (options.tree) {
+    out << '\n';
+    write_tree(out, profile, thread.tree, options);
+  }
+}
+
+}  // namespace
+
+std::string format_duration(double seconds) {
+  if (!(seconds > 0)) return "0";
+  // Three significant digits; thresholds sit where rounding would show 1000.
+  auto sig3 = [](double v, const char* unit) {
+    int decimals = v >= 99.95 ? 0 : v >= 9.995 ? 1 : 2;
+    return fmt::format("{:.{}f}{}", v, decimals, unit);
+  };
+  if (seconds < 999.5e-9) return sig3(seconds * 1e9, "ns");
+  if (seconds < 999.5e-6) return sig3(seconds * 1e6, "µs");
+  if (seconds < 999.5e-3) return sig3(seconds * 1e3, "ms");
+  if (seconds < 59.995) return sig3(seconds, "s");
+  if (seconds < 3600) {
+    double minutes = std::floor(seconds / 60);
+    double rest = seconds - minutes * 60;
+    if (rest >= 59.995) minutes += 1, rest = 0;
+    return fmt::format("{:.0f}m {:.2f}s", minutes, rest);
+  }
+  auto total = static_cast<uint64_t>(std::llround(seconds));
+  return fmt::format("{}h {}m {}s", total / 3600, total / 60 % 60, total % 60);
+}
+
+std::string elide_name(std::string_view name, size_t width) {
+  std::string s(name);
+  if (code_points(s) <= width) return s;
+  s = collapse(s, '(', ')');
+  if (code_points(s) <= width) return s;
+  s = collapse(s, '<', '>');
+  if (code_points(s) <= width) return s;
+  // Keep the end, cutting on a code point boundary.
+  size_t keep = width > 1 ? width - 1 : 0, start = s.size();
+  for (size_t n = 0; start > 0 && n < keep;) {
+    --start;
+    if ((static_cast<unsigned char>(s[start]) & 0xc0) != 0x80) ++n;
+  }
+  return "…" + s.substr(start);
+}
+
+void write_text_report(std::ostream& out, const Profile& profile, const ReportOptions& options) {
+  write_header(out, profile);
+  out << '\n';
+  write_function_table(out, profile, profile.merged, options);
+  if (options.tree) {
+    out << '\n';
+    write_tree(out, profile, profile.merged, options);
+  }
+  if (options.threads) {
+    for (const ThreadProfile& thread : profile.threads) {
+      out << '\n';
+      write_thread(out, profile, thread, options);
+    }
+  }
+}
+
+}  // namespace fnprof
