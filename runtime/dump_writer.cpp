@@ -2,11 +2,10 @@
 
 #include <fcntl.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "call_tree.h"
+#include "dump_buffer.h"
 #include "clock.h"
 #include "memory.h"
 #include "module_map.h"
@@ -19,58 +18,9 @@ namespace {
 
 using namespace format;
 
-// A growable buffer in its own mapping (mremap), never the program's heap.
-class Buffer {
- public:
-  ~Buffer() { unmap_memory(data_, capacity_); }
-  bool reserve(size_t more) {
-    if (size_ + more <= capacity_) return true;
-    size_t cap = capacity_ ? capacity_ : 1 << 20;
-    while (cap < size_ + more) cap *= 2;
-    void* p = data_ ? mremap(data_, capacity_, cap, MREMAP_MAYMOVE) : map_memory(cap);
-    if (p == MAP_FAILED || !p) return failed_ = true, false;
-    data_ = static_cast<uint8_t*>(p), capacity_ = cap;
-    return true;
-  }
-  template <class Record>
-  void put(Record r) {
-    if (!reserve(bound(r))) return;
-    Encoder e(data_ + size_);
-    fields(e, r);
-    size_ = static_cast<size_t>(e.pos() - data_);
-  }
-  void put_varint(uint64_t v) {
-    if (reserve(kMaxVarint)) size_ = static_cast<size_t>(format::put_varint(data_ + size_, v) - data_);
-  }
-  // Sections: begin() reserves the header, end() fills it in.
-  size_t begin_section() {
-    reserve(sizeof(SectionHeader));
-    size_t at = size_;
-    size_ += sizeof(SectionHeader);
-    return at;
-  }
-  void end_section(size_t at, SectionType type) {
-    if (failed_) return;
-    size_t payload = size_ - at - sizeof(SectionHeader);
-    SectionHeader h{static_cast<uint32_t>(type),
-                    static_cast<uint32_t>(crc32(0, data_ + at + sizeof h, static_cast<uInt>(payload))),
-                    payload};
-    memcpy(data_ + at, &h, sizeof h);
-  }
-  void append(const void* p, size_t n) {
-    if (!reserve(n)) return;
-    memcpy(data_ + size_, p, n);
-    size_ += n;
-  }
-  bool failed() const { return failed_; }
-  const uint8_t* data() const { return data_; }
-  size_t size() const { return size_; }
-
- private:
-  uint8_t* data_ = nullptr;
-  size_t size_ = 0, capacity_ = 0;
-  bool failed_ = false;
-};
+constexpr uint32_t kMaxExtra = 8;
+SectionWriter g_extra[kMaxExtra];
+std::atomic<uint32_t> g_extra_count{0};
 
 // Small string building without snprintf (not async-signal-safe).
 struct Text {
@@ -106,7 +56,7 @@ void read_thread_name(const ThreadState* t, char* out, size_t size) {
   out[n > 0 ? n : 0] = '\0';
 }
 
-void put_thread(Buffer& b, const ThreadState* t, uint64_t now) {
+void put_thread(DumpBuffer& b, const ThreadState* t, uint64_t now) {
   // Other threads may still be running: read the published node count once
   // and only nodes below it.
   uint32_t count = t->node_count.load(std::memory_order_acquire);
@@ -133,7 +83,7 @@ void put_thread(Buffer& b, const ThreadState* t, uint64_t now) {
   b.end_section(at, SectionType::Thread);
 }
 
-void encode(Buffer& b, DumpReason reason, int signal, const ClockPoint& end, uint64_t tps) {
+void encode(DumpBuffer& b, DumpReason reason, int signal, const ClockPoint& end, uint64_t tps) {
   FileHeader h{};
   memcpy(h.magic, kMagic, sizeof kMagic);
   h.version = kVersion;
@@ -161,6 +111,7 @@ void encode(Buffer& b, DumpReason reason, int signal, const ClockPoint& end, uin
   b.end_section(at, SectionType::Modules);
 
   for (const ThreadState* t = thread_list(); t; t = t->next) put_thread(b, t, end.ticks);
+  for (uint32_t i = 0; i < g_extra_count.load(std::memory_order_acquire); ++i) g_extra[i](b, end.ticks);
 
   at = b.begin_section();
   b.end_section(at, SectionType::End);
@@ -178,6 +129,13 @@ bool write_all(int fd, const uint8_t* p, size_t n) {
 
 }  // namespace
 
+void add_section_writer(SectionWriter writer) {
+  uint32_t n = g_extra_count.load(std::memory_order_relaxed);
+  if (n == kMaxExtra) return;
+  g_extra[n] = writer;
+  g_extra_count.store(n + 1, std::memory_order_release);
+}
+
 bool write_dump(DumpReason reason, int signal, bool in_signal_handler) {
   if (!process_ready()) return false;
   int saved_errno = errno;  // the program must not see ours
@@ -185,7 +143,7 @@ bool write_dump(DumpReason reason, int signal, bool in_signal_handler) {
   ClockPoint end = clock_now();
   uint64_t tps = ticks_per_second(g_process.start, &end);
 
-  Buffer b;
+  DumpBuffer b;
   encode(b, reason, signal, end, tps);
 
   Text path, tmp;

@@ -5,11 +5,14 @@
 // mappings: it runs at exit, before exec and in signal handlers.
 #pragma once
 
-#include "fnprof/format.h"
+#include "dump_buffer.h"
 
 namespace fnprof::rt {
 
 // Returns false (after one warning on stderr) when the file cannot be written.
+// Adds a writer of extra sections to every dump (at most 8).
+void add_section_writer(SectionWriter writer);
+
 bool write_dump(format::DumpReason reason, int signal, bool in_signal_handler);
 
 }  // namespace fnprof::rt

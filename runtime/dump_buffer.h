@@ -1,0 +1,80 @@
+// The buffer a dump is encoded into before it is written: its own mapping
+// (mremap to grow), never the program's heap, so encoding is safe at exit, in
+// a signal handler and while the allocation tracker is interposing malloc.
+// Header-only because libfnprof_alloc.so encodes its sections into it too.
+#pragma once
+
+#include <sys/mman.h>
+#include <zlib.h>
+
+#include <cstring>
+
+#include "fnprof/format.h"
+
+namespace fnprof::rt {
+
+using namespace format;
+
+class DumpBuffer {
+ public:
+  DumpBuffer() = default;
+  DumpBuffer(const DumpBuffer&) = delete;
+  DumpBuffer& operator=(const DumpBuffer&) = delete;
+  ~DumpBuffer() {
+    if (data_) munmap(data_, capacity_);
+  }
+  bool reserve(size_t more) {
+    if (failed_) return false;
+    if (size_ + more <= capacity_) return true;
+    size_t cap = capacity_ ? capacity_ : 1 << 20;
+    while (cap < size_ + more) cap *= 2;
+    void* p = data_ ? mremap(data_, capacity_, cap, MREMAP_MAYMOVE)
+                    : mmap(nullptr, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return failed_ = true, false;
+    data_ = static_cast<uint8_t*>(p), capacity_ = cap;
+    return true;
+  }
+  template <class Record>
+  void put(Record r) {
+    if (!reserve(bound(r))) return;
+    Encoder e(data_ + size_);
+    fields(e, r);
+    size_ = static_cast<size_t>(e.pos() - data_);
+  }
+  void put_varint(uint64_t v) {
+    if (reserve(kMaxVarint)) size_ = static_cast<size_t>(format::put_varint(data_ + size_, v) - data_);
+  }
+  // Sections: begin() reserves the header, end() fills it in.
+  size_t begin_section() {
+    size_t at = size_;
+    if (reserve(sizeof(SectionHeader))) size_ += sizeof(SectionHeader);
+    return at;
+  }
+  void end_section(size_t at, SectionType type) {
+    if (failed_) return;
+    size_t payload = size_ - at - sizeof(SectionHeader);
+    SectionHeader h{static_cast<uint32_t>(type),
+                    static_cast<uint32_t>(crc32_z(0, data_ + at + sizeof h, payload)),
+                    payload};
+    std::memcpy(data_ + at, &h, sizeof h);
+  }
+  void append(const void* p, size_t n) {
+    if (!reserve(n)) return;
+    std::memcpy(data_ + size_, p, n);
+    size_ += n;
+  }
+  bool failed() const { return failed_; }
+  const uint8_t* data() const { return data_; }
+  size_t size() const { return size_; }
+
+ private:
+  uint8_t* data_ = nullptr;
+  size_t size_ = 0, capacity_ = 0;
+  bool failed_ = false;
+};
+
+// Another part of the runtime (the allocation tracker) adds its sections to
+// every dump through one of these; `now` is the dump's end time in ticks.
+using SectionWriter = void (*)(DumpBuffer& buffer, uint64_t now);
+
+}  // namespace fnprof::rt
