@@ -15,6 +15,8 @@ EXPECTED files. Their lines:
   edge <caller> <callee> <n>        calls of callee made from caller;
                                     caller <root> = bottom of a thread
   module <function> <file>          basename of the module holding function
+  fresh-child calls|edge ...        the child as fnprof profiles it: a fresh
+                                    profile from the fork on (ignored here)
   child calls|edge|module ...       the same for the forked child (its counts
                                     include what it inherited from the parent)
 
@@ -45,6 +47,8 @@ def parse_expected(path, compiler):
                 exp["stdout"].append(rest)
             else:
                 proc = "main"
+                if kind == "fresh-child":
+                    continue  # fnprof's own view of the child, not the reference's
                 if kind == "child":
                     proc = "child"
                     kind, _, rest = rest.partition(" ")
