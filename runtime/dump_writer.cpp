@@ -136,7 +136,29 @@ void add_section_writer(SectionWriter writer) {
   g_extra_count.store(n + 1, std::memory_order_release);
 }
 
-bool write_dump(DumpReason reason, int signal, bool in_signal_handler) {
+namespace {
+
+// Moves the finished temporary file to the first free name of
+// fnprof.<program>.<pid>.fnp, fnprof.<program>.<pid>.2.fnp, ...: a process
+// that execs another image of the same program keeps its pid, and neither
+// image may overwrite the other's profile, nor anything (a symlink) placed at
+// the name. RENAME_NOREPLACE where the filesystem has it, else link().
+bool publish(const char* tmp, Text* path) {
+  size_t base = path->n;
+  for (uint64_t n = 1; n < 1000; ++n) {
+    path->n = base;
+    if (n > 1) *path << "." << n;
+    *path << ".fnp";
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path->s, RENAME_NOREPLACE) == 0) return true;
+    if (errno == EINVAL && link(tmp, path->s) == 0) return unlink(tmp), true;
+    if (errno != EEXIST) return false;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool write_dump(DumpReason reason, int signal, bool in_signal_handler, char* written_path, size_t size) {
   if (!process_ready()) return false;
   int saved_errno = errno;  // the program must not see ours
   if (!in_signal_handler) scan_modules();
@@ -147,8 +169,7 @@ bool write_dump(DumpReason reason, int signal, bool in_signal_handler) {
   encode(b, reason, signal, end, tps);
 
   Text path, tmp;
-  path << g_process.output_dir << "/fnprof." << g_process.program << "." << static_cast<uint64_t>(g_process.pid)
-       << ".fnp";
+  path << g_process.output_dir << "/fnprof." << g_process.program << "." << static_cast<uint64_t>(g_process.pid);
   tmp << g_process.output_dir << "/.fnprof." << g_process.program << "."
       << static_cast<uint64_t>(g_process.pid) << ".fnp.tmp";
   bool ok = false;
@@ -158,14 +179,21 @@ bool write_dump(DumpReason reason, int signal, bool in_signal_handler) {
     if (fd >= 0) {
       ok = write_all(fd, b.data(), b.size());
       ok = close(fd) == 0 && ok;
-      ok = ok && rename(tmp.s, path.s) == 0;
+      ok = ok && publish(tmp.s, &path);
+      int publish_errno = errno;
       if (!ok) unlink(tmp.s);
+      errno = publish_errno;
     }
   }
   if (!ok) {
+    if (path.n && path.s[path.n - 1] != 'p') path << ".fnp";
     Text why;
     why << path.s << ": " << (b.failed() ? "out of memory" : strerrordesc_np(errno));
     warn_once("cannot write the profile ", why.s);
+  } else if (written_path && size) {
+    size_t n = path.n < size - 1 ? path.n : size - 1;
+    memcpy(written_path, path.s, n);
+    written_path[n] = '\0';
   }
   errno = saved_errno;
   return ok;

@@ -6,7 +6,10 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include "dump_writer.h"
 #include "module_map.h"
@@ -72,10 +75,25 @@ Fn next_symbol(const char* name) {
 }
 
 // Before exec replaces the image: the data so far. If exec fails the program
-// goes on, and its exit dump replaces this one (same file name).
-void dump_before_exec() {
-  if (process_ready() && is_profiled_process()) write_dump(format::DumpReason::Exec, 0, false);
-}
+// goes on and writes everything at exit: this dump must then go, or its calls
+// would be counted twice.
+class ExecDump {
+ public:
+  ExecDump() {
+    if (process_ready() && is_profiled_process())
+      written_ = write_dump(format::DumpReason::Exec, 0, false, path_, sizeof path_);
+  }
+  int failed(int result) {
+    int saved = errno;
+    if (written_) unlink(path_);
+    errno = saved;
+    return result;
+  }
+
+ private:
+  bool written_ = false;
+  char path_[PATH_MAX + 64];
+};
 
 }  // namespace
 
@@ -106,32 +124,32 @@ FNPROF_EXPORT [[noreturn]] void _Exit(int status) { _exit(status); }
 
 FNPROF_EXPORT int execve(const char* path, char* const argv[], char* const envp[]) {
   static auto real = next_symbol<int (*)(const char*, char* const*, char* const*)>("execve");
-  dump_before_exec();
-  return real(path, argv, envp);
+  ExecDump dump;
+  return dump.failed(real(path, argv, envp));
 }
 
 FNPROF_EXPORT int execv(const char* path, char* const argv[]) {
   static auto real = next_symbol<int (*)(const char*, char* const*)>("execv");
-  dump_before_exec();
-  return real(path, argv);
+  ExecDump dump;
+  return dump.failed(real(path, argv));
 }
 
 FNPROF_EXPORT int execvp(const char* file, char* const argv[]) {
   static auto real = next_symbol<int (*)(const char*, char* const*)>("execvp");
-  dump_before_exec();
-  return real(file, argv);
+  ExecDump dump;
+  return dump.failed(real(file, argv));
 }
 
 FNPROF_EXPORT int execvpe(const char* file, char* const argv[], char* const envp[]) {
   static auto real = next_symbol<int (*)(const char*, char* const*, char* const*)>("execvpe");
-  dump_before_exec();
-  return real(file, argv, envp);
+  ExecDump dump;
+  return dump.failed(real(file, argv, envp));
 }
 
 FNPROF_EXPORT int fexecve(int fd, char* const argv[], char* const envp[]) {
   static auto real = next_symbol<int (*)(int, char* const*, char* const*)>("fexecve");
-  dump_before_exec();
-  return real(fd, argv, envp);
+  ExecDump dump;
+  return dump.failed(real(fd, argv, envp));
 }
 
 }  // extern "C"

@@ -1,5 +1,6 @@
 #include "program_run.h"
 
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -7,6 +8,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 extern char** environ;
@@ -24,11 +26,11 @@ ProgramRun run_program(const std::string& program, const std::vector<std::string
   if (!mkdtemp(dir_template)) throw std::runtime_error("mkdtemp failed");
   run.dir = dir_template;
 
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
+  // getenv() takes the first of duplicate names: the caller's come first.
+  std::vector<std::string> env_strings(env.begin(), env.end());
   env_strings.push_back("FNPROF_OUTPUT=" + run.dir);
   env_strings.push_back("COUNT_OUTPUT=" + run.dir + "/counts.%p");
-  env_strings.insert(env_strings.end(), env.begin(), env.end());
+  for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
   std::vector<char*> envp;
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
@@ -45,6 +47,9 @@ ProgramRun run_program(const std::string& program, const std::vector<std::string
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
   posix_spawn_file_actions_addclose(&actions, out[0]);
+  std::string stderr_path = run.dir + "/stderr.txt";
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
   posix_spawn_file_actions_addchdir_np(&actions, run.dir.c_str());
   pid_t pid;
   int rc = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), envp.data());
@@ -63,6 +68,10 @@ ProgramRun run_program(const std::string& program, const std::vector<std::string
   waitpid(pid, &status, 0);
   if (WIFEXITED(status)) run.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) run.signal = WTERMSIG(status);
+
+  std::ifstream err(stderr_path);
+  run.stderr_text.assign(std::istreambuf_iterator<char>(err), {});
+  std::filesystem::remove(stderr_path);
 
   for (const auto& entry : std::filesystem::directory_iterator(run.dir)) {
     std::string name = entry.path().filename();

@@ -11,6 +11,7 @@ namespace fnprof::test {
 struct ProgramRun {
   std::string dir;          // where the dumps were written
   std::string stdout_text;  // everything the program printed
+  std::string stderr_text;
   int exit_code = -1;       // when it exited
   int signal = 0;           // when a signal killed it
   int pid = 0;
@@ -19,7 +20,8 @@ struct ProgramRun {
   std::string status() const;  // "0", "3", "signal 15"
 };
 
-// `env` entries are NAME=value, added to this process's environment.
+// `env` entries are NAME=value, added to this process's environment and
+// taking precedence over it and over the FNPROF_OUTPUT set here.
 ProgramRun run_program(const std::string& program, const std::vector<std::string>& args = {},
                        const std::vector<std::string>& env = {});
 
