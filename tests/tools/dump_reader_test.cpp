@@ -1,0 +1,298 @@
+// read_dump against dumps built in code: a full round trip, then every class
+// of bad input with the exact one-line message perf-report will print.
+#include "dump_reader.h"
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "dump_builder.h"
+
+namespace fnprof {
+namespace {
+
+using testing::DumpBuilder;
+using testing::TestNode;
+using testing::test_process;
+
+std::string error_of(const std::string& path) {
+  try {
+    read_dump(path);
+  } catch (const DumpError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+// Process, modules, two threads, end: the shape the runtime writes.
+DumpBuilder full_dump() {
+  DumpBuilder b;
+  b.process(test_process());
+  b.modules({{"/opt/app/bin/app", "\x01\x02\x03", 0x5500'0000'0000, 0x5500'0000'1000, 0x5500'0000'9000},
+             {"/lib/libc.so.6", "", 0x7f00'0000'0000, 0x7f00'0000'0000, 0x7f00'0020'0000}});
+  format::ThreadRecord main_thread{4242, "app", 5000, 7000, 0, 0};
+  b.thread(main_thread, {{0, 0x5500'0000'2000, 1, 1900},
+                         {1, 0x5500'0000'3000, 10, 1200},
+                         {2, 0x5500'0000'2800, 5, 300},  // negative func delta
+                         {1, 0x5500'0000'2800, 2, 100}});
+  format::ThreadRecord worker{4243, "worker-1", 5500, 7000, format::kThreadRunning | format::kThreadTruncated, 0};
+  b.thread(worker, {{0, 0x5500'0000'4000, 1, 1500}});
+  b.end();
+  return b;
+}
+
+TEST(DumpReader, RoundTripsEveryField) {
+  std::string path = full_dump().write("roundtrip.fnp");
+  Dump d = read_dump(path);
+
+  EXPECT_EQ(d.path, path);
+  EXPECT_EQ(d.process.pid, 4242u);
+  EXPECT_EQ(d.process.ppid, 1u);
+  EXPECT_EQ(d.process.program, "app");
+  EXPECT_EQ(d.process.exe, "/opt/app/bin/app");
+  EXPECT_EQ(d.process.args, (std::vector<std::string>{"./app", "-n", "3"}));
+  EXPECT_EQ(d.process.start_unix_ns, 1'700'000'000'000'000'000u);
+  EXPECT_EQ(d.process.clock_source, 1u);
+  EXPECT_EQ(d.process.ticks_per_second, 1000u);
+  EXPECT_EQ(d.process.start_ticks, 5000u);
+  EXPECT_EQ(d.process.end_ticks, 7000u);
+  EXPECT_EQ(d.process.reason, 0u);
+  EXPECT_EQ(d.process.signal, 0u);
+
+  ASSERT_EQ(d.modules.size(), 2u);
+  EXPECT_EQ(d.modules[0].path, "/opt/app/bin/app");
+  EXPECT_EQ(d.modules[0].build_id, "\x01\x02\x03");
+  EXPECT_EQ(d.modules[0].bias, 0x5500'0000'0000u);
+  EXPECT_EQ(d.modules[0].lo, 0x5500'0000'1000u);
+  EXPECT_EQ(d.modules[0].hi, 0x5500'0000'9000u);
+  EXPECT_EQ(d.modules[1].path, "/lib/libc.so.6");
+  EXPECT_EQ(d.modules[1].build_id, "");
+
+  ASSERT_EQ(d.threads.size(), 2u);
+  const Thread& t = d.threads[0];
+  EXPECT_EQ(t.tid, 4242u);
+  EXPECT_EQ(t.name, "app");
+  EXPECT_EQ(t.start_ticks, 5000u);
+  EXPECT_EQ(t.end_ticks, 7000u);
+  EXPECT_EQ(t.flags, 0u);
+  ASSERT_EQ(t.nodes.size(), 5u);
+  EXPECT_EQ(t.nodes[0].parent, 0u);
+  EXPECT_EQ(t.nodes[0].func, 0u);
+  const std::vector<std::tuple<uint32_t, uint64_t, uint64_t, uint64_t>> expected = {
+      {0, 0x5500'0000'2000, 1, 1900},
+      {1, 0x5500'0000'3000, 10, 1200},
+      {2, 0x5500'0000'2800, 5, 300},
+      {1, 0x5500'0000'2800, 2, 100}};
+  for (size_t i = 0; i < expected.size(); ++i) {
+    const CallNode& n = t.nodes[i + 1];
+    EXPECT_EQ(std::tuple(n.parent, n.func, n.calls, n.incl_ticks), expected[i]) << "node " << i + 1;
+  }
+  EXPECT_EQ(d.threads[1].name, "worker-1");
+  EXPECT_EQ(d.threads[1].flags, format::kThreadRunning | format::kThreadTruncated);
+  ASSERT_EQ(d.threads[1].nodes.size(), 2u);
+  EXPECT_EQ(d.threads[1].nodes[1].func, 0x5500'0000'4000u);
+}
+
+TEST(DumpReader, SignalReasonAndTrailingNulInCmdline) {
+  format::ProcessRecord p = test_process("app", std::string_view("./app\0x\0", 8));
+  p.reason = static_cast<uint64_t>(format::DumpReason::Signal);
+  p.signal = 11;
+  DumpBuilder b;
+  b.process(p).end();
+  Dump d = read_dump(b.write("signal.fnp"));
+  EXPECT_EQ(d.process.args, (std::vector<std::string>{"./app", "x"}));
+  EXPECT_EQ(d.process.reason, 2u);
+  EXPECT_EQ(d.process.signal, 11u);
+  EXPECT_TRUE(d.threads.empty());
+}
+
+TEST(DumpReader, SkipsUnknownSectionTypes) {
+  DumpBuilder b;
+  b.section(99, {0xff, 0xff, 0xff, 0x01, 0x02});  // not varints at all: must not be parsed
+  b.process(test_process());
+  b.section(1000, {});
+  b.thread({7, "t", 0, 1, 0, 0}, {{0, 0x10, 1, 1}});
+  b.end();
+  Dump d = read_dump(b.write("unknown.fnp"));
+  EXPECT_EQ(d.process.pid, 4242u);
+  ASSERT_EQ(d.threads.size(), 1u);
+  EXPECT_EQ(d.threads[0].tid, 7u);
+}
+
+TEST(DumpReader, ModuleOfPrefersTheLastModuleCoveringAnAddress) {
+  Dump d;
+  d.modules = {{"/old.so", "", 0, 0x1000, 0x2000}, {"/exe", "", 0, 0x8000, 0x9000}, {"/new.so", "", 0, 0x1000, 0x1800}};
+  EXPECT_EQ(d.module_of(0x1400)->path, "/new.so");
+  EXPECT_EQ(d.module_of(0x1800)->path, "/old.so");
+  EXPECT_EQ(d.module_of(0x8000)->path, "/exe");
+  EXPECT_EQ(d.module_of(0x9000), nullptr);  // hi is one past the end
+  EXPECT_EQ(d.module_of(0x10), nullptr);
+}
+
+TEST(DumpReaderErrors, MissingFile) {
+  std::string path = testing::temp_path("does-not-exist.fnp");
+  EXPECT_EQ(error_of(path), path + ": cannot open: No such file or directory");
+}
+
+TEST(DumpReaderErrors, Directory) {
+  std::string path = ::testing::TempDir();
+  EXPECT_EQ(error_of(path), path + ": cannot read: Is a directory");
+}
+
+TEST(DumpReaderErrors, BadMagic) {
+  std::string path = DumpBuilder::write_bytes("text.fnp", {'h', 'e', 'l', 'l', 'o', ' ', 'w', 'o', 'r', 'l', 'd',
+                                                           '\n', 0, 0, 0, 0, 0, 0, 0, 0});
+  EXPECT_EQ(error_of(path), path + ": not an fnprof dump (bad magic)");
+  std::string empty = DumpBuilder::write_bytes("empty.fnp", {});
+  EXPECT_EQ(error_of(empty), empty + ": not an fnprof dump (bad magic)");
+}
+
+TEST(DumpReaderErrors, FutureVersion) {
+  DumpBuilder b(7);
+  b.process(test_process()).end();
+  std::string path = b.write("future.fnp");
+  EXPECT_EQ(error_of(path), path + ": format version 7 is newer than this perf-report supports (1)");
+}
+
+// Every cut of a good dump is an error, never a crash or a partial dump, and
+// the message says where and how much is missing.
+TEST(DumpReaderErrors, TruncatedAtEveryOffset) {
+  DumpBuilder b = full_dump();
+  const std::vector<uint8_t> whole = b.bytes();
+  for (size_t cut = 0; cut < whole.size(); ++cut) {
+    std::string path =
+        DumpBuilder::write_bytes("cut.fnp", std::vector<uint8_t>(whole.begin(), whole.begin() + cut));
+    std::string error = error_of(path);
+    EXPECT_NE(error, "(no error)") << "cut at " << cut;
+    EXPECT_EQ(error.find('\n'), std::string::npos) << error;
+    EXPECT_EQ(error.rfind(path + ": ", 0), 0u) << error;
+  }
+}
+
+TEST(DumpReaderErrors, TruncatedMessages) {
+  DumpBuilder b = full_dump();
+  const std::vector<uint8_t> whole = b.bytes();
+  auto cut_error = [&](size_t cut) {
+    std::string path =
+        DumpBuilder::write_bytes("cut.fnp", std::vector<uint8_t>(whole.begin(), whole.begin() + cut));
+    std::string error = error_of(path);
+    return error.substr(std::min(error.size(), path.size() + 2));
+  };
+  // Inside the magic, the rest of the file header, a section header, a payload.
+  EXPECT_EQ(cut_error(5), "not an fnprof dump (bad magic)");
+  EXPECT_EQ(cut_error(12), "truncated file header at byte 0 (expected 4 more bytes)");
+  EXPECT_EQ(cut_error(16), "truncated: no end section after byte 16");
+  EXPECT_EQ(cut_error(16 + 10), "truncated section header at byte 16 (expected 6 more bytes)");
+  const size_t thread = b.section_offset(2);   // the first thread section
+  const size_t next = b.section_offset(3);
+  const size_t payload = next - thread - 16;
+  EXPECT_EQ(cut_error(thread + 16 + 3),
+            "truncated section 'thread' at byte " + std::to_string(thread) + " (expected " +
+                std::to_string(payload - 3) + " more bytes)");
+  EXPECT_EQ(cut_error(next), "truncated: no end section after byte " + std::to_string(next));
+  // Everything but the end section.
+  const size_t end = b.section_offset(4);
+  EXPECT_EQ(cut_error(end), "truncated: no end section after byte " + std::to_string(end));
+}
+
+TEST(DumpReaderErrors, ChecksumMismatchWhenAPayloadByteFlips) {
+  DumpBuilder b = full_dump();
+  const size_t thread = b.section_offset(2);
+  b.bytes()[thread + 16 + 4] ^= 0x40;
+  std::string path = b.write("flipped.fnp");
+  EXPECT_EQ(error_of(path), path + ": corrupt section 'thread' at byte " + std::to_string(thread) +
+                                " (checksum mismatch)");
+}
+
+TEST(DumpReaderErrors, ChecksumMismatchInTheProcessSection) {
+  DumpBuilder b = full_dump();
+  b.bytes()[16 + 4] ^= 1;  // the stored crc itself
+  std::string path = b.write("badcrc.fnp");
+  EXPECT_EQ(error_of(path), path + ": corrupt section 'process' at byte 16 (checksum mismatch)");
+}
+
+// A payload whose checksum is right but whose records are not.
+TEST(DumpReaderErrors, BadRecords) {
+  auto thread_error = [](std::vector<uint8_t> payload, const std::string& name) {
+    DumpBuilder b;
+    b.process(test_process());
+    const size_t offset = b.bytes().size();
+    b.section(format::SectionType::Thread, payload).end();
+    std::string path = b.write(name);
+    std::string prefix = path + ": corrupt section 'thread' at byte " + std::to_string(offset) + " ";
+    std::string error = error_of(path);
+    return error.rfind(prefix, 0) == 0 ? error.substr(prefix.size()) : error;
+  };
+  std::vector<uint8_t> record = DumpBuilder::encode(format::ThreadRecord{1, "t", 0, 0, 0, 2});
+  std::vector<uint8_t> node = DumpBuilder::encode(format::NodeRecord{1, 0x40, 1, 1});
+
+  // node_count says 2, one node follows.
+  std::vector<uint8_t> short_payload = record;
+  short_payload.insert(short_payload.end(), node.begin(), node.end());
+  EXPECT_EQ(thread_error(short_payload, "short.fnp"), "(bad record)");
+  // A varint that never ends.
+  EXPECT_EQ(thread_error({0x80, 0x80, 0x80}, "varint.fnp"), "(bad record)");
+  // Bytes left over after the records.
+  std::vector<uint8_t> trailing = short_payload;
+  trailing.insert(trailing.end(), node.begin(), node.end());
+  trailing.push_back(0);
+  EXPECT_EQ(thread_error(trailing, "trailing.fnp"), "(bad record)");
+  // A node count far beyond what the payload could hold.
+  EXPECT_EQ(thread_error(DumpBuilder::encode(format::ThreadRecord{1, "t", 0, 0, 0, 1ull << 40}), "huge.fnp"),
+            "(bad record)");
+}
+
+TEST(DumpReaderErrors, BadModulesAndProcessRecords) {
+  DumpBuilder b;
+  b.process(test_process());
+  b.section(format::SectionType::Modules, {5, 1, 'x'}).end();  // says 5 modules
+  std::string path = b.write("badmodules.fnp");
+  EXPECT_EQ(error_of(path), path + ": corrupt section 'modules' at byte " + std::to_string(b.section_offset(1)) +
+                                " (bad record)");
+
+  format::ProcessRecord p = test_process();
+  p.ticks_per_second = 0;
+  DumpBuilder zero;
+  zero.process(p).end();
+  path = zero.write("zerotps.fnp");
+  EXPECT_EQ(error_of(path), path + ": corrupt section 'process' at byte 16 (ticks per second is 0)");
+}
+
+TEST(DumpReaderErrors, ParentOutOfRange) {
+  DumpBuilder b;
+  b.process(test_process());
+  const size_t offset = b.bytes().size();
+  // The builder computes parent_delta = index - parent: parent 3 of node 2
+  // gives a delta that wraps, parent 2 of node 2 gives delta 0.
+  b.thread({1, "t", 0, 0, 0, 0}, {{0, 0x10, 1, 1}, {3, 0x20, 1, 1}}).end();
+  std::string path = b.write("parent.fnp");
+  EXPECT_EQ(error_of(path), path + ": corrupt section 'thread' at byte " + std::to_string(offset) +
+                                " (node 2 has parent out of range)");
+
+  DumpBuilder self;
+  self.process(test_process());
+  self.thread({1, "t", 0, 0, 0, 0}, {{0, 0x10, 1, 1}, {2, 0x20, 1, 1}}).end();
+  path = self.write("selfparent.fnp");
+  EXPECT_EQ(error_of(path), path + ": corrupt section 'thread' at byte " + std::to_string(offset) +
+                                " (node 2 has parent out of range)");
+}
+
+TEST(DumpReaderErrors, MissingProcessSection) {
+  DumpBuilder b;
+  b.thread({1, "t", 0, 0, 0, 0}, {{0, 0x10, 1, 1}}).end();
+  std::string path = b.write("noprocess.fnp");
+  EXPECT_EQ(error_of(path), path + ": no process section");
+}
+
+TEST(DumpReaderErrors, SecondProcessSection) {
+  DumpBuilder b;
+  b.process(test_process());
+  const size_t second = b.bytes().size();
+  b.process(test_process()).end();
+  std::string path = b.write("twoprocess.fnp");
+  EXPECT_EQ(error_of(path), path + ": corrupt section 'process' at byte " + std::to_string(second) +
+                                " (second process section)");
+}
+
+}  // namespace
+}  // namespace fnprof

@@ -1,0 +1,215 @@
+// The perf-report binary end to end: crafted dumps in, exact text lines,
+// valid JSON, warnings and exit codes out.
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "dump_builder.h"
+#include "test_paths.h"
+
+namespace fnprof {
+namespace {
+
+using testing::DumpBuilder;
+using testing::line_of;
+using testing::nm_address;
+using testing::temp_path;
+using testing::test_process;
+
+struct ReportRun {
+  int status = -1;
+  std::string out, err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+ReportRun perf_report(const std::string& args) {
+  const std::string out = temp_path("stdout"), err = temp_path("stderr");
+  // From the temp directory, so source paths are shown whole (paths under
+  // the current directory are shown relative to it).
+  int rc = std::system(
+      ("cd " + ::testing::TempDir() + " && " + PERF_REPORT + " " + args + " >" + out + " 2>" + err).c_str());
+  return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, slurp(out), slurp(err)};
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+bool has_line(const std::string& text, const std::string& line) {
+  for (const std::string& l : lines(text))
+    if (l == line) return true;
+  return false;
+}
+
+constexpr uint64_t kBias = 0x5555'0000'0000;
+
+// symbolize_target as if profiled: main (1 call, 1 s) -> target::work (1,
+// 900 ms) -> target::leaf (1000 calls, 600 ms).
+std::string target_dump() {
+  uint64_t main_address = nm_address(SYMBOLIZE_TARGET, "main");
+  uint64_t work = nm_address(SYMBOLIZE_TARGET, "_ZN6target4workEi");
+  uint64_t leaf = nm_address(SYMBOLIZE_TARGET, "_ZN6target4leafEi");
+  EXPECT_TRUE(main_address && work && leaf);
+  DumpBuilder b;
+  b.process(test_process());
+  b.modules({{SYMBOLIZE_TARGET, "", kBias, kBias, kBias + 0x10'0000}});
+  b.thread({4242, "app", 5000, 7000, 0, 0},
+           {{0, kBias + main_address, 1, 1000}, {1, kBias + work, 1, 900}, {2, kBias + leaf, 1000, 600}});
+  b.end();
+  return b.write("target.fnp");
+}
+
+TEST(PerfReport, TextReportOfASymbolizedDump) {
+  ReportRun r = perf_report(target_dump());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  const std::string source = SYMBOLIZE_TARGET_SOURCE;
+  const std::string leaf_line = std::to_string(line_of(source, "int leaf(int x)"));
+  const std::string work_line = std::to_string(line_of(source, "int work(int n)"));
+  const std::string main_line = std::to_string(line_of(source, "int main("));
+  const std::vector<std::string> expected = {
+      "program:      app",
+      "command line: ./app -n 3",
+      "pid:          4242",
+      "threads:      1",
+      "wall time:    2.00s",
+      "clock:        monotonic",
+      "total calls:  1,002",
+      "total time:   1.00s in profiled functions",
+      "",
+      "Top 3 functions by self time:",
+      "",
+      "function                  calls  incl total  self total   incl/call  % self  file:line",
+      "target::leaf(int)         1,000       600ms       600ms       600µs   60.0%  " + source + ":" + leaf_line,
+      "target::work(int)             1       900ms       300ms       900ms   30.0%  " + source + ":" + work_line,
+      "main                          1       1.00s       100ms       1.00s   10.0%  " + source + ":" + main_line,
+  };
+  EXPECT_EQ(lines(r.out), expected) << r.out;
+}
+
+TEST(PerfReport, TreeAndThreads) {
+  ReportRun r = perf_report("--tree --threads --sort calls --top 2 --min-percent 70 " + target_dump());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(has_line(r.out, "Top 2 functions by calls:")) << r.out;
+  EXPECT_TRUE(has_line(r.out, "Calling-context tree (nodes below 70% of 1.00s not shown):")) << r.out;
+  EXPECT_TRUE(has_line(r.out, " 100.0%       1.00s       100ms             1  main")) << r.out;
+  EXPECT_TRUE(has_line(r.out, "  90.0%       900ms       300ms             1    target::work(int)")) << r.out;
+  EXPECT_TRUE(has_line(r.out, "(1 node below 70% not shown)")) << r.out;  // leaf at 60%
+  EXPECT_TRUE(has_line(r.out, "Thread 4242 \"app\" (pid 4242): wall 2.00s, 1,002 calls, 1.00s in profiled functions"))
+      << r.out;
+}
+
+TEST(PerfReport, JsonReport) {
+  ReportRun r = perf_report("--format json --tree --threads " + target_dump());
+  ASSERT_EQ(r.status, 0) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);  // throws, failing the test, if invalid
+  EXPECT_EQ(j["format_version"], 1);
+  EXPECT_EQ(j["program"], "app");
+  EXPECT_EQ(j["command_line"], nlohmann::json({"./app", "-n", "3"}));
+  EXPECT_EQ(j["pids"], nlohmann::json({4242}));
+  EXPECT_EQ(j["thread_count"], 1);
+  EXPECT_EQ(j["clock"], "monotonic");
+  EXPECT_EQ(j["total_calls"], 1002);
+  EXPECT_DOUBLE_EQ(j["wall_seconds"].get<double>(), 2.0);
+  ASSERT_EQ(j["functions"].size(), 3u);
+  const nlohmann::json& leaf = j["functions"][0];
+  EXPECT_EQ(leaf["name"], "target::leaf(int)");
+  EXPECT_EQ(leaf["calls"], 1000);
+  EXPECT_DOUBLE_EQ(leaf["self_seconds"].get<double>(), 0.6);
+  EXPECT_DOUBLE_EQ(leaf["incl_per_call_seconds"].get<double>(), 0.0006);
+  EXPECT_DOUBLE_EQ(leaf["self_percent"].get<double>(), 60.0);
+  EXPECT_EQ(leaf["file"], SYMBOLIZE_TARGET_SOURCE);
+  EXPECT_EQ(leaf["line"], line_of(SYMBOLIZE_TARGET_SOURCE, "int leaf(int x)"));
+  EXPECT_EQ(leaf["resolved"], true);
+  // The tree is nested: root -> main -> work -> leaf.
+  const nlohmann::json& main_node = j["tree"]["children"][0];
+  EXPECT_EQ(main_node["function"], "main");
+  EXPECT_EQ(main_node["children"][0]["children"][0]["function"], "target::leaf(int)");
+  EXPECT_EQ(main_node["children"][0]["children"][0]["calls"], 1000);
+  ASSERT_EQ(j["threads"].size(), 1u);
+  EXPECT_EQ(j["threads"][0]["name"], "app");
+  EXPECT_EQ(j["threads"][0]["functions"].size(), 3u);
+}
+
+TEST(PerfReport, MissingModuleFileGivesOffsetsAndOneWarning) {
+  DumpBuilder b;
+  b.process(test_process());
+  b.modules({{"/nonexistent/lib/libgone.so", "", 0x7f00'0000'0000, 0x7f00'0000'0000, 0x7f00'0010'0000}});
+  b.thread({1, "", 0, 1000, 0, 0}, {{0, 0x7f00'0000'1000, 1, 500}, {1, 0x7f00'0000'2340, 3, 300}});
+  b.end();
+  ReportRun r = perf_report(b.write("gone.fnp"));
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.err,
+            "perf-report: warning: /nonexistent/lib/libgone.so: cannot open: No such file or directory; its "
+            "functions are shown as libgone.so+0x<offset>\n");
+  EXPECT_NE(r.out.find("\nlibgone.so+0x2340             3       300ms       300ms       100ms   60.0%\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("\nlibgone.so+0x1000             1       500ms       200ms       500ms   40.0%\n"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST(PerfReport, BadDumpIsOneErrorLineAndNoOutput) {
+  DumpBuilder b;
+  b.process(test_process());
+  std::string good = target_dump();
+  std::string bad = b.write("noend.fnp");  // no end section
+  ReportRun r = perf_report(good + " " + bad);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "perf-report: " + bad + ": truncated: no end section after byte " +
+                       std::to_string(b.bytes().size()) + "\n");
+}
+
+TEST(PerfReport, UsageErrors) {
+  ReportRun r = perf_report("--sort sideways x.fnp");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err.rfind("perf-report: --sort", 0), 0u) << r.err;
+  r = perf_report("");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err.rfind("perf-report: ", 0), 0u) << r.err;
+}
+
+TEST(PerfReport, OutputFile) {
+  const std::string out = temp_path("report.json");
+  std::remove(out.c_str());
+  ReportRun r = perf_report("--format json -o " + out + " " + target_dump());
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(nlohmann::json::parse(slurp(out))["format_version"], 1);
+
+  r = perf_report("-o /nonexistent/dir/report.txt " + target_dump());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "perf-report: /nonexistent/dir/report.txt: cannot open for writing: No such file or directory\n");
+}
+
+TEST(PerfReport, MergesSeveralDumps) {
+  std::string first = target_dump();
+  std::string second = temp_path("target-copy.fnp");
+  std::ofstream(second, std::ios::binary) << slurp(first);
+  ReportRun r = perf_report(first + " " + second);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(has_line(r.out, "pids:         4242, 4242")) << r.out;
+  EXPECT_TRUE(has_line(r.out, "total calls:  2,004")) << r.out;
+  EXPECT_TRUE(has_line(r.out, "threads:      2")) << r.out;
+}
+
+}  // namespace
+}  // namespace fnprof
