@@ -24,6 +24,8 @@ struct Case {
   std::string compiler;
 };
 
+void PrintTo(const Case& c, std::ostream* os) { *os << c.program << "_" << c.compiler; }
+
 std::string case_name(const testing::TestParamInfo<Case>& info) {
   return info.param.program + "_" + info.param.compiler;
 }
