@@ -2,6 +2,8 @@
 // of bad input with the exact one-line message perf-report will print.
 #include "dump_reader.h"
 
+#include <cstddef>
+#include <cstring>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -117,6 +119,18 @@ TEST(DumpReader, SkipsUnknownSectionTypes) {
   EXPECT_EQ(d.process.pid, 4242u);
   ASSERT_EQ(d.threads.size(), 1u);
   EXPECT_EQ(d.threads[0].tid, 7u);
+}
+
+// A later version may grow the file header; the reader skips what it does not
+// know, as it does for sections.
+TEST(DumpReader, SkipsTheRestOfALargerFileHeader) {
+  std::vector<uint8_t> bytes = full_dump().bytes();
+  bytes.insert(bytes.begin() + sizeof(format::FileHeader), 8, 0xee);
+  uint32_t header_size = sizeof(format::FileHeader) + 8;
+  std::memcpy(bytes.data() + offsetof(format::FileHeader, header_size), &header_size, sizeof header_size);
+  Dump d = read_dump(DumpBuilder::write_bytes("bigheader.fnp", bytes));
+  EXPECT_EQ(d.process.pid, 4242u);
+  EXPECT_EQ(d.threads.size(), 2u);
 }
 
 TEST(DumpReader, ModuleOfPrefersTheLastModuleCoveringAnAddress) {
