@@ -78,6 +78,31 @@ TEST_P(Lifecycle, ThreadNamesAreKept) {
   EXPECT_EQ(d.threads.size(), 9u);
 }
 
+// A thread blocked forever when main returns: written, marked running, and
+// the call it is blocked in counts until the dump (50 ms at least).
+TEST_P(Lifecycle, RunningThreadIsWrittenAtExit) {
+  ProgramRun r = run("running_thread");
+  ASSERT_EQ(r.dumps.size(), 1u);
+  Symbolizer symbolizer;
+  Dump d = read_dump(r.dumps[0]);
+  Profile p = build_profile({d}, symbolizer);
+  const ThreadProfile* sleeper = nullptr;
+  for (const ThreadProfile& t : p.threads)
+    if (t.name == "sleeper") sleeper = &t;
+  ASSERT_NE(sleeper, nullptr);
+  EXPECT_TRUE(sleeper->running);
+  bool found = false;
+  for (uint32_t i = 1; i < sleeper->tree.nodes.size(); ++i) {
+    const ProfileNode& n = sleeper->tree.nodes[i];
+    if (p.functions[n.function].symbol.function == "wait_forever") {
+      found = true;
+      EXPECT_EQ(n.calls, 1u);
+      EXPECT_GE(n.incl_seconds, 0.045);
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
 // The image before exec writes its dump first; the next image of the same
 // program (same pid) takes the next name; the failed exec left nothing.
 TEST_P(Lifecycle, ExecWritesEachImage) {
