@@ -22,11 +22,13 @@
  * Exceptions (Clang does not call the exit hook while unwinding) and longjmp
  * leave frames on the shadow stack that never see their exit hook. The stack
  * is repaired by stack depth (the machine stack grows down):
- *   - on enter, every entry whose function's CFA (its stack pointer before
- *     the call) is at or below the new function's CFA was abandoned: a live
- *     caller's CFA is strictly higher, a sibling's is equal. The CFA is the
- *     hook's frame address plus a per-function constant, found once by
- *     unwinding from the hook on the function's first call;
+ *   - on enter, every entry whose CFA (the stack pointer before the call) is
+ *     below the new function's was abandoned, and so was one with an equal
+ *     CFA (a sibling called from the same frame), unless the new function is
+ *     inlined: its hooks then run in the frame of the function it was inlined
+ *     into, whose CFA it shares. The CFA is the hook's frame address plus a
+ *     constant of the hook's call site, found once per site by unwinding; a
+ *     site is inlined when the function around it is not the one entered;
  *   - on exit, entries whose hook frame is below the exiting function's are
  *     abandoned descendants of it.
  * So edges are exact for both compilers whatever the unwinding.
@@ -52,6 +54,7 @@
 
 enum {
   kFuncSlots = 1 << 16,
+  kSiteSlots = 1 << 16,
   kEdgeSlots = 1 << 18,
   kNamePool = 1 << 22,
   kStackCapacity = 1 << 20,
@@ -63,7 +66,14 @@ struct FuncSlot {
   const char* module;
   uintptr_t offset;
   const char* symbol;
-  uintptr_t cfa_offset; /* the function's CFA minus the enter hook's frame */
+};
+
+/* A call site of the enter hook, i.e. a function's entry, or one of the
+ * places a function was inlined into. */
+struct SiteSlot {
+  uintptr_t return_address; /* 0 = empty; published last (release) */
+  uintptr_t cfa_offset;     /* CFA of the frame minus the enter hook's frame */
+  int inlined;              /* the frame belongs to another function */
 };
 
 struct EdgeSlot {
@@ -74,11 +84,13 @@ struct EdgeSlot {
 
 struct Frame {
   uintptr_t fn;
-  uintptr_t cfa; /* the function's stack pointer before its call */
+  uintptr_t cfa; /* stack pointer before the call of the function (or of
+                    the function it was inlined into) */
   uintptr_t sp;  /* the enter hook's frame address */
 };
 
 static struct FuncSlot g_funcs[kFuncSlots];
+static struct SiteSlot g_sites[kSiteSlots];
 static struct EdgeSlot g_edges[kEdgeSlots];
 static char g_names[kNamePool];
 static size_t g_names_used;
@@ -112,33 +124,9 @@ INTERNAL static const char* intern(const char* s) {
   return p;
 }
 
-struct CfaSearch {
-  uintptr_t return_address; /* into the instrumented function */
-  int found;
-  uintptr_t cfa;
-};
-
-/* libgcc's _Unwind_GetCFA(context of frame F) is the stack pointer inside F
- * (the CFA of the frame F called); F's own CFA comes with its caller's
- * context, the next one. */
-INTERNAL static _Unwind_Reason_Code find_cfa(struct _Unwind_Context* ctx, void* arg) {
-  struct CfaSearch* search = (struct CfaSearch*)arg;
-  if (search->found) {
-    search->cfa = _Unwind_GetCFA(ctx);
-    return _URC_END_OF_STACK;
-  }
-  search->found = _Unwind_GetIP(ctx) == search->return_address;
-  return _URC_NO_REASON;
-}
-
-/* First call of `addr`: names it and measures its CFA offset. `sp` and
- * `return_address` are the enter hook's frame and return address. */
-INTERNAL __attribute__((cold, noinline)) static struct FuncSlot* insert_func(
-    uintptr_t addr, uintptr_t sp, uintptr_t return_address) {
-  Dl_info info; /* outside the lock: dladdr and the unwinder take the loader lock */
+INTERNAL __attribute__((cold, noinline)) static struct FuncSlot* insert_func(uintptr_t addr) {
+  Dl_info info; /* outside the lock: dladdr takes the loader lock */
   int found = dladdr((void*)addr, &info);
-  struct CfaSearch search = {return_address, 0, 0};
-  _Unwind_Backtrace(find_cfa, &search);
   lock();
   size_t i = hash(addr, 0) & (kFuncSlots - 1);
   for (;; i = (i + 1) & (kFuncSlots - 1)) {
@@ -149,7 +137,6 @@ INTERNAL __attribute__((cold, noinline)) static struct FuncSlot* insert_func(
       s->module = intern(found ? info.dli_fname : NULL);
       s->offset = found ? addr - (uintptr_t)info.dli_fbase : addr;
       s->symbol = intern(found ? info.dli_sname : NULL);
-      s->cfa_offset = search.cfa > sp ? search.cfa - sp : 0; /* 0: no unwind info */
       __atomic_store_n(&s->addr, addr, __ATOMIC_RELEASE);
       break;
     }
@@ -158,8 +145,7 @@ INTERNAL __attribute__((cold, noinline)) static struct FuncSlot* insert_func(
   return &g_funcs[i];
 }
 
-INTERNAL static struct FuncSlot* count_func(uintptr_t addr, uintptr_t sp,
-                                            uintptr_t return_address) {
+INTERNAL static void count_func(uintptr_t addr) {
   struct FuncSlot* s = NULL;
   for (size_t i = hash(addr, 0) & (kFuncSlots - 1);; i = (i + 1) & (kFuncSlots - 1)) {
     uintptr_t a = __atomic_load_n(&g_funcs[i].addr, __ATOMIC_ACQUIRE);
@@ -168,12 +154,63 @@ INTERNAL static struct FuncSlot* count_func(uintptr_t addr, uintptr_t sp,
       break;
     }
     if (a == 0) {
-      s = insert_func(addr, sp, return_address);
+      s = insert_func(addr);
       break;
     }
   }
   __atomic_fetch_add(&s->count, 1, __ATOMIC_RELAXED);
-  return s;
+}
+
+struct SiteSearch {
+  uintptr_t return_address; /* into the frame that called the enter hook */
+  uintptr_t region_start;   /* of that frame's function; 0 until found */
+  uintptr_t cfa;
+};
+
+/* libgcc's _Unwind_GetCFA(context of frame F) is the stack pointer inside F
+ * (the CFA of the frame F called); F's own CFA comes with its caller's
+ * context, the next one. */
+INTERNAL static _Unwind_Reason_Code find_site(struct _Unwind_Context* ctx, void* arg) {
+  struct SiteSearch* search = (struct SiteSearch*)arg;
+  if (search->region_start) {
+    search->cfa = _Unwind_GetCFA(ctx);
+    return _URC_END_OF_STACK;
+  }
+  if (_Unwind_GetIP(ctx) == search->return_address)
+    search->region_start = _Unwind_GetRegionStart(ctx);
+  return _URC_NO_REASON;
+}
+
+/* First call through a hook call site: unwinds from the hook (`sp` is its
+ * frame) to measure the CFA of the frame and whose function it is. */
+INTERNAL __attribute__((cold, noinline)) static struct SiteSlot* insert_site(
+    uintptr_t return_address, uintptr_t fn, uintptr_t sp) {
+  struct SiteSearch search = {return_address, 0, 0};
+  _Unwind_Backtrace(find_site, &search); /* outside the lock: takes the loader lock */
+  lock();
+  size_t i = hash(return_address, 1) & (kSiteSlots - 1);
+  for (;; i = (i + 1) & (kSiteSlots - 1)) {
+    struct SiteSlot* s = &g_sites[i];
+    uintptr_t a = __atomic_load_n(&s->return_address, __ATOMIC_ACQUIRE);
+    if (a == return_address) break;
+    if (a == 0) {
+      s->cfa_offset = search.cfa > sp ? search.cfa - sp : 0; /* 0: no unwind info */
+      s->inlined = search.region_start != 0 && search.region_start != fn;
+      __atomic_store_n(&s->return_address, return_address, __ATOMIC_RELEASE);
+      break;
+    }
+  }
+  unlock();
+  return &g_sites[i];
+}
+
+INTERNAL static struct SiteSlot* find_site_slot(uintptr_t return_address, uintptr_t fn,
+                                                uintptr_t sp) {
+  for (size_t i = hash(return_address, 1) & (kSiteSlots - 1);; i = (i + 1) & (kSiteSlots - 1)) {
+    uintptr_t a = __atomic_load_n(&g_sites[i].return_address, __ATOMIC_ACQUIRE);
+    if (a == return_address) return &g_sites[i];
+    if (a == 0) return insert_site(return_address, fn, sp);
+  }
 }
 
 INTERNAL static void count_edge(uintptr_t caller, uintptr_t callee) {
@@ -264,12 +301,15 @@ INTERNAL __attribute__((cold, noinline)) static void map_stack(void) {
 }
 
 /* Pops the entries of functions that were left without an exit hook
- * (longjmp, or an exception under Clang). */
-INTERNAL static void pop_abandoned(uintptr_t limit, int on_enter) {
+ * (longjmp, or an exception under Clang): on enter those with a CFA below
+ * `limit` (or equal, when `equal_too`), on exit those whose hook frame is
+ * below `limit`. */
+INTERNAL static void pop_abandoned(uintptr_t limit, int on_enter, int equal_too) {
   while (t_depth > 0) {
     size_t top = t_depth - 1;
     if (top >= kStackCapacity) break; /* not recorded: assume still live */
-    if (on_enter ? t_stack[top].cfa > limit : t_stack[top].sp >= limit) break;
+    uintptr_t v = on_enter ? t_stack[top].cfa : t_stack[top].sp;
+    if (v > limit || (v == limit && !equal_too)) break;
     --t_depth;
   }
 }
@@ -278,10 +318,11 @@ HOOK void __cyg_profile_func_enter(void* fn, void* call_site) {
   (void)call_site;
   uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
   if (__builtin_expect(!t_stack, 0)) map_stack();
-  struct FuncSlot* slot =
-      count_func((uintptr_t)fn, sp, (uintptr_t)__builtin_return_address(0));
-  uintptr_t cfa = sp + slot->cfa_offset;
-  pop_abandoned(cfa, 1);
+  count_func((uintptr_t)fn);
+  struct SiteSlot* site =
+      find_site_slot((uintptr_t)__builtin_return_address(0), (uintptr_t)fn, sp);
+  uintptr_t cfa = sp + site->cfa_offset;
+  pop_abandoned(cfa, 1, !site->inlined);
   /* caller 1: "unknown", deeper than the recorded stack */
   uintptr_t caller = t_depth == 0 ? 0 : t_depth <= kStackCapacity ? t_stack[t_depth - 1].fn : 1;
   count_edge(caller, (uintptr_t)fn);
@@ -293,7 +334,7 @@ HOOK void __cyg_profile_func_exit(void* fn, void* call_site) {
   (void)call_site;
   uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
   if (!t_stack) return;
-  pop_abandoned(sp, 0);
+  pop_abandoned(sp, 0, 0);
   if (t_depth == 0) return;
   if (t_depth > kStackCapacity || t_stack[t_depth - 1].fn == (uintptr_t)fn) --t_depth;
 }
