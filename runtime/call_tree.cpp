@@ -26,8 +26,9 @@ static bool grow_slots(ThreadState* t) {
   if (!slots) return false;
   for (uint32_t i = 0; i < old_size; ++i)
     if (t->slots[i].func) insert_slot(slots, size - 1, t->slots[i]);
-  unmap_memory(t->slots, old_size * sizeof(ChildSlot));
+  if (t->slots_mapped) unmap_memory(t->slots, old_size * sizeof(ChildSlot));
   t->slots = slots;
+  t->slots_mapped = true;
   t->slot_mask = size - 1;
   return true;
 }

@@ -65,6 +65,7 @@ struct ThreadState {
   uint32_t frame_capacity;
   uint32_t node_capacity;
   ChildSlot* slots;
+  bool slots_mapped;  // a mapping of its own (grown), not the thread's first table
   uint32_t slot_mask;
   uint32_t slot_used;
   bool truncated;  // a capacity ran out: some calls were not recorded

@@ -1,7 +1,10 @@
 #include "thread_registry.h"
 
 #include <pthread.h>
+#include <sys/mman.h>
 #include <unistd.h>
+
+#include <new>
 
 #include "clock.h"
 #include "memory.h"
@@ -32,6 +35,10 @@ void thread_end(void* p) {
   t->end_ticks = now;
   pthread_getname_np(pthread_self(), t->name, sizeof t->name);
   t->finished.store(true, std::memory_order_release);
+  // The shadow stack's pages go back to the kernel; the range stays mapped
+  // (reads as zeros) as hooks may still run in later TLS destructors.
+  madvise(t->frames, t->frame_capacity * sizeof(Frame), MADV_DONTNEED);
+  t->frames[0].sp = UINTPTR_MAX;
 }
 
 void push(ThreadState* t) {
@@ -48,28 +55,30 @@ void thread_registry_init() { pthread_key_create(&g_exit_key, thread_end); }
 ThreadState* thread_begin() {
   if (tls_failed) return nullptr;
   process_init();
-  auto* t = static_cast<ThreadState*>(map_memory(sizeof(ThreadState)));
-  auto* frames = static_cast<Frame*>(map_memory(kFrameCapacity * sizeof(Frame)));
-  auto* nodes = static_cast<Node*>(map_memory(kNodeCapacity * sizeof(Node)));
-  auto* slots = static_cast<ChildSlot*>(map_memory(kInitialSlots * sizeof(ChildSlot)));
-  if (!t || !frames || !nodes || !slots) {
-    unmap_memory(t, sizeof(ThreadState));
-    unmap_memory(frames, kFrameCapacity * sizeof(Frame));
-    unmap_memory(nodes, kNodeCapacity * sizeof(Node));
-    unmap_memory(slots, kInitialSlots * sizeof(ChildSlot));
+  // One mapping per thread, [state | frames | nodes | first child table], so a
+  // program that starts many threads stays far from the kernel's limit on
+  // mappings (vm.max_map_count, 65530 by default).
+  constexpr size_t kStateBytes = (sizeof(ThreadState) + 4095) & ~size_t{4095};
+  constexpr size_t kFramesBytes = kFrameCapacity * sizeof(Frame);
+  constexpr size_t kNodesBytes = kNodeCapacity * sizeof(Node);
+  constexpr size_t kBytes = kStateBytes + kFramesBytes + kNodesBytes + kInitialSlots * sizeof(ChildSlot);
+  auto* base = static_cast<char*>(map_memory(kBytes));
+  if (!base) {
     tls_failed = true;
     warn_once("cannot map memory for a thread; its calls are not profiled", "");
     return nullptr;
   }
   // map_memory returns zeroed pages: every counter starts at 0.
-  t->frames = frames;
+  auto* t = new (base) ThreadState{};
+  t->frames = reinterpret_cast<Frame*>(base + kStateBytes);
   t->frames[0].sp = UINTPTR_MAX;  // the root sentinel is above every frame
-  t->nodes = nodes;
+  t->nodes = reinterpret_cast<Node*>(base + kStateBytes + kFramesBytes);
   t->node_count.store(1, std::memory_order_relaxed);
   t->frame_capacity = kFrameCapacity;
   t->node_capacity = kNodeCapacity;
-  t->slots = slots;
+  t->slots = reinterpret_cast<ChildSlot*>(base + kStateBytes + kFramesBytes + kNodesBytes);
   t->slot_mask = kInitialSlots - 1;
+  t->slots_mapped = false;
   t->tid = static_cast<uint64_t>(gettid());
   t->start_ticks = read_ticks();
   push(t);

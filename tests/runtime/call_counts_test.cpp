@@ -133,7 +133,7 @@ TEST_P(CallCountsTest, MatchesExpectationsAndReferenceHooks) {
 std::vector<Case> all_cases() {
   std::vector<Case> cases;
   for (const char* program : {"straight", "recursion", "mutual", "threads", "exceptions", "longjmp", "fork",
-                              "dlopen", "static_ctors", "deep", "exit_deep", "sigterm", "running_thread"})
+                              "dlopen", "static_ctors", "deep", "exit_deep", "sigterm", "running_thread", "thread_churn"})
     for (const char* compiler : {"gcc", "clang"}) cases.push_back({program, compiler});
   return cases;
 }
