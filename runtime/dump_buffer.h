@@ -44,6 +44,19 @@ class DumpBuffer {
   void put_varint(uint64_t v) {
     if (reserve(kMaxVarint)) size_ = static_cast<size_t>(format::put_varint(data_ + size_, v) - data_);
   }
+  // A count known only after its items are written: reserve_count() leaves
+  // room for a varint padded to its full 10 bytes (LEB128 allows the
+  // redundant continuation bytes), set_count() fills it in.
+  size_t reserve_count() {
+    size_t at = size_;
+    if (reserve(kMaxVarint)) size_ += kMaxVarint;
+    return at;
+  }
+  void set_count(size_t at, uint64_t v) {
+    if (failed_) return;
+    for (size_t i = 0; i + 1 < kMaxVarint; ++i, v >>= 7) data_[at + i] = static_cast<uint8_t>(v & 0x7f) | 0x80;
+    data_[at + kMaxVarint - 1] = static_cast<uint8_t>(v);
+  }
   // Sections: begin() reserves the header, end() fills it in.
   size_t begin_section() {
     size_t at = size_;

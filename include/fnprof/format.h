@@ -39,6 +39,12 @@ enum class SectionType : uint32_t {
   Process = 1,  // one ProcessRecord
   Modules = 2,  // varint count, then ModuleRecord each
   Thread = 3,   // one ThreadRecord, then node_count NodeRecords
+  // Written by the allocation tracker (libfnprof_alloc.so) when it is loaded.
+  AllocStacks = 4,      // varint count, then count StackRecords, each + frames
+  AllocSummary = 5,     // one AllocSummaryRecord
+  AllocSites = 6,       // varint count, then count AllocSiteRecords, each + lists
+  HeapTimeline = 7,     // one HeapTimelineRecord, then sample_count HeapSampleRecords
+  LiveBlocks = 8,       // varint count, then count LiveBlockRecords
 };
 
 inline constexpr std::string_view section_name(uint32_t type) {
@@ -47,6 +53,11 @@ inline constexpr std::string_view section_name(uint32_t type) {
     case SectionType::Process: return "process";
     case SectionType::Modules: return "modules";
     case SectionType::Thread: return "thread";
+    case SectionType::AllocStacks: return "alloc-stacks";
+    case SectionType::AllocSummary: return "alloc-summary";
+    case SectionType::AllocSites: return "alloc-sites";
+    case SectionType::HeapTimeline: return "heap-timeline";
+    case SectionType::LiveBlocks: return "live-blocks";
   }
   return "unknown";
 }
@@ -138,6 +149,147 @@ struct NodeRecord {
 template <class Codec>
 void fields(Codec& c, NodeRecord& r) {
   c(r.parent_delta), c(r.func_delta), c(r.calls), c(r.incl_ticks);
+}
+
+// ---- Allocation tracker --------------------------------------------------
+// libfnprof_alloc.so interposes the allocator and records, per allocation
+// site, what was allocated and freed. A site is an interned call stack plus
+// the thread that allocated; frees are charged to the site that allocated the
+// block, whichever thread frees it. Sizes are the sizes the program asked for.
+
+// How a block was allocated; freeing it another way is a mismatch.
+enum class AllocKind : uint64_t { Malloc = 1, New = 2, NewArray = 3 };
+
+enum class StackKind : uint64_t {
+  ReturnAddresses = 0,  // unwound: frame 0 is malloc's return address, then
+                        // each caller's (point one byte back for the call line)
+  FunctionEntries = 1,  // from the function profile's shadow stack: entry
+                        // addresses of the open instrumented functions
+};
+
+// A call stack, innermost frame first. Ids are small and increasing but may
+// have gaps; each record's id is the previous record's id plus id_delta (the
+// first's is id_delta). frame_count svarints follow the record: frame i minus
+// frame i-1 (frame -1 is 0).
+struct StackRecord {
+  uint64_t id_delta = 0;
+  uint64_t kind = 0;  // StackKind
+  uint64_t frame_count = 0;
+};
+
+template <class Codec>
+void fields(Codec& c, StackRecord& r) {
+  c(r.id_delta), c(r.kind), c(r.frame_count);
+}
+
+enum class AllocStackMode : uint64_t { Auto = 0, Unwind = 1, Shadow = 2 };
+
+enum AllocFlags : uint64_t {
+  kAllocTruncated = 1,  // a table ran out of room: some allocations are missing
+};
+
+// Process totals. Counts cover the blocks the tracker saw allocated; a free
+// of any other block (allocated before the tracker started, or by the parent
+// of a fork child) is only counted in untracked_frees.
+struct AllocSummaryRecord {
+  uint64_t allocations = 0;
+  uint64_t frees = 0;
+  uint64_t bytes_allocated = 0;
+  uint64_t bytes_freed = 0;
+  uint64_t live_blocks = 0;  // at the dump
+  uint64_t live_bytes = 0;
+  uint64_t peak_live_bytes = 0;
+  uint64_t peak_ticks = 0;   // when the peak was first reached
+  uint64_t temporary = 0;    // blocks freed before their thread allocated again
+  uint64_t mismatched = 0;   // frees of the wrong kind (new/free, new[]/delete...)
+  uint64_t untracked_frees = 0;
+  uint64_t stack_mode = 0;   // AllocStackMode asked for (FNPROF_ALLOC_STACKS)
+  uint64_t stack_depth = 0;  // most frames kept per stack (FNPROF_STACK_DEPTH)
+  uint64_t sample_interval_ns = 0;  // FNPROF_SAMPLE_INTERVAL
+  uint64_t snapshot_stride = 0;     // heap samples per site snapshot (see AllocSiteRecord)
+  uint64_t flags = 0;               // AllocFlags
+};
+
+template <class Codec>
+void fields(Codec& c, AllocSummaryRecord& r) {
+  c(r.allocations), c(r.frees), c(r.bytes_allocated), c(r.bytes_freed);
+  c(r.live_blocks), c(r.live_bytes), c(r.peak_live_bytes), c(r.peak_ticks);
+  c(r.temporary), c(r.mismatched), c(r.untracked_frees);
+  c(r.stack_mode), c(r.stack_depth), c(r.sample_interval_ns), c(r.snapshot_stride), c(r.flags);
+}
+
+// One allocation site; sites are numbered by their order in the section (the
+// site index LiveBlockRecords refer to). Live blocks and bytes at the dump are
+// allocations - frees and bytes_allocated - bytes_freed.
+//
+// Two lists follow the record:
+//   histogram_count x {varint bucket, varint count}: allocations by size,
+//     bucket b holding sizes in [2^(b-1), 2^b) (bucket 0: size 0), increasing
+//     buckets, empty ones left out;
+//   snapshot_count x varint: the site's live bytes at heap timeline samples
+//     s, 2s, 3s... (1-based, s = the summary's snapshot_stride): at most 16
+//     points spread over the run, to tell a site that keeps growing (a leak
+//     in progress) from one that plateaus.
+struct AllocSiteRecord {
+  uint64_t stack_id = 0;
+  uint64_t tid = 0;
+  uint64_t allocations = 0;
+  uint64_t frees = 0;
+  uint64_t bytes_allocated = 0;
+  uint64_t bytes_freed = 0;
+  uint64_t peak_live_bytes = 0;     // the site's own highest live bytes
+  uint64_t bytes_at_peak = 0;       // its live bytes when the process peaked
+  uint64_t temporary = 0;
+  uint64_t mismatched = 0;          // its blocks freed the wrong way
+  uint64_t histogram_count = 0;
+  uint64_t snapshot_count = 0;
+};
+
+template <class Codec>
+void fields(Codec& c, AllocSiteRecord& r) {
+  c(r.stack_id), c(r.tid), c(r.allocations), c(r.frees), c(r.bytes_allocated);
+  c(r.bytes_freed), c(r.peak_live_bytes), c(r.bytes_at_peak), c(r.temporary);
+  c(r.mismatched), c(r.histogram_count), c(r.snapshot_count);
+}
+
+// The process's live heap sampled every interval_ns (taken by the first
+// allocation or free after an interval elapsed, so a program that stops
+// allocating has no samples until it starts again: the heap did not change).
+struct HeapTimelineRecord {
+  uint64_t interval_ns = 0;
+  uint64_t sample_count = 0;
+};
+
+template <class Codec>
+void fields(Codec& c, HeapTimelineRecord& r) {
+  c(r.interval_ns), c(r.sample_count);
+}
+
+// Deltas from the previous sample (the first sample's from 0 ticks and 0
+// bytes: its ticks are absolute, in the dump's clock).
+struct HeapSampleRecord {
+  uint64_t ticks_delta = 0;
+  int64_t live_bytes_delta = 0;
+};
+
+template <class Codec>
+void fields(Codec& c, HeapSampleRecord& r) {
+  c(r.ticks_delta), c(r.live_bytes_delta);
+}
+
+// A block still allocated when the dump was taken, in increasing address
+// order (address = previous address + address_delta, the first's from 0).
+// The section's count may be written as a padded 10-byte varint.
+struct LiveBlockRecord {
+  uint64_t address_delta = 0;
+  uint64_t size = 0;
+  uint64_t site = 0;  // index in the alloc-sites section
+  uint64_t kind = 0;  // AllocKind
+};
+
+template <class Codec>
+void fields(Codec& c, LiveBlockRecord& r) {
+  c(r.address_delta), c(r.size), c(r.site), c(r.kind);
 }
 
 // ---- Encoding primitives -------------------------------------------------

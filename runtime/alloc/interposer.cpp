@@ -1,0 +1,368 @@
+// The allocator entry points of libfnprof_alloc.so. Only interposition: each
+// forwards to the real function (the next definition, normally libc's or
+// libstdc++'s, found with dlsym(RTLD_NEXT) once) and calls one tracker hook
+// (tracker.h): after the real allocation, before the real free (a freed
+// address may be handed to another thread at once).
+//
+// Bootstrap: dlsym itself may call calloc/malloc (for its error buffer)
+// before the real functions are known. Those few allocations come from a
+// small static pool, and freeing one of its blocks is recognised and
+// ignored; they are never tracked.
+//
+// operator new/delete forward to libstdc++'s, whose own malloc/free call is
+// the same allocation: tls_busy is set around the forwarding so it is not
+// counted twice. This file is compiled with exceptions so that a throwing
+// operator new clears the flag (ForwardScope's destructor) as bad_alloc
+// passes through.
+#include <dlfcn.h>
+#include <errno.h>
+#include <malloc.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <atomic>
+#include <new>
+
+#include "../export.h"
+#include "tracker.h"
+
+#define FNPROF_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+using namespace fnprof::alloc;
+
+namespace {
+
+// ---- Bootstrap pool --------------------------------------------------------
+
+alignas(64) char g_pool[64 * 1024];
+std::atomic<size_t> g_pool_used{0};
+
+// Blocks carry their size in a 16-byte header (for realloc and
+// malloc_usable_size of a pool block).
+void* pool_alloc(size_t n, size_t align = 16) {
+  size_t need = (n + 15) & ~size_t{15};
+  size_t at = g_pool_used.load(std::memory_order_relaxed);
+  size_t start;
+  do {
+    start = ((at + 16 + align - 1) & ~(align - 1));
+    if (start + need > sizeof g_pool) return nullptr;
+  } while (!g_pool_used.compare_exchange_weak(at, start + need, std::memory_order_relaxed));
+  memcpy(g_pool + start - 16, &n, sizeof n);
+  return g_pool + start;  // static storage: already zero, as calloc needs
+}
+
+inline bool in_pool(const void* p) {
+  auto c = static_cast<const char*>(p);
+  return c >= g_pool && c < g_pool + sizeof g_pool;
+}
+
+size_t pool_size(const void* p) {
+  size_t n;
+  memcpy(&n, static_cast<const char*>(p) - 16, sizeof n);
+  return n;
+}
+
+// ---- The real functions ----------------------------------------------------
+
+struct Real {
+  void* (*malloc)(size_t);
+  void (*free)(void*);
+  void* (*calloc)(size_t, size_t);
+  void* (*realloc)(void*, size_t);
+  void* (*reallocarray)(void*, size_t, size_t);
+  int (*posix_memalign)(void**, size_t, size_t);
+  void* (*aligned_alloc)(size_t, size_t);
+  void* (*memalign)(size_t, size_t);
+  void* (*valloc)(size_t);
+  void* (*pvalloc)(size_t);
+  size_t (*malloc_usable_size)(void*);
+  // libstdc++'s, or null when the program has none (then new/delete are
+  // served by malloc/free, which is what libstdc++'s do).
+  void* (*new_)(size_t);
+  void* (*new_array)(size_t);
+  void* (*new_nothrow)(size_t, const std::nothrow_t&);
+  void* (*new_array_nothrow)(size_t, const std::nothrow_t&);
+  void* (*new_aligned)(size_t, std::align_val_t);
+  void* (*new_array_aligned)(size_t, std::align_val_t);
+  void* (*new_aligned_nothrow)(size_t, std::align_val_t, const std::nothrow_t&);
+  void* (*new_array_aligned_nothrow)(size_t, std::align_val_t, const std::nothrow_t&);
+  void (*delete_)(void*);
+  void (*delete_array)(void*);
+  void (*delete_sized)(void*, size_t);
+  void (*delete_array_sized)(void*, size_t);
+  void (*delete_aligned)(void*, std::align_val_t);
+  void (*delete_array_aligned)(void*, std::align_val_t);
+  void (*delete_sized_aligned)(void*, size_t, std::align_val_t);
+  void (*delete_array_sized_aligned)(void*, size_t, std::align_val_t);
+  void (*delete_nothrow)(void*, const std::nothrow_t&);
+  void (*delete_array_nothrow)(void*, const std::nothrow_t&);
+  void (*delete_aligned_nothrow)(void*, std::align_val_t, const std::nothrow_t&);
+  void (*delete_array_aligned_nothrow)(void*, std::align_val_t, const std::nothrow_t&);
+};
+
+Real g_real;
+std::atomic<int> g_resolved{0};  // 0: not yet, 1: in progress, 2: done
+__thread bool tls_resolving __attribute__((tls_model("initial-exec")));
+
+template <class Fn>
+void next(Fn& fn, const char* name) {
+  fn = reinterpret_cast<Fn>(dlsym(RTLD_NEXT, name));
+}
+
+[[gnu::cold]] void resolve() {
+  int expected = 0;
+  if (!g_resolved.compare_exchange_strong(expected, 1, std::memory_order_acquire)) {
+    while (g_resolved.load(std::memory_order_acquire) != 2) {
+    }
+    return;
+  }
+  tls_resolving = true;
+  next(g_real.malloc, "malloc");
+  next(g_real.free, "free");
+  next(g_real.calloc, "calloc");
+  next(g_real.realloc, "realloc");
+  next(g_real.reallocarray, "reallocarray");
+  next(g_real.posix_memalign, "posix_memalign");
+  next(g_real.aligned_alloc, "aligned_alloc");
+  next(g_real.memalign, "memalign");
+  next(g_real.valloc, "valloc");
+  next(g_real.pvalloc, "pvalloc");
+  next(g_real.malloc_usable_size, "malloc_usable_size");
+  next(g_real.new_, "_Znwm");
+  next(g_real.new_array, "_Znam");
+  next(g_real.new_nothrow, "_ZnwmRKSt9nothrow_t");
+  next(g_real.new_array_nothrow, "_ZnamRKSt9nothrow_t");
+  next(g_real.new_aligned, "_ZnwmSt11align_val_t");
+  next(g_real.new_array_aligned, "_ZnamSt11align_val_t");
+  next(g_real.new_aligned_nothrow, "_ZnwmSt11align_val_tRKSt9nothrow_t");
+  next(g_real.new_array_aligned_nothrow, "_ZnamSt11align_val_tRKSt9nothrow_t");
+  next(g_real.delete_, "_ZdlPv");
+  next(g_real.delete_array, "_ZdaPv");
+  next(g_real.delete_sized, "_ZdlPvm");
+  next(g_real.delete_array_sized, "_ZdaPvm");
+  next(g_real.delete_aligned, "_ZdlPvSt11align_val_t");
+  next(g_real.delete_array_aligned, "_ZdaPvSt11align_val_t");
+  next(g_real.delete_sized_aligned, "_ZdlPvmSt11align_val_t");
+  next(g_real.delete_array_sized_aligned, "_ZdaPvmSt11align_val_t");
+  next(g_real.delete_nothrow, "_ZdlPvRKSt9nothrow_t");
+  next(g_real.delete_array_nothrow, "_ZdaPvRKSt9nothrow_t");
+  next(g_real.delete_aligned_nothrow, "_ZdlPvSt11align_val_tRKSt9nothrow_t");
+  next(g_real.delete_array_aligned_nothrow, "_ZdaPvSt11align_val_tRKSt9nothrow_t");
+  tls_resolving = false;
+  g_resolved.store(2, std::memory_order_release);
+}
+
+// True when the caller must be served from the pool (dlsym is running on
+// this thread); otherwise the real functions are known on return.
+inline bool bootstrapping() {
+  if (FNPROF_UNLIKELY(g_resolved.load(std::memory_order_acquire) != 2)) {
+    if (tls_resolving) return true;
+    resolve();
+  }
+  return false;
+}
+
+struct ForwardScope {
+  bool was = tls_busy;
+  ForwardScope() { tls_busy = true; }
+  ~ForwardScope() { tls_busy = was; }
+};
+
+// The caller of the interposed function. Built with frame pointers: the
+// frame address is where the caller's frame pointer was saved; the return
+// address is above it and the caller's stack pointer after the return above
+// that.
+#define FNPROF_CALLER                                                      \
+  Caller {                                                                 \
+    reinterpret_cast<uintptr_t>(__builtin_return_address(0)),              \
+        reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) + 16       \
+  }
+
+inline void* tracked(void* p, size_t n, AllocKind kind, Caller caller) {
+  track_alloc(p, n, kind, caller);
+  return p;
+}
+
+inline bool free_untracked(void* p) { return !p || in_pool(p); }
+
+// new without libstdc++'s: what libstdc++'s does, short of the new_handler.
+void* fallback_new(size_t n, size_t align, bool nothrow) {
+  void* p = align ? g_real.aligned_alloc(align, (n + align - 1) / align * align ?: align)
+                  : g_real.malloc(n ? n : 1);
+  if (!p && !nothrow) throw std::bad_alloc();
+  return p;
+}
+
+}  // namespace
+
+extern "C" {
+
+FNPROF_EXPORT void* malloc(size_t n) {
+  if (FNPROF_UNLIKELY(bootstrapping())) return pool_alloc(n);
+  return tracked(g_real.malloc(n), n, AllocKind::Malloc, FNPROF_CALLER);
+}
+
+FNPROF_EXPORT void free(void* p) {
+  if (free_untracked(p)) return;
+  track_free(p, AllocKind::Malloc);
+  g_real.free(p);
+}
+
+FNPROF_EXPORT void* calloc(size_t count, size_t size) {
+  if (FNPROF_UNLIKELY(bootstrapping())) {
+    size_t n;
+    return __builtin_mul_overflow(count, size, &n) ? nullptr : pool_alloc(n);
+  }
+  // A product that overflows makes the real calloc fail: never tracked.
+  return tracked(g_real.calloc(count, size), count * size, AllocKind::Malloc, FNPROF_CALLER);
+}
+
+}  // extern "C"
+
+namespace {
+
+// realloc and reallocarray: the old block leaves the table before the real
+// call and comes back if it fails.
+template <class Call>
+void* reallocate(void* p, size_t n, Caller caller, Call call) {
+  if (in_pool(p)) {
+    void* q = g_real.malloc(n);
+    if (q) memcpy(q, p, pool_size(p) < n ? pool_size(p) : n);
+    return tracked(q, n, AllocKind::Malloc, caller);
+  }
+  if (!p) return tracked(call(), n, AllocKind::Malloc, caller);
+  TakenBlock old = take_block(p);
+  void* q = call();
+  if (q) {
+    finish_free(p, old, AllocKind::Malloc);
+    return tracked(q, n, AllocKind::Malloc, caller);
+  }
+  // glibc's realloc(p, 0) frees p and returns null; any other null is a
+  // failure that left p allocated.
+  if (n == 0) finish_free(p, old, AllocKind::Malloc);
+  else restore_block(p, old);
+  return q;
+}
+
+}  // namespace
+
+extern "C" {
+
+FNPROF_EXPORT void* realloc(void* p, size_t n) {
+  if (FNPROF_UNLIKELY(bootstrapping())) {
+    void* q = pool_alloc(n);
+    if (q && p) memcpy(q, p, pool_size(p) < n ? pool_size(p) : n);
+    return q;
+  }
+  return reallocate(p, n, FNPROF_CALLER, [&] { return g_real.realloc(p, n); });
+}
+
+FNPROF_EXPORT void* reallocarray(void* p, size_t count, size_t size) {
+  if (FNPROF_UNLIKELY(bootstrapping())) return nullptr;
+  size_t n;
+  if (__builtin_mul_overflow(count, size, &n)) {
+    errno = ENOMEM;
+    return nullptr;
+  }
+  return reallocate(p, n, FNPROF_CALLER, [&] { return g_real.reallocarray(p, count, size); });
+}
+
+FNPROF_EXPORT int posix_memalign(void** out, size_t align, size_t n) {
+  if (FNPROF_UNLIKELY(bootstrapping())) {
+    void* p = pool_alloc(n, align < 16 ? 16 : align);
+    if (!p) return ENOMEM;
+    *out = p;
+    return 0;
+  }
+  int rc = g_real.posix_memalign(out, align, n);
+  if (rc == 0) track_alloc(*out, n, AllocKind::Malloc, FNPROF_CALLER);
+  return rc;
+}
+
+FNPROF_EXPORT void* aligned_alloc(size_t align, size_t n) {
+  if (FNPROF_UNLIKELY(bootstrapping())) return pool_alloc(n, align < 16 ? 16 : align);
+  return tracked(g_real.aligned_alloc(align, n), n, AllocKind::Malloc, FNPROF_CALLER);
+}
+
+FNPROF_EXPORT void* memalign(size_t align, size_t n) {
+  if (FNPROF_UNLIKELY(bootstrapping())) return pool_alloc(n, align < 16 ? 16 : align);
+  return tracked(g_real.memalign(align, n), n, AllocKind::Malloc, FNPROF_CALLER);
+}
+
+FNPROF_EXPORT void* valloc(size_t n) {
+  if (FNPROF_UNLIKELY(bootstrapping())) return nullptr;
+  return tracked(g_real.valloc(n), n, AllocKind::Malloc, FNPROF_CALLER);
+}
+
+FNPROF_EXPORT void* pvalloc(size_t n) {
+  if (FNPROF_UNLIKELY(bootstrapping())) return nullptr;
+  return tracked(g_real.pvalloc(n), n, AllocKind::Malloc, FNPROF_CALLER);
+}
+
+FNPROF_EXPORT size_t malloc_usable_size(void* p) {
+  if (p && in_pool(p)) return pool_size(p);
+  if (FNPROF_UNLIKELY(bootstrapping())) return 0;
+  return g_real.malloc_usable_size(p);
+}
+
+}  // extern "C"
+
+// ---- operator new and delete -----------------------------------------------
+
+#define FNPROF_NEW(signature, real_fn, args, fallback, kind)             \
+  FNPROF_EXPORT void* signature {                                        \
+    bootstrapping();                                                     \
+    void* p;                                                             \
+    {                                                                    \
+      ForwardScope forwarding;                                           \
+      p = g_real.real_fn ? g_real.real_fn args : fallback;               \
+    }                                                                    \
+    return tracked(p, n, kind, FNPROF_CALLER);                           \
+  }
+
+#define FNPROF_DELETE(signature, real_fn, args, kind)                    \
+  FNPROF_EXPORT void signature noexcept {                                \
+    if (free_untracked(p)) return;                                       \
+    bootstrapping();                                                     \
+    track_free(p, kind);                                                 \
+    ForwardScope forwarding;                                             \
+    if (g_real.real_fn) g_real.real_fn args;                             \
+    else g_real.free(p);                                                 \
+  }
+
+using std::align_val_t;
+using std::nothrow_t;
+
+FNPROF_NEW(operator new(size_t n), new_, (n), fallback_new(n, 0, false), AllocKind::New)
+FNPROF_NEW(operator new[](size_t n), new_array, (n), fallback_new(n, 0, false), AllocKind::NewArray)
+FNPROF_NEW(operator new(size_t n, const nothrow_t& t) noexcept, new_nothrow, (n, t),
+           fallback_new(n, 0, true), AllocKind::New)
+FNPROF_NEW(operator new[](size_t n, const nothrow_t& t) noexcept, new_array_nothrow, (n, t),
+           fallback_new(n, 0, true), AllocKind::NewArray)
+FNPROF_NEW(operator new(size_t n, align_val_t a), new_aligned, (n, a),
+           fallback_new(n, static_cast<size_t>(a), false), AllocKind::New)
+FNPROF_NEW(operator new[](size_t n, align_val_t a), new_array_aligned, (n, a),
+           fallback_new(n, static_cast<size_t>(a), false), AllocKind::NewArray)
+FNPROF_NEW(operator new(size_t n, align_val_t a, const nothrow_t& t) noexcept, new_aligned_nothrow,
+           (n, a, t), fallback_new(n, static_cast<size_t>(a), true), AllocKind::New)
+FNPROF_NEW(operator new[](size_t n, align_val_t a, const nothrow_t& t) noexcept,
+           new_array_aligned_nothrow, (n, a, t), fallback_new(n, static_cast<size_t>(a), true),
+           AllocKind::NewArray)
+
+FNPROF_DELETE(operator delete(void* p), delete_, (p), AllocKind::New)
+FNPROF_DELETE(operator delete[](void* p), delete_array, (p), AllocKind::NewArray)
+FNPROF_DELETE(operator delete(void* p, size_t n), delete_sized, (p, n), AllocKind::New)
+FNPROF_DELETE(operator delete[](void* p, size_t n), delete_array_sized, (p, n), AllocKind::NewArray)
+FNPROF_DELETE(operator delete(void* p, align_val_t a), delete_aligned, (p, a), AllocKind::New)
+FNPROF_DELETE(operator delete[](void* p, align_val_t a), delete_array_aligned, (p, a), AllocKind::NewArray)
+FNPROF_DELETE(operator delete(void* p, size_t n, align_val_t a), delete_sized_aligned, (p, n, a),
+              AllocKind::New)
+FNPROF_DELETE(operator delete[](void* p, size_t n, align_val_t a), delete_array_sized_aligned,
+              (p, n, a), AllocKind::NewArray)
+FNPROF_DELETE(operator delete(void* p, const nothrow_t& t), delete_nothrow, (p, t), AllocKind::New)
+FNPROF_DELETE(operator delete[](void* p, const nothrow_t& t), delete_array_nothrow, (p, t),
+              AllocKind::NewArray)
+FNPROF_DELETE(operator delete(void* p, align_val_t a, const nothrow_t& t), delete_aligned_nothrow,
+              (p, a, t), AllocKind::New)
+FNPROF_DELETE(operator delete[](void* p, align_val_t a, const nothrow_t& t),
+              delete_array_aligned_nothrow, (p, a, t), AllocKind::NewArray)

@@ -1,0 +1,381 @@
+#include "tracker.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <x86intrin.h>
+
+#include "../runtime_api.h"
+#include "arena.h"
+#include "live_blocks.h"
+#include "stack_capture.h"
+#include "stack_table.h"
+
+#define FNPROF_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+namespace fnprof::alloc {
+
+__thread bool tls_busy __attribute__((tls_model("initial-exec")));
+Settings g_settings;
+HeapState g_heap;
+
+namespace {
+
+__thread AllocThread* tls_alloc_thread __attribute__((tls_model("initial-exec")));
+
+// The live heap is sampled by the first allocation or free after the
+// interval elapsed; a thread reads the clock only every kSampleCheck
+// operations, so the check costs nothing measurable.
+constexpr uint32_t kSampleCheck = 64;
+constexpr uint64_t kMaxSamples = 1u << 24;  // 19 days at 100 ms
+
+enum State { kNone, kInitializing, kReady, kFailed };
+std::atomic<int> g_state{kNone};
+std::atomic<AllocThread*> g_threads{nullptr};
+bool g_clock_is_tsc;
+
+uint64_t monotonic_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + ts.tv_nsec;
+}
+
+// The dump's clock (runtime/clock.h), read inline.
+uint64_t read_ticks() { return g_clock_is_tsc ? __rdtsc() : monotonic_ns(); }
+
+bool init_tables() {
+  int expected = kNone;
+  if (!g_state.compare_exchange_strong(expected, kInitializing, std::memory_order_acquire)) {
+    while ((expected = g_state.load(std::memory_order_acquire)) == kInitializing) sched_yield();
+    return expected == kReady;
+  }
+  g_clock_is_tsc = fnprof_rt_clock_source() == format::ClockSource::Tsc;
+  g_heap.samples = static_cast<HeapSample*>(reserve(kMaxSamples * sizeof(HeapSample)));
+  bool ok = g_heap.samples && stack_table_init() && site_table_init() && live_blocks_init();
+  g_heap.next_sample_ns.store(monotonic_ns() + g_settings.sample_interval_ns, std::memory_order_relaxed);
+  g_state.store(ok ? kReady : kFailed, std::memory_order_release);
+  if (!ok) fnprof_rt_warn_once("cannot map memory for the allocation tracker; allocations are not tracked", "");
+  return ok;
+}
+
+AllocThread* thread_start() {
+  if (!init_tables()) return nullptr;
+  auto* t = static_cast<AllocThread*>(reserve(sizeof(AllocThread)));
+  if (!t) return nullptr;
+  t->tid = static_cast<uint64_t>(gettid());
+  t->sample_countdown = kSampleCheck;
+  t->shadow = fnprof_rt_thread_slot();
+  if (!stack_capture_thread_init(t)) {
+    release(t, sizeof(AllocThread));
+    return nullptr;
+  }
+  AllocThread* head = g_threads.load(std::memory_order_relaxed);
+  do t->next = head;
+  while (!g_threads.compare_exchange_weak(head, t, std::memory_order_release, std::memory_order_relaxed));
+  tls_alloc_thread = t;
+  return t;
+}
+
+inline uint32_t size_bucket(uint64_t size) { return size ? 64 - __builtin_clzll(size) : 0; }
+
+// Copy-on-change records. The dump needs each site's live bytes at the
+// moment of the process's peak and at each heap sample, but visiting every
+// site at those moments is out of the question. Instead, a site about to
+// change compares the epoch it last saw with the current one: if a peak (or
+// a sample) happened since its last change, its value now, before this
+// change, is its value at that moment, and is saved. A site that never
+// changes again is read as is by the dump. Exact whenever the peak is not
+// reached concurrently with another thread's change to a site.
+[[gnu::cold]] void update_snapshots(Site& s, uint64_t state) {
+  bring_snapshots_up_to_date(s.snapshots, s.sample_state_seen, state, s.live_bytes());
+  s.sample_state_seen = state;
+}
+
+inline void before_site_change(Site& s) {
+  uint64_t epoch = g_heap.peak_epoch.load(std::memory_order_relaxed);
+  if (s.peak_epoch_seen != epoch) {
+    s.bytes_at_peak = s.live_bytes();
+    s.peak_epoch_seen = epoch;
+  }
+  uint64_t state = g_heap.sample_state.load(std::memory_order_relaxed);
+  if (FNPROF_UNLIKELY(s.sample_state_seen != state)) update_snapshots(s, state);
+}
+
+[[gnu::cold]] void new_peak(uint64_t live) {
+  uint64_t peak = g_heap.peak_bytes.load(std::memory_order_relaxed);
+  while (live > peak) {
+    if (g_heap.peak_bytes.compare_exchange_weak(peak, live, std::memory_order_relaxed)) {
+      g_heap.peak_ticks.store(read_ticks(), std::memory_order_relaxed);
+      g_heap.peak_epoch.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+  }
+}
+
+[[gnu::cold]] void maybe_sample(AllocThread* t) {
+  t->sample_countdown = kSampleCheck;
+  uint64_t interval = g_settings.sample_interval_ns;
+  if (!interval) return;
+  uint64_t now = monotonic_ns();
+  uint64_t next = g_heap.next_sample_ns.load(std::memory_order_relaxed);
+  if (now < next) return;
+  uint64_t after = next + interval > now ? next + interval : now + interval;
+  // One thread takes the sample; the others see the new deadline.
+  if (!g_heap.next_sample_ns.compare_exchange_strong(next, after, std::memory_order_relaxed)) return;
+  uint64_t state = g_heap.sample_state.load(std::memory_order_relaxed);
+  uint64_t n = static_cast<uint32_t>(state), stride_log = state >> 32;
+  if (n == kMaxSamples) return;
+  g_heap.samples[n] = {read_ticks(), g_heap.live_bytes.load(std::memory_order_relaxed)};
+  ++n;
+  // Site snapshots cover at most kSnapshots samples: double their stride.
+  if ((n >> stride_log) > kSnapshots) ++stride_log;
+  g_heap.sample_state.store(stride_log << 32 | n, std::memory_order_release);
+}
+
+inline void account_free(AllocThread* t, const void* p, uint64_t size, uint32_t site_id,
+                         uint32_t recorded_kind, AllocKind kind) {
+  Site& s = site_at(site_id);
+  before_site_change(s);
+  if (s.owner == t) {
+    s.own_frees++;
+    s.own_bytes_freed += size;
+    if (p == t->last_block) {
+      // Freed before its thread allocated anything else: a temporary.
+      t->last_block = nullptr;
+      s.temporary++;
+      t->temporary++;
+    }
+  } else {
+    s.other_frees.fetch_add(1, std::memory_order_relaxed);
+    s.other_bytes_freed.fetch_add(size, std::memory_order_relaxed);
+  }
+  if (FNPROF_UNLIKELY(recorded_kind != static_cast<uint32_t>(kind))) {
+    s.mismatched.fetch_add(1, std::memory_order_relaxed);
+    t->mismatched++;
+  }
+  t->frees++;
+  t->bytes_freed += size;
+  g_heap.live_bytes.fetch_sub(size, std::memory_order_relaxed);
+  if (FNPROF_UNLIKELY(--t->sample_countdown == 0)) maybe_sample(t);
+}
+
+// The tracker itself sets errno (mmap, the unwinder): the program must see
+// the value the real function left.
+struct Enter {
+  int saved_errno = errno;
+  Enter() { tls_busy = true; }
+  ~Enter() {
+    tls_busy = false;
+    errno = saved_errno;
+  }
+};
+
+inline AllocThread* current_thread() {
+  AllocThread* t = tls_alloc_thread;
+  if (FNPROF_UNLIKELY(!t)) t = thread_start();
+  return t;
+}
+
+}  // namespace
+
+bool tracker_ready() { return g_state.load(std::memory_order_acquire) == kReady; }
+
+AllocThread* thread_list() { return g_threads.load(std::memory_order_acquire); }
+
+void bring_snapshots_up_to_date(uint64_t snapshots[kSnapshots], uint64_t seen_state, uint64_t state,
+                                uint64_t live) {
+  uint64_t stride_log = state >> 32, n = static_cast<uint32_t>(state);
+  uint64_t seen_log = seen_state >> 32, seen_n = static_cast<uint32_t>(seen_state);
+  // Slot j holds sample (j + 1) * stride; doubling the stride keeps the odd
+  // slots.
+  for (; seen_log < stride_log; ++seen_log) {
+    for (uint32_t j = 0; j < kSnapshots / 2; ++j) snapshots[j] = snapshots[2 * j + 1];
+    for (uint32_t j = kSnapshots / 2; j < kSnapshots; ++j) snapshots[j] = 0;
+  }
+  uint64_t stride = uint64_t{1} << stride_log;
+  for (uint64_t j = seen_n / stride; j < kSnapshots && (j + 1) * stride <= n; ++j) snapshots[j] = live;
+}
+
+void track_alloc(void* p, size_t size, AllocKind kind, Caller caller) {
+  if (!p || tls_busy) return;
+  Enter enter;
+  AllocThread* t = current_thread();
+  if (FNPROF_UNLIKELY(!t)) return;
+  uint32_t site_id = capture_site(t, caller);
+  if (FNPROF_UNLIKELY(site_id == kNoSite || !insert_block(p, size, site_id, static_cast<uint32_t>(kind)))) {
+    g_heap.truncated.store(true, std::memory_order_relaxed);
+    return;
+  }
+  Site& s = site_at(site_id);
+  before_site_change(s);
+  s.allocations++;
+  s.bytes_allocated += size;
+  s.histogram[size_bucket(size)]++;
+  uint64_t site_live = s.live_bytes();
+  if (site_live > s.peak_live_bytes) s.peak_live_bytes = site_live;
+  t->allocations++;
+  t->bytes_allocated += size;
+  t->last_block = p;
+  uint64_t live = g_heap.live_bytes.fetch_add(size, std::memory_order_relaxed) + size;
+  if (FNPROF_UNLIKELY(live > g_heap.peak_bytes.load(std::memory_order_relaxed))) new_peak(live);
+  if (FNPROF_UNLIKELY(--t->sample_countdown == 0)) maybe_sample(t);
+}
+
+void track_free(void* p, AllocKind kind) {
+  if (tls_busy) return;
+  Enter enter;
+  AllocThread* t = current_thread();
+  if (FNPROF_UNLIKELY(!t)) return;
+  uint64_t size;
+  uint32_t site, recorded_kind;
+  if (FNPROF_UNLIKELY(!remove_block(p, &size, &site, &recorded_kind))) {
+    t->untracked_frees++;
+    return;
+  }
+  account_free(t, p, size, site, recorded_kind, kind);
+}
+
+TakenBlock take_block(void* p) {
+  TakenBlock b{};
+  if (tls_busy || !tracker_ready()) return b;
+  Enter enter;
+  b.tracked = remove_block(p, &b.size, &b.site, &b.kind);
+  return b;
+}
+
+void finish_free(void* p, const TakenBlock& b, AllocKind kind) {
+  if (tls_busy) return;
+  Enter enter;
+  AllocThread* t = current_thread();
+  if (FNPROF_UNLIKELY(!t)) return;
+  if (!b.tracked) {
+    t->untracked_frees++;
+    return;
+  }
+  account_free(t, p, b.size, b.site, b.kind, kind);
+}
+
+void restore_block(void* p, const TakenBlock& b) {
+  if (b.tracked) insert_block(p, b.size, b.site, b.kind);
+}
+
+// ---- Start-up and fork -----------------------------------------------------
+
+namespace {
+
+void warn_setting(const char* name) { fnprof_rt_warn_once("ignoring an invalid value of ", name); }
+
+void read_settings() {
+  if (const char* v = getenv("FNPROF_ALLOC_STACKS"); v && *v) {
+    if (strcmp(v, "auto") == 0) g_settings.stack_mode = format::AllocStackMode::Auto;
+    else if (strcmp(v, "unwind") == 0) g_settings.stack_mode = format::AllocStackMode::Unwind;
+    else if (strcmp(v, "shadow") == 0) g_settings.stack_mode = format::AllocStackMode::Shadow;
+    else warn_setting("FNPROF_ALLOC_STACKS (auto, unwind or shadow)");
+  }
+  if (const char* v = getenv("FNPROF_STACK_DEPTH"); v && *v) {
+    char* end;
+    unsigned long depth = strtoul(v, &end, 10);
+    if (*end || depth == 0) warn_setting("FNPROF_STACK_DEPTH");
+    else g_settings.stack_depth = depth > kMaxStackDepth ? kMaxStackDepth : static_cast<uint32_t>(depth);
+  }
+  if (const char* v = getenv("FNPROF_SAMPLE_INTERVAL"); v && *v) {
+    // A number with an optional unit: ns, us, ms (the default) or s; 0 stops
+    // sampling.
+    char* end;
+    double n = strtod(v, &end);
+    double scale = strcmp(end, "ns") == 0 ? 1 : strcmp(end, "us") == 0 ? 1e3
+                 : strcmp(end, "ms") == 0 || !*end ? 1e6 : strcmp(end, "s") == 0 ? 1e9 : -1;
+    if (scale < 0 || n < 0) warn_setting("FNPROF_SAMPLE_INTERVAL (e.g. 100ms)");
+    else g_settings.sample_interval_ns = static_cast<uint64_t>(n * scale);
+  }
+}
+
+// Without --follow-children, fnprof-run sets FNPROF_FOLLOW_CHILDREN=0: the
+// programs this one executes run without the tracker. The loader has read
+// LD_PRELOAD already, so dropping our entry now only affects children,
+// whichever way they are started (exec*, posix_spawn, system, popen).
+void drop_from_preload() {
+  const char* follow = getenv("FNPROF_FOLLOW_CHILDREN");
+  const char* preload = getenv("LD_PRELOAD");
+  if (!follow || strcmp(follow, "0") != 0 || !preload) return;
+  char kept[4096];
+  size_t n = 0;
+  const char* p = preload;
+  while (*p) {
+    size_t len = strcspn(p, ": ");
+    const char* base = static_cast<const char*>(memrchr(p, '/', len));
+    base = base ? base + 1 : p;
+    bool ours = static_cast<size_t>(p + len - base) == strlen("libfnprof_alloc.so") &&
+                memcmp(base, "libfnprof_alloc.so", len - (base - p)) == 0;
+    if (!ours && len && n + len + 1 < sizeof kept) {
+      if (n) kept[n++] = ':';
+      memcpy(kept + n, p, len);
+      n += len;
+    }
+    p += len;
+    if (*p) ++p;
+  }
+  kept[n] = '\0';
+  if (n) setenv("LD_PRELOAD", kept, 1);
+  else unsetenv("LD_PRELOAD");
+}
+
+void after_fork_in_child() {
+  AllocThread* self = tls_alloc_thread;
+  site_table_reset();
+  live_blocks_reset();
+  g_heap.live_bytes.store(0), g_heap.peak_bytes.store(0), g_heap.peak_ticks.store(0);
+  g_heap.peak_epoch.store(0), g_heap.sample_state.store(0), g_heap.truncated.store(false);
+  g_heap.next_sample_ns.store(monotonic_ns() + g_settings.sample_interval_ns);
+  if (self) {
+    AllocThread* next_keep = nullptr;
+    SiteMap sites = self->sites;
+    UnwindCache* unwind_cache = self->unwind_cache;
+    NodeCache* node_cache = self->node_cache;
+    rt::ThreadState** shadow = self->shadow;
+    uintptr_t lo = self->stack_lo, hi = self->stack_hi;
+    *self = AllocThread{};
+    self->sites = sites, self->unwind_cache = unwind_cache, self->node_cache = node_cache;
+    self->shadow = shadow, self->stack_lo = lo, self->stack_hi = hi;
+    self->next = next_keep;
+    self->tid = static_cast<uint64_t>(gettid());
+    self->sample_countdown = kSampleCheck;
+    self->sites.clear();
+    stack_capture_thread_reset(self);
+  }
+  g_threads.store(self, std::memory_order_release);
+}
+
+void write_sections_hook(rt::DumpBuffer& buffer, uint64_t now);
+
+__attribute__((constructor)) void at_load() {
+  tls_busy = true;
+  read_settings();
+  init_tables();
+  drop_from_preload();
+  pthread_atfork(nullptr, nullptr, after_fork_in_child);
+  fnprof_rt_add_section_writer(write_sections_hook);
+  tls_busy = false;
+}
+
+}  // namespace
+
+// alloc_writer.cpp
+void write_alloc_sections(rt::DumpBuffer& buffer, uint64_t now);
+
+namespace {
+void write_sections_hook(rt::DumpBuffer& buffer, uint64_t now) {
+  // The dump writer may run on a thread in the middle of nothing of ours (at
+  // exit, in a signal handler): keep that thread's allocations out while the
+  // tables are read.
+  bool was = tls_busy;
+  tls_busy = true;
+  if (tracker_ready()) write_alloc_sections(buffer, now);
+  tls_busy = was;
+}
+}  // namespace
+
+}  // namespace fnprof::alloc

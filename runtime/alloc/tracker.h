@@ -1,0 +1,113 @@
+// The allocation tracker's hooks: the interposer (interposer.cpp) calls one
+// of these per allocator entry point, after the real allocation and before
+// the real free. Each attributes the block to a site (stack_capture.h),
+// records it in the live-block table, updates the site's and the thread's
+// counters and the process's live heap, peak and timeline. No lock, no
+// malloc, no syscall in steady state: the thread's state is one initial-exec
+// TLS load, tables are lock-free, the process's live bytes one atomic add.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "fnprof/format.h"
+#include "site_table.h"
+
+namespace fnprof::rt {
+struct ThreadState;
+}
+
+namespace fnprof::alloc {
+
+using format::AllocKind;
+
+// Reentrancy guard. Set while the tracker runs on this thread, and while the
+// interposer forwards an operator new/delete to libstdc++'s (whose own
+// malloc/free call is the same allocation). Whatever allocates inside is
+// forwarded untracked: the unwinder (libunwind's dl_iterate_phdr callbacks),
+// dlsym, pthread_getattr_np (stack bounds), setenv in the constructor, the
+// dump writer (which runs on a thread that may be anywhere), and the
+// program's new_handler. initial-exec: libfnprof_alloc.so is preloaded, so
+// its TLS is in the static block and this is one %fs-relative access.
+extern __thread bool tls_busy __attribute__((tls_model("initial-exec")));
+
+// Who called the interposed function: its return address and stack pointer
+// after the return (the canonical frame address of the interposed frame).
+struct Caller {
+  uintptr_t ret;
+  uintptr_t cfa;
+};
+
+struct UnwindCache;
+struct NodeCache;
+
+// Per-thread state, in the tracker's own mappings; kept after the thread
+// exits so the dump still has its totals.
+struct AllocThread {
+  uint64_t allocations;
+  uint64_t frees;
+  uint64_t bytes_allocated;
+  uint64_t bytes_freed;
+  uint64_t temporary;
+  uint64_t mismatched;
+  uint64_t untracked_frees;
+  const void* last_block;  // this thread's latest allocation, until freed
+  uint32_t sample_countdown;
+  bool truncated;
+  SiteMap sites;
+  rt::ThreadState** shadow;  // this thread's tls_thread in libfnprof.so
+  UnwindCache* unwind_cache;
+  NodeCache* node_cache;
+  uintptr_t stack_lo, stack_hi;
+  uint64_t tid;
+  AllocThread* next;
+};
+
+struct Settings {
+  format::AllocStackMode stack_mode = format::AllocStackMode::Auto;  // FNPROF_ALLOC_STACKS
+  uint32_t stack_depth = 64;                                          // FNPROF_STACK_DEPTH
+  uint64_t sample_interval_ns = 100'000'000;                          // FNPROF_SAMPLE_INTERVAL
+};
+extern Settings g_settings;
+
+// The process's heap as a whole.
+struct HeapSample {
+  uint64_t ticks;
+  uint64_t live_bytes;
+};
+struct HeapState {
+  std::atomic<uint64_t> live_bytes;
+  std::atomic<uint64_t> peak_bytes;
+  std::atomic<uint64_t> peak_ticks;
+  std::atomic<uint64_t> peak_epoch;    // +1 at every new peak
+  std::atomic<uint64_t> sample_state;  // stride_log << 32 | samples taken
+  std::atomic<uint64_t> next_sample_ns;
+  HeapSample* samples;
+  std::atomic<bool> truncated;
+};
+extern HeapState g_heap;
+
+bool tracker_ready();
+AllocThread* thread_list();
+// Updates a copy of a site's snapshots to the current sample state, as the
+// site's next change would (the dump writer's view).
+void bring_snapshots_up_to_date(uint64_t snapshots[kSnapshots], uint64_t seen_state, uint64_t state,
+                                uint64_t live);
+
+void track_alloc(void* p, size_t size, AllocKind kind, Caller caller);
+void track_free(void* p, AllocKind kind);
+
+// realloc: the old block is taken out of the table before the real realloc
+// (which may hand its address to another thread), then either accounted as
+// freed or put back when realloc failed.
+struct TakenBlock {
+  bool tracked;
+  uint32_t site;
+  uint32_t kind;
+  uint64_t size;
+};
+TakenBlock take_block(void* p);
+void finish_free(void* p, const TakenBlock& block, AllocKind kind);
+void restore_block(void* p, const TakenBlock& block);
+
+}  // namespace fnprof::alloc

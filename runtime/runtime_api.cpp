@@ -1,0 +1,27 @@
+#include "runtime_api.h"
+
+#include "clock.h"
+#include "dump_writer.h"
+#include "process.h"
+#include "thread_registry.h"
+
+using namespace fnprof::rt;
+
+extern "C" {
+
+FNPROF_EXPORT void fnprof_rt_add_section_writer(SectionWriter writer) { add_section_writer(writer); }
+
+FNPROF_EXPORT ThreadState** fnprof_rt_thread_slot() { return &tls_thread; }
+
+FNPROF_EXPORT fnprof::format::ClockSource fnprof_rt_clock_source() {
+  // The tracker's first allocation may come before libfnprof.so's
+  // constructor; clock_init() is idempotent (a CPUID check).
+  clock_init();
+  return clock_source();
+}
+
+FNPROF_EXPORT void fnprof_rt_warn_once(const char* message, const char* detail) {
+  warn_once(message, detail);
+}
+
+}  // extern "C"
