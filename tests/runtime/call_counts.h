@@ -23,8 +23,31 @@ struct CallCounts {
 // bottom.
 CallCounts counts_of(const Profile& profile);
 
-// A counting_hooks output file.
-CallCounts read_reference_counts(const std::string& path);
+// Function names as the ELF symbol tables have them (mangled), one name per
+// address: aliases (a constructor's C1/C2 symbols) collapse to the smallest
+// name. Keys the comparisons with the counting hooks and uftrace, whose own
+// demanglers name some functions differently from LLVM's.
+class SymbolNames {
+ public:
+  // "?<module>+0x<address>" when the module has no symbol there.
+  std::string at(const std::string& module, uint64_t address);
+  // `name` (a symbol of one of the modules seen so far) as at() names its address.
+  std::string canonical(const std::string& name) const;
+
+ private:
+  struct Module {
+    std::map<uint64_t, std::string> by_address;
+  };
+  Module& load(const std::string& module);
+  std::map<std::string, Module> modules_;
+  std::map<std::string, std::string> canonical_;  // any alias -> its canonical name
+};
+
+// The merged tree of a profile with functions named by `names`.
+CallCounts counts_by_symbol(const Profile& profile, SymbolNames& names);
+
+// A counting_hooks output file, functions named by `names`.
+CallCounts read_reference_counts(const std::string& path, SymbolNames& names);
 
 struct Expected {
   std::string status;
@@ -34,5 +57,12 @@ struct Expected {
 };
 
 Expected read_expected(const std::string& path, const std::string& compiler);
+
+// What `command` printed on stdout.
+std::string run_command(const std::string& command);
+
+// Calls per function of `binary` as `uftrace record --no-libcall` counts them
+// (kernel events left out), by mangled name.
+std::map<std::string, uint64_t> uftrace_calls(const std::string& binary);
 
 }  // namespace fnprof::test

@@ -4,10 +4,8 @@
 // ground truth (call_counts_test.cpp checks that for every program).
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <filesystem>
-#include <memory>
-#include <sstream>
+
 
 #include "call_counts.h"
 #include "dump_reader.h"
@@ -25,38 +23,6 @@ struct Case {
 
 void PrintTo(const Case& c, std::ostream* os) { *os << c.program << "_" << c.compiler; }
 
-std::string run_command(const std::string& command) {
-  std::unique_ptr<FILE, decltype(&pclose)> pipe(popen(command.c_str(), "r"), &pclose);
-  std::string out;
-  char buf[4096];
-  while (pipe && fgets(buf, sizeof buf, pipe.get())) out += buf;
-  return out;
-}
-
-// uftrace prints C++ names without their parameter lists.
-std::string without_parameters(const std::string& name) {
-  return name.substr(0, name.find('('));
-}
-
-std::map<std::string, uint64_t> uftrace_calls(const std::string& binary) {
-  char dir_template[] = "/tmp/fnprof-uftrace-XXXXXX";
-  std::string dir = mkdtemp(dir_template);
-  // Run inside the directory: libfnprof.so is loaded there too (uftrace's
-  // hooks take precedence) and leaves its empty dump in the working directory.
-  run_command("cd " + dir + " && uftrace record --no-libcall -d data " + binary + " >/dev/null 2>&1");
-  std::istringstream report(run_command("uftrace report -d " + dir + "/data -f call --no-pager 2>/dev/null"));
-  std::filesystem::remove_all(dir);
-  std::map<std::string, uint64_t> calls;
-  for (std::string line; std::getline(report, line);) {
-    std::istringstream fields(line);
-    uint64_t n;
-    std::string name;
-    // Kernel events (linux:schedule) are not calls.
-    if (fields >> n >> name && !name.starts_with("linux:")) calls[name] += n;
-  }
-  return calls;
-}
-
 class UftraceAgreement : public testing::TestWithParam<Case> {};
 
 TEST_P(UftraceAgreement, SameCallCounts) {
@@ -69,10 +35,9 @@ TEST_P(UftraceAgreement, SameCallCounts) {
   ProgramRun run = run_program(binary);
   ASSERT_EQ(run.dumps.size(), 1u);
   Symbolizer symbolizer;
-  CallCounts ours_full = counts_of(build_profile({read_dump(run.dumps[0])}, symbolizer));
+  SymbolNames names;
+  CallCounts ours = counts_by_symbol(build_profile({read_dump(run.dumps[0])}, symbolizer), names);
   std::filesystem::remove_all(run.dir);
-  std::map<std::string, uint64_t> ours;
-  for (const auto& [name, n] : ours_full.calls) ours[without_parameters(name)] += n;
 
   for (const auto& [name, n] : theirs) {
     if (c.program == "deep" && name == "descend") {
@@ -80,10 +45,10 @@ TEST_P(UftraceAgreement, SameCallCounts) {
       // go higher here) and silently drops the calls below; fnprof's count is
       // the real one: 100001, as the program states.
       EXPECT_EQ(n, 1023u);
-      EXPECT_EQ(ours[name], 100001u);
+      EXPECT_EQ(ours.calls[name], 100001u);
       continue;
     }
-    EXPECT_EQ(ours[name], n) << name;
+    EXPECT_EQ(ours.calls[names.canonical(name)], n) << name;
   }
 }
 

@@ -29,8 +29,9 @@
  *     into, whose CFA it shares. The CFA is the hook's frame address plus a
  *     constant of the hook's call site, found once per site by unwinding; a
  *     site is inlined when the function around it is not the one entered;
- *   - on exit, entries whose hook frame is below the exiting function's are
- *     abandoned descendants of it.
+ *   - on exit, the exiting function's entry and the abandoned ones above it
+ *     go (the exit hook's frame address is no measure of depth: GCC
+ *     tail-calls it).
  * So edges are exact for both compilers whatever the unwinding.
  *
  * Speed is not a goal, but the hot path takes no lock: counts are atomic adds
@@ -86,7 +87,6 @@ struct Frame {
   uintptr_t fn;
   uintptr_t cfa; /* stack pointer before the call of the function (or of
                     the function it was inlined into) */
-  uintptr_t sp;  /* the enter hook's frame address */
 };
 
 static struct FuncSlot g_funcs[kFuncSlots];
@@ -302,13 +302,12 @@ INTERNAL __attribute__((cold, noinline)) static void map_stack(void) {
 
 /* Pops the entries of functions that were left without an exit hook
  * (longjmp, or an exception under Clang): on enter those with a CFA below
- * `limit` (or equal, when `equal_too`), on exit those whose hook frame is
- * below `limit`. */
-INTERNAL static void pop_abandoned(uintptr_t limit, int on_enter, int equal_too) {
+ * `limit` (or equal, when `equal_too`). */
+INTERNAL static void pop_abandoned(uintptr_t limit, int equal_too) {
   while (t_depth > 0) {
     size_t top = t_depth - 1;
     if (top >= kStackCapacity) break; /* not recorded: assume still live */
-    uintptr_t v = on_enter ? t_stack[top].cfa : t_stack[top].sp;
+    uintptr_t v = t_stack[top].cfa;
     if (v > limit || (v == limit && !equal_too)) break;
     --t_depth;
   }
@@ -322,19 +321,29 @@ HOOK void __cyg_profile_func_enter(void* fn, void* call_site) {
   struct SiteSlot* site =
       find_site_slot((uintptr_t)__builtin_return_address(0), (uintptr_t)fn, sp);
   uintptr_t cfa = sp + site->cfa_offset;
-  pop_abandoned(cfa, 1, !site->inlined);
+  pop_abandoned(cfa, !site->inlined);
   /* caller 1: "unknown", deeper than the recorded stack */
   uintptr_t caller = t_depth == 0 ? 0 : t_depth <= kStackCapacity ? t_stack[t_depth - 1].fn : 1;
   count_edge(caller, (uintptr_t)fn);
-  if (t_depth < kStackCapacity) t_stack[t_depth] = (struct Frame){(uintptr_t)fn, cfa, sp};
+  if (t_depth < kStackCapacity) t_stack[t_depth] = (struct Frame){(uintptr_t)fn, cfa};
   ++t_depth;
 }
 
+/* The exit hook cannot tell depth by its frame address: GCC tail-calls it
+ * (`jmp __cyg_profile_func_exit`) once the function's frame is gone, so its
+ * frame sits where the caller's would. It pops the exiting function's entry,
+ * and any abandoned entries above it that no enter hook has cleared yet. */
 HOOK void __cyg_profile_func_exit(void* fn, void* call_site) {
   (void)call_site;
-  uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
-  if (!t_stack) return;
-  pop_abandoned(sp, 0, 0);
-  if (t_depth == 0) return;
-  if (t_depth > kStackCapacity || t_stack[t_depth - 1].fn == (uintptr_t)fn) --t_depth;
+  if (!t_stack || t_depth == 0) return;
+  if (t_depth > kStackCapacity) {
+    --t_depth;
+    return;
+  }
+  for (size_t d = t_depth; d > 0; --d) {
+    if (t_stack[d - 1].fn == (uintptr_t)fn) {
+      t_depth = d - 1;
+      return;
+    }
+  }
 }

@@ -1,0 +1,52 @@
+// The bundled example (examples/), as the README runs it: fnprof's call counts
+// for every function equal those of the same program built with counting-only
+// hooks, and uftrace's for the same binary.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "call_counts.h"
+#include "dump_reader.h"
+#include "profile.h"
+#include "program_run.h"
+#include "symbolizer.h"
+
+namespace fnprof::test {
+namespace {
+
+const std::string kExample = std::string(FNPROF_EXAMPLES_DIR) + "/fnprof-example";
+
+CallCounts fnprof_counts(const ProgramRun& run, SymbolNames& names) {
+  Symbolizer symbolizer;
+  return counts_by_symbol(build_profile({read_dump(run.dumps.at(0))}, symbolizer), names);
+}
+
+TEST(Example, CallCountsEqualTheCountingBuild) {
+  ProgramRun run = run_program(kExample);
+  ProgramRun reference = run_program(kExample + "_count");
+  EXPECT_EQ(run.status(), "0");
+  EXPECT_EQ(run.stdout_text, reference.stdout_text);
+  ASSERT_EQ(run.dumps.size(), 1u);
+  SymbolNames names;
+  CallCounts ours = fnprof_counts(run, names);
+  CallCounts truth = read_reference_counts(reference.dir + "/counts." + std::to_string(reference.pid), names);
+  EXPECT_GT(truth.calls.size(), 40u);
+  EXPECT_EQ(ours.calls, truth.calls);
+  EXPECT_EQ(ours.edges, truth.edges);
+  std::filesystem::remove_all(run.dir);
+  std::filesystem::remove_all(reference.dir);
+}
+
+TEST(Example, CallCountsEqualUftraces) {
+  if (run_command("command -v uftrace").empty()) GTEST_SKIP() << "uftrace is not installed";
+  std::map<std::string, uint64_t> theirs = uftrace_calls(kExample);
+  ProgramRun run = run_program(kExample);
+  SymbolNames names;
+  CallCounts ours = fnprof_counts(run, names);
+  ASSERT_GT(theirs.size(), 40u);
+  for (const auto& [name, n] : theirs) EXPECT_EQ(ours.calls[names.canonical(name)], n) << name;
+  std::filesystem::remove_all(run.dir);
+}
+
+}  // namespace
+}  // namespace fnprof::test
