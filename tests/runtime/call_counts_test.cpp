@@ -13,26 +13,12 @@
 #include "call_counts.h"
 #include "dump_reader.h"
 #include "profile.h"
+#include "program_case.h"
 #include "program_run.h"
 #include "symbolizer.h"
 
 namespace fnprof::test {
 namespace {
-
-struct Case {
-  std::string program;
-  std::string compiler;
-};
-
-void PrintTo(const Case& c, std::ostream* os) { *os << c.program << "_" << c.compiler; }
-
-std::string case_name(const testing::TestParamInfo<Case>& info) {
-  return info.param.program + "_" + info.param.compiler;
-}
-
-std::string binary(const Case& c, const char* variant = "") {
-  return std::string(FNPROF_TEST_PROGRAMS_DIR) + "/" + c.program + variant + "_" + c.compiler;
-}
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
@@ -72,13 +58,13 @@ void expect_consistent_times(const CallTree& tree) {
   for (const FunctionStats& f : tree.functions) EXPECT_GE(f.incl_seconds + 1e-12, f.self_seconds);
 }
 
-class CallCountsTest : public testing::TestWithParam<Case> {};
+class CallCountsTest : public testing::TestWithParam<ProgramCase> {};
 
 TEST_P(CallCountsTest, MatchesExpectationsAndReferenceHooks) {
-  const Case& c = GetParam();
+  const ProgramCase& c = GetParam();
   Expected expected = read_expected(std::string(FNPROF_TEST_PROGRAMS_SOURCE) + "/" + c.program + ".expected",
                                     c.compiler);
-  ProgramRun run = run_program(binary(c));
+  ProgramRun run = run_program(c.binary());
   EXPECT_EQ(run.status(), expected.status);
   EXPECT_EQ(lines_of(run.stdout_text), expected.stdout_lines);
 
@@ -112,7 +98,7 @@ TEST_P(CallCountsTest, MatchesExpectationsAndReferenceHooks) {
   // Ground truth: the same source built with hooks that only count. Both
   // sides name functions by their ELF symbols, so every function counts,
   // static ones and compiler-generated initializers included.
-  ProgramRun reference = run_program(binary(c, "_count"));
+  ProgramRun reference = run_program(c.binary("_count"));
   EXPECT_EQ(reference.status(), run.status());
   EXPECT_EQ(reference.stdout_text, run.stdout_text);
   SymbolNames names;
@@ -125,15 +111,9 @@ TEST_P(CallCountsTest, MatchesExpectationsAndReferenceHooks) {
   std::filesystem::remove_all(reference.dir);
 }
 
-std::vector<Case> all_cases() {
-  std::vector<Case> cases;
-  for (const char* program : {"straight", "recursion", "mutual", "threads", "exceptions", "longjmp", "fork",
-                              "dlopen", "static_ctors", "deep", "exit_deep", "sigterm", "running_thread", "thread_churn"})
-    for (const char* compiler : {"gcc", "clang"}) cases.push_back({program, compiler});
-  return cases;
-}
-
-INSTANTIATE_TEST_SUITE_P(Programs, CallCountsTest, testing::ValuesIn(all_cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(Programs, CallCountsTest, testing::ValuesIn(cases_for({"straight", "recursion", "mutual", "threads", "exceptions", "longjmp", "fork",
+                              "dlopen", "static_ctors", "deep", "exit_deep", "sigterm", "running_thread", "thread_churn"})),
+                         case_name);
 
 }  // namespace
 }  // namespace fnprof::test

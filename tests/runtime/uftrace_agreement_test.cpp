@@ -6,29 +6,22 @@
 
 #include <filesystem>
 
-
 #include "call_counts.h"
 #include "dump_reader.h"
 #include "profile.h"
+#include "program_case.h"
 #include "program_run.h"
 #include "symbolizer.h"
 
 namespace fnprof::test {
 namespace {
 
-struct Case {
-  std::string program;
-  std::string compiler;
-};
-
-void PrintTo(const Case& c, std::ostream* os) { *os << c.program << "_" << c.compiler; }
-
-class UftraceAgreement : public testing::TestWithParam<Case> {};
+class UftraceAgreement : public testing::TestWithParam<ProgramCase> {};
 
 TEST_P(UftraceAgreement, SameCallCounts) {
   if (run_command("command -v uftrace").empty()) GTEST_SKIP() << "uftrace is not installed";
-  const Case& c = GetParam();
-  std::string binary = std::string(FNPROF_TEST_PROGRAMS_DIR) + "/" + c.program + "_" + c.compiler;
+  const ProgramCase& c = GetParam();
+  std::string binary = c.binary();
   std::map<std::string, uint64_t> theirs = uftrace_calls(binary);
   ASSERT_FALSE(theirs.empty()) << "uftrace recorded nothing for " << binary;
 
@@ -52,16 +45,9 @@ TEST_P(UftraceAgreement, SameCallCounts) {
   }
 }
 
-std::vector<Case> all_cases() {
-  std::vector<Case> cases;
-  for (const char* program : {"straight", "recursion", "mutual", "threads", "exceptions", "longjmp", "dlopen",
-                              "static_ctors", "deep", "exit_deep"})
-    for (const char* compiler : {"gcc", "clang"}) cases.push_back({program, compiler});
-  return cases;
-}
-
-INSTANTIATE_TEST_SUITE_P(Programs, UftraceAgreement, testing::ValuesIn(all_cases()),
-                         [](const auto& info) { return info.param.program + "_" + info.param.compiler; });
+INSTANTIATE_TEST_SUITE_P(Programs, UftraceAgreement, testing::ValuesIn(cases_for({"straight", "recursion", "mutual", "threads", "exceptions", "longjmp", "dlopen",
+                              "static_ctors", "deep", "exit_deep"})),
+                         case_name);
 
 }  // namespace
 }  // namespace fnprof::test
