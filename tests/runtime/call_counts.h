@@ -14,9 +14,9 @@
 namespace fnprof::test {
 
 struct CallCounts {
-  std::map<std::string, uint64_t> calls;                         // by function
+  std::map<std::string, uint64_t> calls;                          // by function
   std::map<std::pair<std::string, std::string>, uint64_t> edges;  // caller, callee
-  std::map<std::string, std::string> modules;                    // function -> module basename
+  std::map<std::string, std::string> modules;                     // function -> module basename
 };
 
 // The merged tree of a profile, by demangled name; "<root>" is a thread's

@@ -4,13 +4,14 @@
 //   1. the program's .expected file states (known by construction), and
 //   2. the same program built against hooks that only count (ground truth)
 // measured, and its output and exit status must be those of the reference.
+#include "call_counts.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include "call_counts.h"
 #include "dump_reader.h"
 #include "profile.h"
 #include "program_case.h"
@@ -62,8 +63,8 @@ class CallCountsTest : public testing::TestWithParam<ProgramCase> {};
 
 TEST_P(CallCountsTest, MatchesExpectationsAndReferenceHooks) {
   const ProgramCase& c = GetParam();
-  Expected expected = read_expected(std::string(FNPROF_TEST_PROGRAMS_SOURCE) + "/" + c.program + ".expected",
-                                    c.compiler);
+  Expected expected =
+      read_expected(std::string(FNPROF_TEST_PROGRAMS_SOURCE) + "/" + c.program + ".expected", c.compiler);
   ProgramRun run = run_program(c.binary());
   EXPECT_EQ(run.status(), expected.status);
   EXPECT_EQ(lines_of(run.stdout_text), expected.stdout_lines);
@@ -111,8 +112,11 @@ TEST_P(CallCountsTest, MatchesExpectationsAndReferenceHooks) {
   std::filesystem::remove_all(reference.dir);
 }
 
-INSTANTIATE_TEST_SUITE_P(Programs, CallCountsTest, testing::ValuesIn(cases_for({"straight", "recursion", "mutual", "threads", "exceptions", "longjmp", "fork",
-                              "dlopen", "static_ctors", "deep", "exit_deep", "sigterm", "running_thread", "thread_churn"})),
+INSTANTIATE_TEST_SUITE_P(Programs, CallCountsTest,
+                         testing::ValuesIn(cases_for({"straight", "recursion", "mutual", "threads",
+                                                      "exceptions", "longjmp", "fork", "dlopen",
+                                                      "static_ctors", "deep", "exit_deep", "sigterm",
+                                                      "running_thread", "thread_churn"})),
                          case_name);
 
 }  // namespace

@@ -171,8 +171,8 @@ TEST_P(Lifecycle, UnwritableOutputWarnsOnceAndChangesNothing) {
 // program keeps when the shell execs it.
 TEST_P(Lifecycle, DumpNameTakenBySymlinkIsLeftAlone) {
   std::string name = "fnprof.straight_" + GetParam() + ".$$.fnp";
-  ProgramRun r = run_program("/bin/sh", {"-c", "echo keep > target && ln -s target " + name + " && exec " +
-                                                   program("straight")});
+  ProgramRun r = run_program(
+      "/bin/sh", {"-c", "echo keep > target && ln -s target " + name + " && exec " + program("straight")});
   EXPECT_EQ(r.status(), "0");
   std::string base = r.dir + "/fnprof.straight_" + GetParam() + "." + std::to_string(r.pid);
   EXPECT_TRUE(std::filesystem::is_symlink(base + ".fnp"));

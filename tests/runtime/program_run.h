@@ -12,8 +12,8 @@ struct ProgramRun {
   std::string dir;          // where the dumps were written
   std::string stdout_text;  // everything the program printed
   std::string stderr_text;
-  int exit_code = -1;       // when it exited
-  int signal = 0;           // when a signal killed it
+  int exit_code = -1;  // when it exited
+  int signal = 0;      // when a signal killed it
   int pid = 0;
   std::vector<std::string> dumps;  // fnprof.*.fnp files in dir, sorted
 

@@ -45,8 +45,10 @@ TEST_P(UftraceAgreement, SameCallCounts) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Programs, UftraceAgreement, testing::ValuesIn(cases_for({"straight", "recursion", "mutual", "threads", "exceptions", "longjmp", "dlopen",
-                              "static_ctors", "deep", "exit_deep"})),
+INSTANTIATE_TEST_SUITE_P(Programs, UftraceAgreement,
+                         testing::ValuesIn(cases_for({"straight", "recursion", "mutual", "threads",
+                                                      "exceptions", "longjmp", "dlopen", "static_ctors",
+                                                      "deep", "exit_deep"})),
                          case_name);
 
 }  // namespace
