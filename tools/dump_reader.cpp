@@ -102,7 +102,10 @@ class DumpParser {
           dump.threads.push_back(parse_thread(payload, end));
           break;
         default:
-          break;  // a newer writer's section: skipping it is how the format grows
+          // The allocation tracker's sections; any other type is a newer
+          // writer's: skipping it is how the format grows.
+          if (auto why = parse_alloc_section(header.type, payload, end, dump.alloc)) throw corrupt(*why);
+          break;
       }
     }
   }

@@ -5,8 +5,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace fnprof {
@@ -45,11 +47,75 @@ struct Thread {
   std::vector<CallNode> nodes;  // nodes[0] is the root
 };
 
+// ---- The allocation tracker's sections (alloc_sections.cpp) ----------------
+// Empty unless the process ran with libfnprof_alloc.so (fnprof-run).
+
+struct AllocStack {
+  uint32_t id = 0;
+  uint64_t kind = 0;             // format::StackKind
+  std::vector<uint64_t> frames;  // innermost first
+};
+
+// An allocation site: a stack plus the thread that allocated there.
+struct AllocSite {
+  uint32_t stack_id = 0;
+  uint64_t tid = 0;
+  uint64_t allocations = 0, frees = 0;
+  uint64_t bytes_allocated = 0, bytes_freed = 0;
+  uint64_t peak_live_bytes = 0;  // the site's own highest
+  uint64_t bytes_at_peak = 0;    // its live bytes when the process peaked
+  uint64_t temporary = 0, mismatched = 0;
+  std::vector<std::pair<uint32_t, uint64_t>> size_histogram;  // (bucket, count), see format.h
+  std::vector<uint64_t> snapshots;  // live bytes at heap samples s, 2s, ... (s: snapshot_stride)
+
+  uint64_t live_blocks() const { return allocations - frees; }
+  uint64_t live_bytes() const { return bytes_allocated - bytes_freed; }
+};
+
+struct AllocSummary {
+  uint64_t allocations = 0, frees = 0, bytes_allocated = 0, bytes_freed = 0;
+  uint64_t live_blocks = 0, live_bytes = 0;
+  uint64_t peak_live_bytes = 0, peak_ticks = 0;
+  uint64_t temporary = 0, mismatched = 0, untracked_frees = 0;
+  uint64_t stack_mode = 0, stack_depth = 0;  // format::AllocStackMode
+  uint64_t sample_interval_ns = 0, snapshot_stride = 1;
+  uint64_t flags = 0;  // format::AllocFlags
+};
+
+struct HeapSample {
+  uint64_t ticks = 0;
+  uint64_t live_bytes = 0;
+};
+
+struct LiveBlock {
+  uint64_t address = 0, size = 0;
+  uint32_t site = 0;  // index in AllocProfile::sites
+  uint64_t kind = 0;  // format::AllocKind
+};
+
+struct AllocProfile {
+  bool present = false;  // a summary section was read
+  AllocSummary summary;
+  std::vector<AllocStack> stacks;  // increasing id (ids may have gaps)
+  std::vector<AllocSite> sites;
+  std::vector<HeapSample> timeline;
+  std::vector<LiveBlock> live_blocks;  // increasing address
+
+  const AllocStack* stack(uint32_t id) const;  // nullptr when unknown
+};
+
+// Reads one section of the allocation tracker into `out`. Returns the reason
+// when the section is malformed, nothing when it is fine or not one of the
+// tracker's types.
+std::optional<std::string> parse_alloc_section(uint32_t type, const uint8_t* begin, const uint8_t* end,
+                                               AllocProfile& out);
+
 struct Dump {
   std::string path;
   ProcessInfo process;
   std::vector<Module> modules;
   std::vector<Thread> threads;
+  AllocProfile alloc;
 
   // The module that held `address`: the last one recorded covering it, since
   // a later dlopen may reuse the range of an unloaded library.

@@ -35,7 +35,7 @@ namespace {
 // ---- Bootstrap pool --------------------------------------------------------
 
 alignas(64) char g_pool[64 * 1024];
-std::atomic<size_t> g_pool_used{0};
+constinit std::atomic<size_t> g_pool_used{0};
 
 // Blocks carry their size in a 16-byte header (for realloc and
 // malloc_usable_size of a pool block).
@@ -100,8 +100,8 @@ struct Real {
   void (*delete_array_aligned_nothrow)(void*, std::align_val_t, const std::nothrow_t&);
 };
 
-Real g_real;
-std::atomic<int> g_resolved{0};  // 0: not yet, 1: in progress, 2: done
+constinit Real g_real{};
+constinit std::atomic<int> g_resolved{0};  // 0: not yet, 1: in progress, 2: done
 __thread bool tls_resolving __attribute__((tls_model("initial-exec")));
 
 template <class Fn>

@@ -16,7 +16,7 @@ constexpr size_t kRegionCount = size_t{1} << (kAddressBits - kRegionBits);
 constexpr size_t kEntriesPerRegion = size_t{1} << (kRegionBits - kGranuleBits);
 constexpr size_t kRegionBytes = kEntriesPerRegion * sizeof(BlockEntry);
 
-std::atomic<BlockEntry*>* g_regions;
+constinit std::atomic<BlockEntry*>* g_regions = nullptr;
 
 BlockEntry* entry(const void* p, bool create) {
   auto a = reinterpret_cast<uintptr_t>(p);

@@ -9,7 +9,7 @@ namespace fnprof::alloc {
 namespace {
 
 constexpr uint32_t kMaxSites = 1u << 20;
-std::atomic<uint32_t> g_site_count{0};
+constinit std::atomic<uint32_t> g_site_count{0};
 
 }  // namespace
 

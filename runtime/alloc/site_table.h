@@ -60,7 +60,7 @@ bool site_table_init();
 // start as "unchanged since the current peak and sample".
 uint32_t new_site(uint32_t stack_id, const AllocThread* owner, uint64_t tid, uint64_t peak_epoch,
                   uint64_t sample_state);
-inline Site* g_sites;
+inline constinit Site* g_sites = nullptr;
 inline Site& site_at(uint32_t id) { return g_sites[id]; }
 uint32_t site_count();
 // Fork child: the child starts with no sites.

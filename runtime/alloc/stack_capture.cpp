@@ -218,16 +218,12 @@ uint32_t capture_site(AllocThread* t, Caller caller) {
   return unwind_site(t, caller);
 }
 
-bool stack_capture_thread_init(AllocThread* t) {
-  t->unwind_cache = static_cast<UnwindCache*>(reserve(sizeof(UnwindCache)));
-  t->node_cache = static_cast<NodeCache*>(reserve(sizeof(NodeCache)));
-  if (!t->unwind_cache || !t->node_cache) {
-    release(t->unwind_cache, sizeof(UnwindCache));
-    release(t->node_cache, sizeof(NodeCache));
-    return false;
-  }
+size_t stack_capture_bytes() { return sizeof(UnwindCache) + sizeof(NodeCache); }
+
+void stack_capture_thread_init(AllocThread* t, void* memory) {
+  t->unwind_cache = static_cast<UnwindCache*>(memory);
+  t->node_cache = reinterpret_cast<NodeCache*>(static_cast<char*>(memory) + sizeof(UnwindCache));
   find_stack_bounds(t);
-  return true;
 }
 
 void stack_capture_thread_reset(AllocThread* t) {

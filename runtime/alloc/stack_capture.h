@@ -34,7 +34,9 @@ namespace fnprof::alloc {
 // table is full.
 uint32_t capture_site(AllocThread* t, Caller caller);
 
-bool stack_capture_thread_init(AllocThread* t);
+// The thread's caches live in `memory` (zeroed, stack_capture_bytes() long).
+size_t stack_capture_bytes();
+void stack_capture_thread_init(AllocThread* t, void* memory);
 // Fork child: the calling-context tree was renumbered and sites are gone.
 void stack_capture_thread_reset(AllocThread* t);
 

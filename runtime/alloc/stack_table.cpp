@@ -14,8 +14,8 @@ constexpr size_t kArenaBytes = size_t{2} << 30;
 
 std::atomic<StackNode*>* g_buckets;
 std::atomic<const StackNode*>* g_by_id;
-std::atomic<uint32_t> g_next_id{0};
-BumpArena g_arena;
+constinit std::atomic<uint32_t> g_next_id{0};
+constinit BumpArena g_arena;
 
 uint64_t hash_frames(const uint64_t* frames, uint32_t count, uint64_t kind) {
   uint64_t h = 0x9E3779B97F4A7C15ull ^ (count * 0x100000001B3ull) ^ kind;

@@ -19,8 +19,8 @@
 namespace fnprof::alloc {
 
 __thread bool tls_busy __attribute__((tls_model("initial-exec")));
-Settings g_settings;
-HeapState g_heap;
+constinit Settings g_settings;
+constinit HeapState g_heap;
 
 namespace {
 
@@ -33,9 +33,9 @@ constexpr uint32_t kSampleCheck = 64;
 constexpr uint64_t kMaxSamples = 1u << 24;  // 19 days at 100 ms
 
 enum State { kNone, kInitializing, kReady, kFailed };
-std::atomic<int> g_state{kNone};
-std::atomic<AllocThread*> g_threads{nullptr};
-bool g_clock_is_tsc;
+constinit std::atomic<int> g_state{kNone};
+constinit std::atomic<AllocThread*> g_threads{nullptr};
+constinit bool g_clock_is_tsc = false;
 
 uint64_t monotonic_ns() {
   timespec ts;
@@ -63,15 +63,14 @@ bool init_tables() {
 
 AllocThread* thread_start() {
   if (!init_tables()) return nullptr;
-  auto* t = static_cast<AllocThread*>(reserve(sizeof(AllocThread)));
+  // One mapping per thread (the kernel limits a process's mappings).
+  constexpr size_t kHead = (sizeof(AllocThread) + 63) & ~size_t{63};
+  auto* t = static_cast<AllocThread*>(reserve(kHead + stack_capture_bytes()));
   if (!t) return nullptr;
   t->tid = static_cast<uint64_t>(gettid());
   t->sample_countdown = kSampleCheck;
   t->shadow = fnprof_rt_thread_slot();
-  if (!stack_capture_thread_init(t)) {
-    release(t, sizeof(AllocThread));
-    return nullptr;
-  }
+  stack_capture_thread_init(t, reinterpret_cast<char*>(t) + kHead);
   AllocThread* head = g_threads.load(std::memory_order_relaxed);
   do t->next = head;
   while (!g_threads.compare_exchange_weak(head, t, std::memory_order_release, std::memory_order_relaxed));

@@ -75,15 +75,18 @@ struct HeapSample {
   uint64_t ticks;
   uint64_t live_bytes;
 };
+// Constant-initialized (constinit where defined): allocations come before any
+// constructor of this library runs, and a dynamic initializer would zero
+// what they recorded.
 struct HeapState {
-  std::atomic<uint64_t> live_bytes;
-  std::atomic<uint64_t> peak_bytes;
-  std::atomic<uint64_t> peak_ticks;
-  std::atomic<uint64_t> peak_epoch;    // +1 at every new peak
-  std::atomic<uint64_t> sample_state;  // stride_log << 32 | samples taken
-  std::atomic<uint64_t> next_sample_ns;
-  HeapSample* samples;
-  std::atomic<bool> truncated;
+  std::atomic<uint64_t> live_bytes{0};
+  std::atomic<uint64_t> peak_bytes{0};
+  std::atomic<uint64_t> peak_ticks{0};
+  std::atomic<uint64_t> peak_epoch{0};    // +1 at every new peak
+  std::atomic<uint64_t> sample_state{0};  // stride_log << 32 | samples taken
+  std::atomic<uint64_t> next_sample_ns{0};
+  HeapSample* samples = nullptr;
+  std::atomic<bool> truncated{false};
 };
 extern HeapState g_heap;
 
