@@ -178,6 +178,15 @@ struct ForwardScope {
         reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) + 16       \
   }
 
+// Calls a real function that may itself call an interposed one (glibc's
+// reallocarray calls realloc through the PLT): the inner call is part of
+// this one and must not be counted.
+template <class Call>
+inline auto forward(Call call) {
+  ForwardScope forwarding;
+  return call();
+}
+
 inline void* tracked(void* p, size_t n, AllocKind kind, Caller caller) {
   track_alloc(p, n, kind, caller);
   return p;
@@ -230,9 +239,9 @@ void* reallocate(void* p, size_t n, Caller caller, Call call) {
     if (q) memcpy(q, p, pool_size(p) < n ? pool_size(p) : n);
     return tracked(q, n, AllocKind::Malloc, caller);
   }
-  if (!p) return tracked(call(), n, AllocKind::Malloc, caller);
+  if (!p) return tracked(forward(call), n, AllocKind::Malloc, caller);
   TakenBlock old = take_block(p);
-  void* q = call();
+  void* q = forward(call);
   if (q) {
     finish_free(p, old, AllocKind::Malloc);
     return tracked(q, n, AllocKind::Malloc, caller);
@@ -274,29 +283,29 @@ FNPROF_EXPORT int posix_memalign(void** out, size_t align, size_t n) {
     *out = p;
     return 0;
   }
-  int rc = g_real.posix_memalign(out, align, n);
+  int rc = forward([&] { return g_real.posix_memalign(out, align, n); });
   if (rc == 0) track_alloc(*out, n, AllocKind::Malloc, FNPROF_CALLER);
   return rc;
 }
 
 FNPROF_EXPORT void* aligned_alloc(size_t align, size_t n) {
   if (FNPROF_UNLIKELY(bootstrapping())) return pool_alloc(n, align < 16 ? 16 : align);
-  return tracked(g_real.aligned_alloc(align, n), n, AllocKind::Malloc, FNPROF_CALLER);
+  return tracked(forward([&] { return g_real.aligned_alloc(align, n); }), n, AllocKind::Malloc, FNPROF_CALLER);
 }
 
 FNPROF_EXPORT void* memalign(size_t align, size_t n) {
   if (FNPROF_UNLIKELY(bootstrapping())) return pool_alloc(n, align < 16 ? 16 : align);
-  return tracked(g_real.memalign(align, n), n, AllocKind::Malloc, FNPROF_CALLER);
+  return tracked(forward([&] { return g_real.memalign(align, n); }), n, AllocKind::Malloc, FNPROF_CALLER);
 }
 
 FNPROF_EXPORT void* valloc(size_t n) {
   if (FNPROF_UNLIKELY(bootstrapping())) return nullptr;
-  return tracked(g_real.valloc(n), n, AllocKind::Malloc, FNPROF_CALLER);
+  return tracked(forward([&] { return g_real.valloc(n); }), n, AllocKind::Malloc, FNPROF_CALLER);
 }
 
 FNPROF_EXPORT void* pvalloc(size_t n) {
   if (FNPROF_UNLIKELY(bootstrapping())) return nullptr;
-  return tracked(g_real.pvalloc(n), n, AllocKind::Malloc, FNPROF_CALLER);
+  return tracked(forward([&] { return g_real.pvalloc(n); }), n, AllocKind::Malloc, FNPROF_CALLER);
 }
 
 FNPROF_EXPORT size_t malloc_usable_size(void* p) {

@@ -265,22 +265,32 @@ void restore_block(void* p, const TakenBlock& b) {
 
 namespace {
 
+// The environment is read and changed through `environ` directly, not
+// getenv/setenv: a program may define its own (bash does, working on its
+// shell variables, which do not exist yet while constructors run).
+const char* env_value(const char* name) {
+  size_t len = strlen(name);
+  for (char** e = environ; e && *e; ++e)
+    if (strncmp(*e, name, len) == 0 && (*e)[len] == '=') return *e + len + 1;
+  return nullptr;
+}
+
 void warn_setting(const char* name) { fnprof_rt_warn_once("ignoring an invalid value of ", name); }
 
 void read_settings() {
-  if (const char* v = getenv("FNPROF_ALLOC_STACKS"); v && *v) {
+  if (const char* v = env_value("FNPROF_ALLOC_STACKS"); v && *v) {
     if (strcmp(v, "auto") == 0) g_settings.stack_mode = format::AllocStackMode::Auto;
     else if (strcmp(v, "unwind") == 0) g_settings.stack_mode = format::AllocStackMode::Unwind;
     else if (strcmp(v, "shadow") == 0) g_settings.stack_mode = format::AllocStackMode::Shadow;
     else warn_setting("FNPROF_ALLOC_STACKS (auto, unwind or shadow)");
   }
-  if (const char* v = getenv("FNPROF_STACK_DEPTH"); v && *v) {
+  if (const char* v = env_value("FNPROF_STACK_DEPTH"); v && *v) {
     char* end;
     unsigned long depth = strtoul(v, &end, 10);
     if (*end || depth == 0) warn_setting("FNPROF_STACK_DEPTH");
     else g_settings.stack_depth = depth > kMaxStackDepth ? kMaxStackDepth : static_cast<uint32_t>(depth);
   }
-  if (const char* v = getenv("FNPROF_SAMPLE_INTERVAL"); v && *v) {
+  if (const char* v = env_value("FNPROF_SAMPLE_INTERVAL"); v && *v) {
     // A number with an optional unit: ns, us, ms (the default) or s; 0 stops
     // sampling.
     char* end;
@@ -297,10 +307,13 @@ void read_settings() {
 // LD_PRELOAD already, so dropping our entry now only affects children,
 // whichever way they are started (exec*, posix_spawn, system, popen).
 void drop_from_preload() {
-  const char* follow = getenv("FNPROF_FOLLOW_CHILDREN");
-  const char* preload = getenv("LD_PRELOAD");
+  const char* follow = env_value("FNPROF_FOLLOW_CHILDREN");
+  const char* preload = env_value("LD_PRELOAD");
   if (!follow || strcmp(follow, "0") != 0 || !preload) return;
-  char kept[4096];
+  static char entry[4096] = "LD_PRELOAD=";
+  constexpr size_t kPrefix = sizeof "LD_PRELOAD=" - 1;
+  char* kept = entry + kPrefix;
+  const size_t kept_size = sizeof entry - kPrefix;
   size_t n = 0;
   const char* p = preload;
   while (*p) {
@@ -309,7 +322,7 @@ void drop_from_preload() {
     base = base ? base + 1 : p;
     bool ours = static_cast<size_t>(p + len - base) == strlen("libfnprof_alloc.so") &&
                 memcmp(base, "libfnprof_alloc.so", len - (base - p)) == 0;
-    if (!ours && len && n + len + 1 < sizeof kept) {
+    if (!ours && len && n + len + 1 < kept_size) {
       if (n) kept[n++] = ':';
       memcpy(kept + n, p, len);
       n += len;
@@ -318,8 +331,16 @@ void drop_from_preload() {
     if (*p) ++p;
   }
   kept[n] = '\0';
-  if (n) setenv("LD_PRELOAD", kept, 1);
-  else unsetenv("LD_PRELOAD");
+  // Replace the entry in place, or take it out when nothing is left.
+  char** e = environ;
+  while (*e && !(strncmp(*e, "LD_PRELOAD=", kPrefix) == 0)) ++e;
+  if (!*e) return;
+  if (n) {
+    *e = entry;
+  } else {
+    do e[0] = e[1];
+    while (*++e);
+  }
 }
 
 void after_fork_in_child() {
@@ -353,7 +374,8 @@ void write_sections_hook(rt::DumpBuffer& buffer, uint64_t now);
 __attribute__((constructor)) void at_load() {
   tls_busy = true;
   read_settings();
-  init_tables();
+  init_tables();  // maybe done already, by an allocation before this
+  g_heap.next_sample_ns.store(monotonic_ns() + g_settings.sample_interval_ns, std::memory_order_relaxed);
   drop_from_preload();
   pthread_atfork(nullptr, nullptr, after_fork_in_child);
   fnprof_rt_add_section_writer(write_sections_hook);

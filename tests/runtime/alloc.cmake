@@ -1,0 +1,53 @@
+# Allocation tracker tests: include(alloc.cmake) from tests/runtime/CMakeLists.txt.
+#
+# The programs of tests/programs/alloc are built into
+# ${CMAKE_BINARY_DIR}/tests/programs/alloc, plain (no instrumentation: the
+# tracker unwinds), plus `patterns_instrumented` (-finstrument-functions,
+# linked to libfnprof.so: the shadow-stack mode) and `patterns_static`
+# (static: fnprof-run must refuse it). -fno-optimize-sibling-calls keeps
+# every site function on the stack.
+set(alloc_src ${PROJECT_SOURCE_DIR}/tests/programs/alloc)
+set(alloc_out ${CMAKE_BINARY_DIR}/tests/programs/alloc)
+file(MAKE_DIRECTORY ${alloc_out})
+find_program(FNPROF_ALLOC_CC NAMES gcc gcc-12 REQUIRED)
+find_program(FNPROF_ALLOC_CXX NAMES g++ g++-12 REQUIRED)
+set(alloc_flags -O1 -g -fno-optimize-sibling-calls -pthread -I${alloc_src})
+set(alloc_programs)
+foreach(name patterns threads fork operators)
+  if(EXISTS ${alloc_src}/${name}.c)
+    set(src ${alloc_src}/${name}.c)
+    set(driver ${FNPROF_ALLOC_CC})
+    set(std -std=gnu11)
+  else()
+    set(src ${alloc_src}/${name}.cpp)
+    set(driver ${FNPROF_ALLOC_CXX})
+    set(std -std=c++20)
+  endif()
+  add_custom_command(OUTPUT ${alloc_out}/${name}
+    COMMAND ${driver} ${alloc_flags} ${std} ${src} -o ${alloc_out}/${name}
+    DEPENDS ${src} ${alloc_src}/alloc_program.h
+    COMMENT "Building allocation test program ${name}" VERBATIM)
+  list(APPEND alloc_programs ${alloc_out}/${name})
+endforeach()
+add_custom_command(OUTPUT ${alloc_out}/patterns_instrumented
+  COMMAND ${FNPROF_ALLOC_CC} ${alloc_flags} -std=gnu11 -finstrument-functions ${alloc_src}/patterns.c
+          -o ${alloc_out}/patterns_instrumented $<TARGET_FILE:fnprof>
+          -Wl,-rpath,$<TARGET_FILE_DIR:fnprof>
+  DEPENDS ${alloc_src}/patterns.c ${alloc_src}/alloc_program.h fnprof
+  COMMENT "Building allocation test program patterns_instrumented" VERBATIM)
+add_custom_command(OUTPUT ${alloc_out}/patterns_static
+  COMMAND ${FNPROF_ALLOC_CC} ${alloc_flags} -std=gnu11 -static ${alloc_src}/patterns.c
+          -o ${alloc_out}/patterns_static
+  DEPENDS ${alloc_src}/patterns.c ${alloc_src}/alloc_program.h
+  COMMENT "Building allocation test program patterns_static" VERBATIM)
+list(APPEND alloc_programs ${alloc_out}/patterns_instrumented ${alloc_out}/patterns_static)
+add_custom_target(alloc_test_programs ALL DEPENDS ${alloc_programs})
+
+add_executable(alloc_tests alloc_test.cpp program_run.cpp)
+target_link_libraries(alloc_tests PRIVATE fnprof_analysis GTest::gtest_main)
+target_compile_definitions(alloc_tests PRIVATE
+  FNPROF_ALLOC_PROGRAMS_DIR="${alloc_out}"
+  FNPROF_ALLOC_LIBRARY="$<TARGET_FILE:fnprof_alloc>"
+  FNPROF_RUN="$<TARGET_FILE:fnprof-run>")
+add_dependencies(alloc_tests alloc_test_programs fnprof_alloc fnprof-run)
+gtest_discover_tests(alloc_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 120)
