@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "tracker.h"
 
 namespace fnprof::alloc {
 
@@ -25,6 +26,7 @@ BlockEntry* entry(const void* p, bool create) {
   BlockEntry* region = g_regions[r].load(std::memory_order_acquire);
   if (__builtin_expect(!region, 0)) {
     if (!create) return nullptr;
+    ErrnoKeeper keep_errno;
     auto* fresh = static_cast<BlockEntry*>(reserve(kRegionBytes));
     if (!fresh) return nullptr;
     if (g_regions[r].compare_exchange_strong(region, fresh, std::memory_order_acq_rel)) {

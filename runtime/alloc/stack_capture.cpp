@@ -62,6 +62,7 @@ uint32_t site_for_stack(AllocThread* t, uint32_t stack_id) {
 // ---- Shadow stack ----------------------------------------------------------
 
 [[gnu::cold]] uint32_t shadow_site_slow(AllocThread* t, const rt::ThreadState* rt) {
+  ErrnoKeeper keep_errno;
   uint64_t frames[kMaxStackDepth];
   uint32_t depth = rt ? rt->depth : 0;
   uint32_t n = depth < g_settings.stack_depth ? depth : g_settings.stack_depth;
@@ -142,6 +143,7 @@ uint32_t unwind(Caller caller, uint64_t* frames, uint32_t max, uint32_t* slot, b
 }
 
 [[gnu::cold]] uint32_t unwind_site_slow(AllocThread* t, Caller caller, size_t set, bool cache) {
+  ErrnoKeeper keep_errno;
   uint64_t frames[kMaxStackDepth];
   uint32_t slot[kCachedDepth];
   bool cacheable;

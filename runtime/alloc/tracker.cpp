@@ -62,6 +62,7 @@ bool init_tables() {
 }
 
 AllocThread* thread_start() {
+  ErrnoKeeper keep_errno;
   if (!init_tables()) return nullptr;
   // One mapping per thread (the kernel limits a process's mappings).
   constexpr size_t kHead = (sizeof(AllocThread) + 63) & ~size_t{63};
@@ -115,6 +116,7 @@ inline void before_site_change(Site& s) {
 }
 
 [[gnu::cold]] void maybe_sample(AllocThread* t) {
+  ErrnoKeeper keep_errno;
   t->sample_countdown = kSampleCheck;
   uint64_t interval = g_settings.sample_interval_ns;
   if (!interval) return;
@@ -161,15 +163,9 @@ inline void account_free(AllocThread* t, const void* p, uint64_t size, uint32_t 
   if (FNPROF_UNLIKELY(--t->sample_countdown == 0)) maybe_sample(t);
 }
 
-// The tracker itself sets errno (mmap, the unwinder): the program must see
-// the value the real function left.
 struct Enter {
-  int saved_errno = errno;
   Enter() { tls_busy = true; }
-  ~Enter() {
-    tls_busy = false;
-    errno = saved_errno;
-  }
+  ~Enter() { tls_busy = false; }
 };
 
 inline AllocThread* current_thread() {

@@ -7,6 +7,7 @@
 // TLS load, tables are lock-free, the process's live bytes one atomic add.
 #pragma once
 
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 
@@ -30,6 +31,14 @@ using format::AllocKind;
 // program's new_handler. initial-exec: libfnprof_alloc.so is preloaded, so
 // its TLS is in the static block and this is one %fs-relative access.
 extern __thread bool tls_busy __attribute__((tls_model("initial-exec")));
+
+// The program must see the errno the real function left. Only the
+// tracker's cold paths can change it (mmap, the unwinder, clock_gettime's
+// fallback), so they keep it, not the hot path.
+struct ErrnoKeeper {
+  int saved = errno;
+  ~ErrnoKeeper() { errno = saved; }
+};
 
 // Who called the interposed function: its return address and stack pointer
 // after the return (the canonical frame address of the interposed frame).
