@@ -170,8 +170,11 @@ bool write_dump(DumpReason reason, int signal, bool in_signal_handler, char* wri
 
   Text path, tmp;
   path << g_process.output_dir << "/fnprof." << g_process.program << "." << static_cast<uint64_t>(g_process.pid);
+  // Dumps may be written at the same time (a periodic flush on the sampler
+  // thread while exit writes the final one): each has a temporary of its own.
+  static std::atomic<uint64_t> sequence{0};
   tmp << g_process.output_dir << "/.fnprof." << g_process.program << "."
-      << static_cast<uint64_t>(g_process.pid) << ".fnp.tmp";
+      << static_cast<uint64_t>(g_process.pid) << "." << sequence.fetch_add(1) << ".fnp.tmp";
   bool ok = false;
   if (!b.failed()) {
     unlink(tmp.s);  // left by a killed process that had our pid

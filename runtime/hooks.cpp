@@ -4,6 +4,7 @@
 // shadow frame; anything rare is an out-of-line call (thread start, a new
 // child, a mismatched exit). No lock, no malloc, no syscall.
 #include "export.h"
+#include "api/api.h"
 #include "call_tree.h"
 #include "clock.h"
 #include "stack_repair.h"
@@ -39,6 +40,12 @@ FNPROF_EXPORT void __cyg_profile_func_enter(void* fn, void* /*call_site*/) {
   begin_hook(t);
 
   const auto func = reinterpret_cast<uint64_t>(fn);
+  // fnprof_pause(): one load of a flag that rarely changes, so the branch
+  // predicts; exits need no check (api/api.h).
+  if (FNPROF_UNLIKELY(api::g_paused.load(std::memory_order_relaxed))) {
+    api::enter_paused(t, func, reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
+    return end_hook(t);
+  }
   uint32_t parent = t->frames[t->depth].node;
   uint32_t child = t->nodes[parent].cached_child;
   // The root (node 0) has no function, so an empty cache never matches.

@@ -11,6 +11,7 @@
 
 #include <cerrno>
 
+#include "api/api.h"
 #include "dump_writer.h"
 #include "module_map.h"
 #include "process.h"
@@ -24,12 +25,6 @@ std::atomic<bool> g_final_dump_written{false};
 // A vfork child (or a raw clone) shares the parent's memory and ran no
 // pthread_atfork handler: it must not write the parent's profile as its own.
 bool is_profiled_process() { return getpid() == g_process.pid; }
-
-void final_dump(format::DumpReason reason, int signal, bool in_handler) {
-  if (!process_ready() || !is_profiled_process()) return;
-  if (g_final_dump_written.exchange(true)) return;
-  write_dump(reason, signal, in_handler);
-}
 
 void after_fork_in_child() {
   module_map_after_fork();
@@ -96,6 +91,14 @@ class ExecDump {
 };
 
 }  // namespace
+
+void final_dump(format::DumpReason reason, int signal, bool in_handler) {
+  if (!process_ready() || !is_profiled_process()) return;
+  if (g_final_dump_written.exchange(true)) return;
+  char path[PATH_MAX + 64];
+  if (write_dump(reason, signal, in_handler, path, sizeof path) && !in_handler)
+    api::print_exit_summary(path);  // when FNPROF_SUMMARY=1
+}
 
 void lifecycle_init() {
   pthread_atfork(nullptr, nullptr, after_fork_in_child);

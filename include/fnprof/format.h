@@ -45,6 +45,13 @@ enum class SectionType : uint32_t {
   AllocSites = 6,       // varint count, then count AllocSiteRecords, each + lists
   HeapTimeline = 7,     // one HeapTimelineRecord, then sample_count HeapSampleRecords
   LiveBlocks = 8,       // varint count, then count LiveBlockRecords
+  // Written by the instrumentation API and the resource sampler (16 and up).
+  ApiStrings = 16,       // varint count, then count strings: ids 0, 1, ...
+  Phases = 17,           // one PhaseThreadRecord, then phase_count PhaseRecords
+  Checkpoints = 18,      // varint count, then count CheckpointRecords
+  Counters = 19,         // varint count, then count CounterRecords
+  ResourceTimeline = 20, // one ResourceTimelineRecord, then sample_count ResourceSampleRecords
+  CapturedStacks = 21,   // varint count, then count CapturedStackRecords
 };
 
 inline constexpr std::string_view section_name(uint32_t type) {
@@ -58,6 +65,12 @@ inline constexpr std::string_view section_name(uint32_t type) {
     case SectionType::AllocSites: return "alloc-sites";
     case SectionType::HeapTimeline: return "heap-timeline";
     case SectionType::LiveBlocks: return "live-blocks";
+    case SectionType::ApiStrings: return "api-strings";
+    case SectionType::Phases: return "phases";
+    case SectionType::Checkpoints: return "checkpoints";
+    case SectionType::Counters: return "counters";
+    case SectionType::ResourceTimeline: return "resource-timeline";
+    case SectionType::CapturedStacks: return "captured-stacks";
   }
   return "unknown";
 }
@@ -71,7 +84,8 @@ static_assert(sizeof(SectionHeader) == 16);
 
 enum class ClockSource : uint64_t { Tsc = 0, Monotonic = 1 };
 
-enum class DumpReason : uint64_t { Exit = 0, Exec = 1, Signal = 2 };
+// Flush: fnprof_flush() or FNPROF_FLUSH_INTERVAL, while the program runs on.
+enum class DumpReason : uint64_t { Exit = 0, Exec = 1, Signal = 2, Flush = 3 };
 
 // Everything about the process. Ticks are in the dump's clock; ticks_per_second
 // converts them (1e9 for the monotonic clock).
@@ -290,6 +304,172 @@ struct LiveBlockRecord {
 template <class Codec>
 void fields(Codec& c, LiveBlockRecord& r) {
   c(r.address_delta), c(r.size), c(r.site), c(r.kind);
+}
+
+// ---- Instrumentation API and resource sampler ----------------------------
+// fnprof.h: phases, checkpoints, counters, captured stacks; and the
+// background sampler of process and system resources. Names (phase,
+// checkpoint, counter names, metadata keys) are ids into the api-strings
+// section, which is written after the sections that refer to it.
+
+enum class MetaType : uint64_t { Int = 1, Float = 2, String = 3 };
+
+// A metadata pair; the value's encoding depends on the type: svarint
+// (Int), the IEEE-754 bits of a double as a varint (Float), string (String).
+struct MetaRecord {
+  uint64_t key = 0;   // string id
+  uint64_t type = 0;  // MetaType
+  int64_t int_value = 0;
+  uint64_t float_bits = 0;
+  std::string_view string_value;
+};
+
+template <class Codec>
+void fields(Codec& c, MetaRecord& r) {
+  c(r.key), c(r.type);
+  switch (static_cast<MetaType>(r.type)) {
+    case MetaType::Int: c(r.int_value); break;
+    case MetaType::Float: c(r.float_bits); break;
+    default: c(r.string_value); break;
+  }
+}
+
+// The phases of one thread, in the order they began.
+struct PhaseThreadRecord {
+  uint64_t tid = 0;
+  uint64_t phase_count = 0;
+  uint64_t dropped = 0;  // phases not recorded: the thread's log was full
+};
+
+template <class Codec>
+void fields(Codec& c, PhaseThreadRecord& r) {
+  c(r.tid), c(r.phase_count), c(r.dropped);
+}
+
+enum PhaseFlags : uint64_t {
+  kPhaseOpen = 1,  // not ended when the dump was taken: duration runs to the dump
+};
+
+// One phase. Phase i's parent is phase i - parent_delta (0: none, a top-level
+// phase); begin_delta is its begin minus the previous phase's begin (the
+// first's is absolute ticks). meta_count MetaRecords (given at the begin)
+// then result_count MetaRecords (given at the end) follow.
+struct PhaseRecord {
+  uint64_t name = 0;  // string id
+  uint64_t parent_delta = 0;
+  uint64_t begin_delta = 0;
+  uint64_t duration_ticks = 0;
+  uint64_t flags = 0;  // PhaseFlags
+  uint64_t meta_count = 0;
+  uint64_t result_count = 0;
+};
+
+template <class Codec>
+void fields(Codec& c, PhaseRecord& r) {
+  c(r.name), c(r.parent_delta), c(r.begin_delta), c(r.duration_ticks), c(r.flags);
+  c(r.meta_count), c(r.result_count);
+}
+
+// A checkpoint: ticks_delta is its time minus the previous checkpoint's (the
+// first's from 0: absolute). meta_count MetaRecords follow.
+struct CheckpointRecord {
+  int64_t ticks_delta = 0;
+  uint64_t tid = 0;
+  uint64_t name = 0;  // string id
+  uint64_t meta_count = 0;
+};
+
+template <class Codec>
+void fields(Codec& c, CheckpointRecord& r) {
+  c(r.ticks_delta), c(r.tid), c(r.name), c(r.meta_count);
+}
+
+enum class CounterKind : uint64_t { Counter = 0, Gauge = 1 };
+enum class CounterDirection : uint64_t { Neutral = 0, HigherIsBetter = 1, LowerIsBetter = 2 };
+
+// A counter (value: the sum of its deltas) or a gauge (value: the last value
+// set; min and max over the run). updates counts the calls. Counters are
+// numbered by their order in the section (ResourceSampleRecord refers to them).
+struct CounterRecord {
+  uint64_t name = 0;       // string id
+  uint64_t kind = 0;       // CounterKind
+  uint64_t direction = 0;  // CounterDirection
+  int64_t value = 0;
+  int64_t min = 0;  // gauges only
+  int64_t max = 0;
+  uint64_t updates = 0;
+};
+
+template <class Codec>
+void fields(Codec& c, CounterRecord& r) {
+  c(r.name), c(r.kind), c(r.direction), c(r.value), c(r.min), c(r.max), c(r.updates);
+}
+
+// The resource sampler's settings and totals. Samples are taken every
+// interval_ns; when the run outgrows the buffer, every other sample is
+// dropped and the interval doubles (stride counts the doublings' product).
+struct ResourceTimelineRecord {
+  uint64_t interval_ns = 0;  // FNPROF_SAMPLE_INTERVAL, times stride
+  uint64_t sample_count = 0;
+  uint64_t stride = 1;
+  uint64_t sampler_cpu_ns = 0;  // CPU time of the sampler thread itself
+  uint64_t cpus = 0;            // online CPUs (system CPU % is of all of them)
+  uint64_t mem_total_bytes = 0; // MemTotal
+};
+
+template <class Codec>
+void fields(Codec& c, ResourceTimelineRecord& r) {
+  c(r.interval_ns), c(r.sample_count), c(r.stride), c(r.sampler_cpu_ns), c(r.cpus), c(r.mem_total_bytes);
+}
+
+// One sample. Every field is the difference from the previous sample's (the
+// first's from 0): ticks, and the process's cumulative CPU time (user,
+// system, in µs), page faults, context switches and I/O bytes only grow;
+// rss, threads, the system's memory available and the counter values are
+// signed. The system CPU figures are /proc/stat jiffies (busy = total - idle
+// - iowait). counter_count svarints follow: the values of counters 0, 1, ...
+// (gauges: their last value) minus the previous sample's.
+struct ResourceSampleRecord {
+  uint64_t ticks_delta = 0;
+  uint64_t user_us_delta = 0;
+  uint64_t system_us_delta = 0;
+  int64_t rss_bytes_delta = 0;
+  uint64_t minor_faults_delta = 0;
+  uint64_t major_faults_delta = 0;
+  uint64_t voluntary_switches_delta = 0;
+  uint64_t involuntary_switches_delta = 0;
+  uint64_t read_bytes_delta = 0;
+  uint64_t write_bytes_delta = 0;
+  int64_t threads_delta = 0;
+  uint64_t system_busy_jiffies_delta = 0;
+  uint64_t system_total_jiffies_delta = 0;
+  int64_t system_mem_available_delta = 0;
+  uint64_t counter_count = 0;
+};
+
+template <class Codec>
+void fields(Codec& c, ResourceSampleRecord& r) {
+  c(r.ticks_delta), c(r.user_us_delta), c(r.system_us_delta), c(r.rss_bytes_delta);
+  c(r.minor_faults_delta), c(r.major_faults_delta), c(r.voluntary_switches_delta);
+  c(r.involuntary_switches_delta), c(r.read_bytes_delta), c(r.write_bytes_delta), c(r.threads_delta);
+  c(r.system_busy_jiffies_delta), c(r.system_total_jiffies_delta), c(r.system_mem_available_delta);
+  c(r.counter_count);
+}
+
+// A stack stored by fnprof_capture_stack() or a fatal signal, innermost frame
+// first: frame_count svarints follow, frame i minus frame i-1 (frame -1 is 0).
+struct CapturedStackRecord {
+  uint64_t ticks = 0;
+  uint64_t tid = 0;
+  std::string_view label;
+  uint64_t kind = 0;    // StackKind
+  uint64_t signal = 0;  // the fatal signal that captured it, 0 for the API
+  uint64_t frame_count = 0;
+};
+
+template <class Codec>
+void fields(Codec& c, CapturedStackRecord& r) {
+  c(r.ticks), c(r.tid), c(r.label), c(r.kind), c(r.signal), c(r.frame_count);
 }
 
 // ---- Encoding primitives -------------------------------------------------
