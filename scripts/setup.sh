@@ -11,6 +11,7 @@ packages=(
   libfmt-dev nlohmann-json3-dev zlib1g-dev libzstd-dev
   libboost-stacktrace-dev protobuf-compiler libprotobuf-dev
   uftrace valgrind heaptrack
+  python3-jsonschema chromium
 )
 missing=()
 for p in "${packages[@]}"; do

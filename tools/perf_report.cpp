@@ -1,19 +1,22 @@
 // perf-report: reads fnprof dumps and prints where the time went.
 //
 //   perf-report [--sort calls|self|incl|avg] [--top N] [--threads] [--tree]
-//               [--min-percent X] [--format text|json] [-o FILE] DUMP...
+//               [--min-percent X] [--callers FUNC] [--callees FUNC]
+//               [--threshold KEY=VALUE] [--table T] [--folded-value V]
+//               [--format text|json|csv|md|html|folded|callgrind|pprof|chrome]
+//               [-o FILE] DUMP...
 //
+// This file only parses options; the writers (report_*.cpp) do the rest.
 // Every dump is read and validated before anything is printed, and the report
 // is rendered into memory first, so a bad dump or an unwritable output gives
 // one error line and never half a table.
+#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
-
-#include <CLI/CLI.hpp>
 
 #include "dump_reader.h"
 #include "profile.h"
@@ -24,20 +27,18 @@ namespace {
 
 constexpr const char* kPrefix = "perf-report: ";
 
-int run(const std::vector<std::string>& paths, const fnprof::ReportOptions& options, bool json,
-        const std::string& output_path) {
+int run(const std::vector<std::string>& paths, const fnprof::ReportOptions& options,
+        fnprof::ReportFormat format, const std::string& output_path) {
   std::vector<fnprof::Dump> dumps;
   for (const std::string& path : paths) dumps.push_back(fnprof::read_dump(path));
 
   fnprof::Symbolizer symbolizer;
   fnprof::Profile profile = fnprof::build_profile(dumps, symbolizer);
-  for (const std::string& warning : symbolizer.warnings()) std::cerr << kPrefix << "warning: " << warning << '\n';
+  for (const std::string& warning : symbolizer.warnings())
+    std::cerr << kPrefix << "warning: " << warning << '\n';
 
   std::ostringstream report;
-  if (json)
-    fnprof::write_json_report(report, profile, options);
-  else
-    fnprof::write_text_report(report, profile, options);
+  fnprof::write_report(report, format, profile, options);
 
   if (output_path.empty() || output_path == "-") {
     std::cout << report.str() << std::flush;
@@ -76,7 +77,28 @@ int main(int argc, char** argv) {
   app.add_option("--min-percent", options.min_percent,
                  "Hide tree nodes below this percentage of the total time (default 1.0)")
       ->check(CLI::Range(0.0, 100.0));
-  app.add_option("--format", format, "Output format (default text)")->check(CLI::IsMember({"text", "json"}));
+  app.add_option(
+         "--format", format,
+         "Output format (default text): text, json, csv, md (Markdown), html (interactive page), folded "
+         "(flame graph stacks), callgrind (KCachegrind), pprof (gzipped protobuf), chrome (trace events)")
+      ->check(CLI::IsMember({"text", "json", "csv", "md", "html", "folded", "callgrind", "pprof", "chrome"}));
+  app.add_option("--table", options.table, "csv: the table to write (default functions)")
+      ->check(CLI::IsMember(
+          std::vector<std::string>(std::begin(fnprof::kCsvTables), std::end(fnprof::kCsvTables))));
+  std::string folded_value = "time";
+  app.add_option("--folded-value", folded_value,
+                 "folded: self time per path in microseconds (time, default) or calls")
+      ->check(CLI::IsMember({"time", "calls"}));
+  app.add_option("--callers", options.callers, "Show who calls FUNC (exact or partial demangled name)")
+      ->option_text("FUNC");
+  app.add_option("--callees", options.callees, "Show what FUNC calls (exact or partial demangled name)")
+      ->option_text("FUNC");
+  std::vector<std::string> thresholds;
+  app.add_option(
+         "--threshold", thresholds,
+         "Findings threshold: self=5% (hotspot share of self time), overhead=30ns (cost of a hook pair), "
+         "tiny=100ns (incl/call of a tiny function), overhead-share=1% (of total time)")
+      ->option_text("KEY=VALUE");
   app.add_option("-o,--output", output_path, "Write the report to FILE instead of standard output")
       ->option_text("FILE");
   app.add_option("DUMP", paths, "Dump files written by libfnprof")->required();
@@ -91,8 +113,17 @@ int main(int argc, char** argv) {
   }
 
   options.sort = sort_keys.at(sort);
+  options.folded_value = folded_value == "calls" ? fnprof::FoldedValue::Calls : fnprof::FoldedValue::Time;
+  fnprof::ReportFormat report_format = fnprof::ReportFormat::Text;
+  fnprof::parse_report_format(format, report_format);
   try {
-    return run(paths, options, format == "json", output_path);
+    for (const std::string& t : thresholds) fnprof::parse_threshold(t, options.thresholds);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << kPrefix << e.what() << '\n';
+    return 2;
+  }
+  try {
+    return run(paths, options, report_format, output_path);
   } catch (const std::exception& e) {
     std::cerr << kPrefix << e.what() << '\n';
     return 1;

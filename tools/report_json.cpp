@@ -1,9 +1,13 @@
 // The machine-readable report: what the text report shows, as JSON, with
 // times in seconds and the tree nested. "format_version" changes only when an
-// existing field changes meaning.
+// existing field changes meaning; new fields may appear within a version.
+// docs/report.schema.json describes it and docs/JSON.md explains it; change
+// them with it.
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
+#include "call_views.h"
 #include "report.h"
 
 namespace fnprof {
@@ -65,6 +69,53 @@ json tree_json(const Profile& profile, const CallTree& tree, const ReportOptions
   return tree_json(profile, tree, 0, tree.total_seconds * options.min_percent / 100);
 }
 
+json findings_json(const Profile& profile, const ReportOptions& options) {
+  json rows = json::array();
+  for (const Finding& f : find_bottlenecks(profile, options.thresholds)) {
+    json row = {
+        {"severity", severity_name(f.severity)},
+        {"kind", f.kind},
+        {"title", f.title},
+        {"evidence", f.evidence},
+        {"recommendation", f.recommendation},
+    };
+    if (f.function != kNoFunction) row["function"] = function_name(profile, f.function);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+json edges_json(const Profile& profile, const std::vector<CallEdge>& edges, double whole) {
+  json rows = json::array();
+  for (const CallEdge& e : edges)
+    rows.push_back({{"function", function_name(profile, e.function)},
+                    {"calls", e.calls},
+                    {"seconds", e.seconds},
+                    {"percent", whole > 0 ? 100 * e.seconds / whole : 0.0}});
+  return rows;
+}
+
+// One entry per function matched by --callers/--callees.
+json call_views_json(const Profile& profile, const std::vector<std::string>& patterns, bool callers) {
+  json views = json::array();
+  for (const std::string& pattern : patterns) {
+    for (uint32_t id : functions_for_view(profile, pattern, callers ? "--callers" : "--callees")) {
+      CallView view = call_view(profile, profile.merged, id);
+      json entry = {
+          {"query", pattern},
+          {"function", function_name(profile, id)},
+          {"calls", view.stats.calls},
+          {"incl_seconds", view.stats.incl_seconds},
+          {"self_seconds", view.stats.self_seconds},
+      };
+      entry[callers ? "callers" : "callees"] =
+          edges_json(profile, callers ? view.callers : view.callees, view.stats.incl_seconds);
+      views.push_back(std::move(entry));
+    }
+  }
+  return views;
+}
+
 }  // namespace
 
 void write_json_report(std::ostream& out, const Profile& profile, const ReportOptions& options) {
@@ -101,7 +152,12 @@ void write_json_report(std::ostream& out, const Profile& profile, const ReportOp
       {"sort", sort_key_name(options.sort)},
       {"top", options.top},
       {"functions", function_table(profile, profile.merged, options)},
+      {"findings", findings_json(profile, options)},
   };
+  if (!options.callers.empty()) report["callers"] = call_views_json(profile, options.callers, true);
+  if (!options.callees.empty()) report["callees"] = call_views_json(profile, options.callees, false);
+  // Allocation ("allocations", "leaks") and phase ("phases") members go here
+  // when Profile carries their data; add them to docs/report.schema.json too.
   if (options.tree) {
     report["min_percent"] = options.min_percent;
     report["tree"] = tree_json(profile, profile.merged, options);

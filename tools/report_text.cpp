@@ -1,19 +1,20 @@
 // The human-readable report: a header about the run, the top-function table,
-// and optionally the calling-context tree and per-thread tables.
+// the bottleneck findings, and optionally callers/callees of chosen
+// functions, the calling-context tree and per-thread tables.
+#include <fmt/format.h>
+#include <fmt/ostream.h>
 #include <unistd.h>
 
 #include <cmath>
 #include <memory>
 
-#include <fmt/format.h>
-#include <fmt/ostream.h>
-
+#include "call_views.h"
 #include "report.h"
 
 namespace fnprof {
 namespace {
 
-constexpr size_t kNameWidth = 60;      // function column of the tables
+constexpr size_t kNameWidth = 60;       // function column of the tables
 constexpr size_t kTreeNameWidth = 100;  // function column of the tree, before indentation
 
 size_t code_points(std::string_view s) {
@@ -38,7 +39,8 @@ std::string collapse(std::string_view s, char open, char close) {
       if (rest.substr(token).starts_with("()")) {
         token += 2;
       } else {
-        while (token < rest.size() && std::string_view("<>=!+-*/%&|^~[],").find(rest[token]) != std::string_view::npos)
+        while (token < rest.size() &&
+               std::string_view("<>=!+-*/%&|^~[],").find(rest[token]) != std::string_view::npos)
           ++token;
       }
     }
@@ -59,19 +61,6 @@ std::string collapse(std::string_view s, char open, char close) {
   return out;
 }
 
-std::string group_digits(uint64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
-std::string percent(double part, double whole) {
-  return whole > 0 ? fmt::format("{:.1f}%", 100 * part / whole) : "-";
-}
-
 // Paths under the current directory are shown relative to it.
 std::string short_path(const std::string& file) {
   static const std::string cwd = [] {
@@ -87,19 +76,12 @@ std::string location(const Frame& symbol) {
   return symbol.line ? fmt::format("{}:{}", short_path(symbol.file), symbol.line) : short_path(symbol.file);
 }
 
-std::string quote_arg(const std::string& arg) {
-  if (!arg.empty() && arg.find_first_of(" \t\n'\"\\$`") == std::string::npos) return arg;
-  std::string out = "'";
-  for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 void write_header(std::ostream& out, const Profile& profile) {
   const ProcessSummary& first = profile.processes.front();
-  std::string command;
-  for (const std::string& arg : first.args) command += (command.empty() ? "" : " ") + quote_arg(arg);
+  std::string command = command_line(first.args);
   std::string pids;
-  for (const ProcessSummary& p : profile.processes) pids += (pids.empty() ? "" : ", ") + std::to_string(p.pid);
+  for (const ProcessSummary& p : profile.processes)
+    pids += (pids.empty() ? "" : ", ") + std::to_string(p.pid);
 
   fmt::print(out, "program:      {}\n", first.program);
   fmt::print(out, "command line: {}\n", command);
@@ -133,17 +115,17 @@ void write_function_table(std::ostream& out, const Profile& profile, const CallT
              "incl total", "self total", "incl/call", "% self", "file:line");
   for (size_t i = 0; i < ids.size(); ++i) {
     const FunctionStats& s = tree.functions[ids[i]];
-    std::string line = fmt::format("{:<{}}  {:>12}  {:>10}  {:>10}  {:>10}  {:>6}  {}", names[i], width,
-                                   group_digits(s.calls), format_duration(s.incl_seconds),
-                                   format_duration(s.self_seconds), format_duration(s.incl_per_call()),
-                                   percent(s.self_seconds, tree.total_self_seconds),
-                                   location(profile.functions[ids[i]].symbol));
+    std::string line = fmt::format(
+        "{:<{}}  {:>12}  {:>10}  {:>10}  {:>10}  {:>6}  {}", names[i], width, group_digits(s.calls),
+        format_duration(s.incl_seconds), format_duration(s.self_seconds), format_duration(s.incl_per_call()),
+        percent(s.self_seconds, tree.total_self_seconds), location(profile.functions[ids[i]].symbol));
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out << line << '\n';
   }
 }
 
-void write_tree(std::ostream& out, const Profile& profile, const CallTree& tree, const ReportOptions& options) {
+void write_tree(std::ostream& out, const Profile& profile, const CallTree& tree,
+                const ReportOptions& options) {
   const double cut = tree.total_seconds * options.min_percent / 100;
   fmt::print(out, "Calling-context tree (nodes below {}% of {} not shown):\n\n", options.min_percent,
              format_duration(tree.total_seconds));
@@ -170,27 +152,70 @@ void write_tree(std::ostream& out, const Profile& profile, const CallTree& tree,
     Step step = steps.back();
     steps.pop_back();
     const ProfileNode& node = tree.nodes[step.node];
-    fmt::print(out, "{:>7}  {:>10}  {:>10}  {:>12}  {:{}}{}\n", percent(node.incl_seconds, tree.total_seconds),
-               format_duration(node.incl_seconds), format_duration(node.self_seconds),
-               group_digits(node.calls), "", 2 * step.depth,
+    fmt::print(out, "{:>7}  {:>10}  {:>10}  {:>12}  {:{}}{}\n",
+               percent(node.incl_seconds, tree.total_seconds), format_duration(node.incl_seconds),
+               format_duration(node.self_seconds), group_digits(node.calls), "", 2 * step.depth,
                elide_name(profile.functions[node.function].symbol.function, kTreeNameWidth));
     push_children(step.node, step.depth + 1);
   }
-  if (hidden) fmt::print(out, "({} {} below {}% not shown)\n", hidden, hidden == 1 ? "node" : "nodes",
-                         options.min_percent);
+  if (hidden)
+    fmt::print(out, "({} {} below {}% not shown)\n", hidden, hidden == 1 ? "node" : "nodes",
+               options.min_percent);
 }
 
 void write_thread(std::ostream& out, const Profile& profile, const ThreadProfile& thread,
                   const ReportOptions& options) {
   std::string name = thread.name.empty() ? "" : fmt::format(" \"{}\"", thread.name);
-  fmt::print(out, "Thread {}{} (pid {}): wall {}, {} calls, {} in profiled functions{}{}\n\n", thread.tid, name,
-             thread.pid, format_duration(thread.wall_seconds), group_digits(thread.tree.total_calls),
+  fmt::print(out, "Thread {}{} (pid {}): wall {}, {} calls, {} in profiled functions{}{}\n\n", thread.tid,
+             name, thread.pid, format_duration(thread.wall_seconds), group_digits(thread.tree.total_calls),
              format_duration(thread.tree.total_seconds), thread.running ? ", still running" : "",
              thread.truncated ? ", TRUNCATED (the runtime ran out of capacity)" : "");
   write_function_table(out, profile, thread.tree, options);
   if (options.tree) {
     out << '\n';
     write_tree(out, profile, thread.tree, options);
+  }
+}
+
+void write_findings(std::ostream& out, const Profile& profile, const ReportOptions& options) {
+  std::vector<Finding> findings = find_bottlenecks(profile, options.thresholds);
+  if (findings.empty()) {
+    out << "Findings: none above the thresholds.\n";
+    return;
+  }
+  out << "Findings:\n";
+  for (const Finding& f : findings) {
+    fmt::print(out, "\n  [{}] {}\n", severity_name(f.severity), f.title);
+    fmt::print(out, "      evidence: {}\n", f.evidence);
+    fmt::print(out, "      recommendation: {}\n", f.recommendation);
+  }
+}
+
+// "Callers of f (…):" or "Callees of f (…):" and its table.
+void write_call_view(std::ostream& out, const Profile& profile, const CallView& view, bool callers) {
+  const std::string& name = function_name(profile, view.function);
+  const FunctionStats& s = view.stats;
+  fmt::print(out, "{} of {} ({} {}, {} inclusive):\n\n", callers ? "Callers" : "Callees",
+             elide_name(name, kTreeNameWidth), group_digits(s.calls), s.calls == 1 ? "call" : "calls",
+             format_duration(s.incl_seconds));
+  fmt::print(out, "{:>12}  {:>10}  {:>7}  {}\n", "calls", "time", "% time", callers ? "caller" : "callee");
+  for (const CallEdge& e : callers ? view.callers : view.callees)
+    fmt::print(out, "{:>12}  {:>10}  {:>7}  {}\n", group_digits(e.calls), format_duration(e.seconds),
+               percent(e.seconds, s.incl_seconds),
+               elide_name(function_name(profile, e.function), kTreeNameWidth));
+  if (!callers)
+    fmt::print(out, "{:>12}  {:>10}  {:>7}  {}\n", "-", format_duration(s.self_seconds),
+               percent(s.self_seconds, s.incl_seconds), "(self)");
+}
+
+void write_call_views(std::ostream& out, const Profile& profile, const ReportOptions& options) {
+  for (bool callers : {true, false}) {
+    for (const std::string& pattern : callers ? options.callers : options.callees) {
+      for (uint32_t id : functions_for_view(profile, pattern, callers ? "--callers" : "--callees")) {
+        out << '\n';
+        write_call_view(out, profile, call_view(profile, profile.merged, id), callers);
+      }
+    }
   }
 }
 
@@ -237,6 +262,9 @@ void write_text_report(std::ostream& out, const Profile& profile, const ReportOp
   write_header(out, profile);
   out << '\n';
   write_function_table(out, profile, profile.merged, options);
+  out << '\n';
+  write_findings(out, profile, options);
+  write_call_views(out, profile, options);
   if (options.tree) {
     out << '\n';
     write_tree(out, profile, profile.merged, options);

@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""Opens an fnprof HTML report in headless Chromium and checks what the page
+built (report.js writes its state into the DOM):
+
+  - no script errors: body[data-errors] is "0", #errors is absent or empty,
+    and Chromium's log has no "Uncaught";
+  - #status says "ready";
+  - with --rows N: the function table (#function-rows) has N rows;
+  - with --search TEXT [--matches N]: the page opened as report.html#search=TEXT
+    shows a match count (#search-count[data-count]), N if given, else > 0;
+  - with --screenshot PNG: a 1400x1600 screenshot is saved there.
+
+Exit status 0 when every check passes; otherwise the failures on stderr.
+Used by tests/tools/report_formats_test.cpp (HtmlReport.*).
+"""
+import argparse
+import html.parser
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+
+
+def chromium_binary():
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    sys.exit("html_report_check: chromium is not installed (scripts/setup.sh installs it)")
+
+
+def run_chromium(url, extra):
+    profile = tempfile.mkdtemp(prefix="fnprof-chromium-")
+    try:
+        command = [
+            chromium_binary(), "--headless", "--no-sandbox", "--disable-gpu",
+            "--disable-dev-shm-usage", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run",
+            "--disable-extensions", "--hide-scrollbars", "--mute-audio",
+            "--enable-logging=stderr", "--v=0", "--user-data-dir=" + profile,
+            "--virtual-time-budget=10000",
+        ] + extra + [url]
+        return subprocess.run(command, capture_output=True, text=True, timeout=120)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+class DomReader(html.parser.HTMLParser):
+    """Collects what the checks need from the dumped DOM."""
+
+    def __init__(self):
+        super().__init__()
+        self.body_errors = None
+        self.rows = 0
+        self.search_count = None
+        self.text = {}      # id -> text of elements whose text we want
+        self._capture = []  # ids being captured
+        self._in_rows = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "body":
+            self.body_errors = a.get("data-errors")
+        if tag == "tbody" and a.get("id") == "function-rows":
+            self._in_rows = True
+        if tag == "tr" and self._in_rows:
+            self.rows += 1
+        if a.get("id") == "search-count":
+            self.search_count = a.get("data-count")
+        if a.get("id") in ("status", "errors"):
+            self._capture.append(a["id"])
+            self.text.setdefault(a["id"], "")
+
+    def handle_endtag(self, tag):
+        if tag == "tbody":
+            self._in_rows = False
+        if tag in ("span", "div") and self._capture:
+            self._capture.pop()
+
+    def handle_data(self, data):
+        for element_id in self._capture:
+            self.text[element_id] += data
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("html")
+    parser.add_argument("--rows", type=int)
+    parser.add_argument("--search")
+    parser.add_argument("--matches", type=int)
+    parser.add_argument("--screenshot")
+    args = parser.parse_args()
+
+    url = "file://" + urllib.parse.quote(os.path.abspath(args.html))
+    if args.search:
+        url += "#search=" + urllib.parse.quote(args.search)
+    failures = []
+
+    result = run_chromium(url, ["--dump-dom"])
+    if result.returncode != 0:
+        failures.append("chromium exited with %d: %s" % (result.returncode, result.stderr[-2000:]))
+    for line in result.stderr.splitlines():
+        if "Uncaught" in line or ("CONSOLE" in line and "error" in line.lower()):
+            failures.append("console: " + line.strip())
+
+    dom = DomReader()
+    dom.feed(result.stdout)
+    if dom.body_errors != "0":
+        failures.append("body[data-errors] is %r; #errors: %r" % (dom.body_errors, dom.text.get("errors", "")))
+    if dom.text.get("errors", "").strip():
+        failures.append("#errors: " + dom.text["errors"].strip())
+    if dom.text.get("status", "").strip() != "ready":
+        failures.append("#status is %r, not 'ready'" % dom.text.get("status"))
+    if args.rows is not None and dom.rows != args.rows:
+        failures.append("the function table has %d rows, expected %d" % (dom.rows, args.rows))
+    if args.search:
+        if dom.search_count is None:
+            failures.append("no #search-count")
+        elif args.matches is not None and int(dom.search_count) != args.matches:
+            failures.append("search %r: %s matches, expected %d" % (args.search, dom.search_count, args.matches))
+        elif args.matches is None and int(dom.search_count) <= 0:
+            failures.append("search %r found nothing" % args.search)
+
+    if args.screenshot:
+        shot = run_chromium(url, ["--screenshot=" + os.path.abspath(args.screenshot), "--window-size=1400,1600"])
+        if shot.returncode != 0 or not os.path.exists(args.screenshot):
+            failures.append("no screenshot: " + shot.stderr[-2000:])
+
+    for f in failures:
+        print("html_report_check: " + f, file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,514 @@
+// Every report format against golden files, plus the checks that other tools
+// read what we write: CSV through Python's csv module, JSON through its
+// schema, folded sums, callgrind_annotate's totals, protoc --decode of the
+// pprof file, and the HTML page in headless Chromium.
+//
+// The goldens are in tests/tools/golden/. After an intended change of output,
+// regenerate them and review the diff:
+//
+//   FNPROF_UPDATE_GOLDEN=1 build-formats/tests/tools/tools_tests --gtest_filter='ReportGolden.*'
+//   git diff tests/tools/golden/
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "call_views.h"
+#include "dump_builder.h"
+#include "findings.h"
+#include "pprof/profile.pb.h"
+#include "profile.h"
+#include "report.h"
+#include "test_paths.h"
+
+namespace fnprof {
+
+pprof::Profile build_pprof_profile(const Profile& profile);  // report_pprof.cpp
+extern const char kReportCss[];                              // report_html_assets.cpp
+extern const char kReportJs[];
+
+namespace {
+
+using testing::DumpBuilder;
+using testing::run_capture;
+using testing::temp_path;
+using testing::test_process;
+
+constexpr uint64_t kBias = 0x5555'0000'0000;
+
+// The functions of the fixture, by their offset in the (nonexistent) module,
+// with names as a C++ program has them: templates, operators, and the
+// characters each format must escape.
+const std::map<uint64_t, std::string> kNames = {
+    {0x100, "main"},
+    {0x200, "Sheet::evaluate(Cell const&)"},
+    {0x300,
+     "std::vector<std::pair<int, char>, std::allocator<std::pair<int, char> > >::operator[](unsigned long)"},
+    {0x400, "operator|(Flags, Flags)"},
+    {0x500, "format<\"</script><!--\">(std::basic_string_view<char, std::char_traits<char> >)"},
+    {0x600, "Cell::value() const"},
+    {0x700, "quote\"d, name `x` & <y>"},
+};
+
+// Two threads, ticks in microseconds:
+//
+// thread 4242 "app"
+//   main                          1 call    1 s
+//     Sheet::evaluate            10         700 ms
+//       vector::operator[]    1,000         100 ms
+//       Cell::value       1,000,000          25 ms   (25 ns a call: tiny)
+//       Sheet::evaluate           5         200 ms   (recursion)
+//         operator|              50          50 ms
+//     format<"</script><!--">     2         150 ms
+// thread 4243 "worker, \"pool\""
+//   quote"d, name...              3         500 ms
+//     operator|                   7         100 ms
+std::string fixture_dump() {
+  auto f = [](uint64_t offset) { return kBias + offset; };
+  format::ProcessRecord process = test_process();
+  process.ticks_per_second = 1'000'000;
+  process.start_ticks = 0;
+  process.end_ticks = 2'000'000;
+  DumpBuilder b;
+  b.process(process);
+  b.modules({{"/nonexistent/app", "", kBias, kBias, kBias + 0x10'0000}});
+  b.thread({4242, "app", 0, 2'000'000, 0, 0}, {{0, f(0x100), 1, 1'000'000},
+                                               {1, f(0x200), 10, 700'000},
+                                               {2, f(0x300), 1000, 100'000},
+                                               {2, f(0x600), 1'000'000, 25'000},
+                                               {2, f(0x200), 5, 200'000},
+                                               {5, f(0x400), 50, 50'000},
+                                               {1, f(0x500), 2, 150'000}});
+  b.thread({4243, "worker, \"pool\"", 0, 1'500'000, 0, 0},
+           {{0, f(0x700), 3, 500'000}, {1, f(0x400), 7, 100'000}});
+  b.end();
+  return b.write("fixture.fnp");
+}
+
+// The fixture's profile, with the names above (the symbolizer can only name
+// them "app+0x100": the module file does not exist) and a fixed dump path.
+Profile fixture_profile() {
+  Symbolizer symbolizer;
+  Profile profile = build_profile({read_dump(fixture_dump())}, symbolizer);
+  for (ProfiledFunction& f : profile.functions) {
+    f.symbol.function = kNames.at(f.address);
+    f.symbol.file = "/src/sheet.cpp";
+    f.symbol.line = static_cast<uint32_t>(f.address / 0x10);
+    f.symbol.resolved = true;
+  }
+  for (ProcessSummary& p : profile.processes) p.dump_path = "fnprof.app.4242.fnp";
+  return profile;
+}
+
+std::string render(ReportFormat format, const ReportOptions& options) {
+  std::ostringstream out;
+  write_report(out, format, fixture_profile(), options);
+  return out.str();
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void spit(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  ASSERT_TRUE(out.good()) << path;
+}
+
+// Compares `actual` with golden/`name`, or rewrites the golden when
+// FNPROF_UPDATE_GOLDEN is set.
+void expect_golden(const std::string& name, const std::string& actual) {
+  const std::string path = std::string(GOLDEN_DIR) + "/" + name;
+  if (std::getenv("FNPROF_UPDATE_GOLDEN")) {
+    spit(path, actual);
+    return;
+  }
+  std::string expected = slurp(path);
+  ASSERT_FALSE(expected.empty()) << path << " is missing; see the top of " << __FILE__;
+  if (expected != actual) {
+    const std::string got = temp_path(name);
+    spit(got, actual);
+    ADD_FAILURE() << name << " differs from its golden file; diff " << path << " " << got;
+  }
+}
+
+ReportOptions views_options() {
+  ReportOptions options;
+  options.tree = true;
+  options.threads = true;
+  options.callers = {"Sheet::evaluate"};
+  options.callees = {"Sheet::evaluate(Cell const&)"};
+  return options;
+}
+
+// The page with its stylesheet and script left out: the data and the markup
+// around them are what the golden pins down.
+std::string html_without_assets(std::string html) {
+  for (const char* asset : {kReportCss, kReportJs}) {
+    size_t at = html.find(asset);
+    EXPECT_NE(at, std::string::npos);
+    if (at != std::string::npos) html.replace(at, std::string_view(asset).size(), "/* asset */\n");
+  }
+  return html;
+}
+
+TEST(ReportGolden, Text) { expect_golden("report.txt", render(ReportFormat::Text, views_options())); }
+TEST(ReportGolden, Json) { expect_golden("report.json", render(ReportFormat::Json, views_options())); }
+TEST(ReportGolden, Csv) { expect_golden("functions.csv", render(ReportFormat::Csv, ReportOptions{})); }
+TEST(ReportGolden, CsvThreads) {
+  ReportOptions options;
+  options.threads = true;
+  expect_golden("functions-threads.csv", render(ReportFormat::Csv, options));
+}
+TEST(ReportGolden, Markdown) { expect_golden("report.md", render(ReportFormat::Markdown, views_options())); }
+TEST(ReportGolden, Html) {
+  expect_golden("report.html", html_without_assets(render(ReportFormat::Html, ReportOptions{})));
+}
+TEST(ReportGolden, FoldedTime) {
+  expect_golden("time.folded", render(ReportFormat::Folded, ReportOptions{}));
+}
+TEST(ReportGolden, FoldedCallsPerThread) {
+  ReportOptions options;
+  options.folded_value = FoldedValue::Calls;
+  options.threads = true;
+  expect_golden("calls-threads.folded", render(ReportFormat::Folded, options));
+}
+TEST(ReportGolden, Callgrind) {
+  expect_golden("callgrind.out", render(ReportFormat::Callgrind, ReportOptions{}));
+}
+TEST(ReportGolden, Pprof) {
+  expect_golden("pprof.txtpb", build_pprof_profile(fixture_profile()).DebugString());
+}
+TEST(ReportGolden, Chrome) { expect_golden("chrome.json", render(ReportFormat::Chrome, ReportOptions{})); }
+
+// ---- Findings and call views ----------------------------------------------
+
+const Finding* find(const std::vector<Finding>& findings, const std::string& kind, const std::string& name,
+                    const Profile& profile) {
+  for (const Finding& f : findings)
+    if (f.kind == kind && f.function != kNoFunction && profile.functions[f.function].symbol.function == name)
+      return &f;
+  return nullptr;
+}
+
+TEST(Findings, HotspotsAndTinyFunctions) {
+  Profile profile = fixture_profile();
+  std::vector<Finding> findings = find_bottlenecks(profile, FindingThresholds{});
+  // Self times: evaluate 425 + 150 = 575 ms? No: outer 700 - (100+25+200) =
+  // 375, inner 200 - 50 = 150: 525 ms of 1.5 s = 35% -> high.
+  const Finding* evaluate = find(findings, "hotspot", kNames.at(0x200), profile);
+  ASSERT_NE(evaluate, nullptr);
+  EXPECT_EQ(evaluate->severity, Severity::High);
+  EXPECT_NE(evaluate->evidence.find("self 525ms of 1.50s (35.0%)"), std::string::npos) << evaluate->evidence;
+  // 1,000,000 calls of 25 ns: ~30 ms of hooks, 2% of 1.5 s.
+  const Finding* tiny = find(findings, "instrumentation-overhead", kNames.at(0x600), profile);
+  ASSERT_NE(tiny, nullptr);
+  EXPECT_EQ(tiny->severity, Severity::Low);
+  EXPECT_NE(tiny->recommendation.find("-finstrument-functions-exclude-function-list=Cell::value"),
+            std::string::npos)
+      << tiny->recommendation;
+  EXPECT_NE(tiny->recommendation.find("-finstrument-functions-after-inlining"), std::string::npos);
+  // Most severe first.
+  for (size_t i = 1; i < findings.size(); ++i) EXPECT_GE(findings[i - 1].severity, findings[i].severity);
+
+  FindingThresholds strict;
+  parse_threshold("self=40%", strict);
+  parse_threshold("overhead-share=5%", strict);
+  findings = find_bottlenecks(profile, strict);
+  EXPECT_EQ(find(findings, "hotspot", kNames.at(0x200), profile), nullptr);
+  EXPECT_EQ(find(findings, "instrumentation-overhead", kNames.at(0x600), profile), nullptr);
+}
+
+TEST(Findings, ThresholdSyntax) {
+  FindingThresholds t;
+  parse_threshold("overhead=0.05us", t);
+  EXPECT_DOUBLE_EQ(t.overhead_ns, 50);
+  parse_threshold("tiny=200ns", t);
+  EXPECT_DOUBLE_EQ(t.tiny_ns, 200);
+  parse_threshold("self=7", t);
+  EXPECT_DOUBLE_EQ(t.self_percent, 7);
+  EXPECT_THROW(parse_threshold("self", t), std::invalid_argument);
+  EXPECT_THROW(parse_threshold("speed=5%", t), std::invalid_argument);
+  EXPECT_THROW(parse_threshold("self=5ns", t), std::invalid_argument);
+  EXPECT_THROW(parse_threshold("tiny=-3ns", t), std::invalid_argument);
+}
+
+TEST(CallViews, CallersAddUpToInclusiveTimeDespiteRecursion) {
+  Profile profile = fixture_profile();
+  std::vector<uint32_t> ids = match_functions(profile, "evaluate");
+  ASSERT_EQ(ids.size(), 1u);
+  CallView view = call_view(profile, profile.merged, ids[0]);
+  EXPECT_EQ(view.stats.calls, 15u);
+  ASSERT_EQ(view.callers.size(), 2u);
+  EXPECT_EQ(function_name(profile, view.callers[0].function), "main");
+  EXPECT_EQ(view.callers[0].calls, 10u);
+  EXPECT_DOUBLE_EQ(view.callers[0].seconds, 0.7);
+  EXPECT_EQ(view.callers[1].function, ids[0]);  // recursion: calls, no time
+  EXPECT_EQ(view.callers[1].calls, 5u);
+  EXPECT_DOUBLE_EQ(view.callers[1].seconds, 0);
+  // Callees of the outer call: operator[] 100 ms, value 25 ms, and itself
+  // (5 calls, its time already in evaluate's).
+  double callee_seconds = 0;
+  for (const CallEdge& e : view.callees) callee_seconds += e.seconds;
+  EXPECT_NEAR(callee_seconds, 0.125, 1e-12);
+  // Exact names win over substrings; no match is an error naming the option.
+  EXPECT_EQ(match_functions(profile, "main").size(), 1u);
+  EXPECT_EQ(match_functions(profile, "operator").size(), 2u);  // operator[] and operator|
+  EXPECT_THROW(functions_for_view(profile, "nope", "--callers"), std::runtime_error);
+}
+
+// ---- Other tools read what we write ---------------------------------------
+
+TEST(ReportFormats, CsvReadsBackWithPythonsCsvModule) {
+  const std::string path = temp_path("functions.csv");
+  ReportOptions options;
+  options.threads = true;
+  spit(path, render(ReportFormat::Csv, options));
+  std::string out = run_capture(
+      "python3 -c 'import csv, json, sys; print(json.dumps(list(csv.reader(open(sys.argv[1], "
+      "newline=\"\")))))' " +
+      path);
+  nlohmann::json rows = nlohmann::json::parse(out);
+  ASSERT_GE(rows.size(), 2u);
+  EXPECT_EQ(rows[0][0], "pid");
+  EXPECT_EQ(rows[0][3], "function");
+  std::map<std::string, nlohmann::json> by_name;
+  for (size_t i = 1; i < rows.size(); ++i) {
+    EXPECT_EQ(rows[i].size(), rows[0].size());
+    by_name[rows[i][2].get<std::string>() + "|" + rows[i][3].get<std::string>()] = rows[i];
+  }
+  const nlohmann::json& quoted = by_name.at("worker, \"pool\"|" + kNames.at(0x700));
+  EXPECT_EQ(quoted[4], "3");                                // calls
+  EXPECT_EQ(std::stod(quoted[5].get<std::string>()), 0.5);  // incl_seconds
+  EXPECT_EQ(by_name.at("app|" + kNames.at(0x600))[4], "1000000");
+}
+
+TEST(ReportFormats, CsvTablesWithoutDataAreErrors) {
+  ReportOptions options;
+  options.table = "allocators";
+  try {
+    render(ReportFormat::Csv, options);
+    ADD_FAILURE() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "no allocation data in fnprof.app.4242.fnp");
+  }
+}
+
+TEST(ReportFormats, JsonMatchesItsSchema) {
+  const std::string report = temp_path("report.json");
+  spit(report, render(ReportFormat::Json, views_options()));
+  const std::string command = std::string("python3 ") + VALIDATE_JSON + " " + SCHEMA + " " + report + " 2>&1";
+  int rc = std::system((command + " >/dev/null").c_str());
+  EXPECT_EQ(rc, 0) << run_capture(command);
+  // And without the optional parts.
+  spit(report, render(ReportFormat::Json, ReportOptions{}));
+  rc = std::system((command + " >/dev/null").c_str());
+  EXPECT_EQ(rc, 0) << run_capture(command);
+}
+
+// Sum of the values of folded lines, by first frame when `by_thread`.
+long long folded_sum(const std::string& folded) {
+  long long sum = 0;
+  std::istringstream in(folded);
+  for (std::string line; std::getline(in, line);) sum += std::stoll(line.substr(line.rfind(' ') + 1));
+  return sum;
+}
+
+TEST(ReportFormats, FoldedSumsEqualTheTree) {
+  Profile profile = fixture_profile();
+  ReportOptions options;
+  std::ostringstream time, calls, threads;
+  write_folded_report(time, profile, options);
+  EXPECT_EQ(folded_sum(time.str()), std::llround(profile.merged.total_self_seconds * 1e6));
+  options.folded_value = FoldedValue::Calls;
+  write_folded_report(calls, profile, options);
+  EXPECT_EQ(folded_sum(calls.str()), static_cast<long long>(profile.merged.total_calls));
+  options.threads = true;
+  write_folded_report(threads, profile, options);
+  EXPECT_EQ(folded_sum(threads.str()), static_cast<long long>(profile.merged.total_calls));
+  // A path's value is its own: main;format<...> made 2 calls.
+  EXPECT_NE(calls.str().find("\nmain;" + kNames.at(0x500) + " 2\n"), std::string::npos) << calls.str();
+}
+
+TEST(ReportFormats, FoldedTimeRoundingKeepsTheSum) {
+  // 1000 paths of 0.4 us each: rounded one by one they would sum to 0.
+  DumpBuilder b;
+  format::ProcessRecord process = test_process();
+  process.ticks_per_second = 10'000'000;  // 0.1 us ticks
+  b.process(process);
+  std::vector<testing::TestNode> nodes{{0, 0x1000, 1, 4000}};
+  for (uint64_t i = 0; i < 1000; ++i) nodes.push_back({1, 0x2000 + 16 * i, 1, 4});
+  nodes[0].incl_ticks = 4000;  // main's self time is 0
+  b.thread({1, "t", 0, 10, 0, 0}, nodes);
+  b.end();
+  Symbolizer symbolizer;
+  Profile profile = build_profile({read_dump(b.write("tiny.fnp"))}, symbolizer);
+  std::ostringstream out;
+  write_folded_report(out, profile, ReportOptions{});
+  EXPECT_EQ(folded_sum(out.str()), 400);
+}
+
+TEST(ReportFormats, CallgrindAnnotateReadsItAndTotalsMatch) {
+  Profile profile = fixture_profile();
+  const std::string path = temp_path("callgrind.out");
+  std::ostringstream out;
+  write_callgrind_report(out, profile, ReportOptions{});
+  spit(path, out.str());
+  std::string annotate = run_capture("callgrind_annotate " + path + " 2>&1");
+  // "1,500,000,000 (100.0%) 1,001,078 (100.0%)  PROGRAM TOTALS"
+  std::string totals;
+  std::istringstream in(annotate);
+  for (std::string line; std::getline(in, line);)
+    if (line.find("PROGRAM TOTALS") != std::string::npos) totals = line;
+  ASSERT_FALSE(totals.empty()) << annotate;
+  std::string digits;
+  for (char c : totals.substr(0, totals.find("PROGRAM"))) {
+    if (c == '(') break;  // up to the first percentage
+    if (isdigit(static_cast<unsigned char>(c)) || c == ' ') digits += c;
+  }
+  EXPECT_EQ(std::stoull(digits), static_cast<uint64_t>(std::llround(profile.merged.total_self_seconds * 1e9)))
+      << totals;
+  EXPECT_NE(totals.find(group_digits(profile.merged.total_calls)), std::string::npos) << totals;
+  // The hottest function by self time is listed with its name.
+  EXPECT_NE(annotate.find("Sheet::evaluate(Cell const&)"), std::string::npos) << annotate;
+}
+
+std::string gunzip(const std::string& data) {
+  z_stream z{};
+  EXPECT_EQ(inflateInit2(&z, 15 + 16), Z_OK);
+  std::string out;
+  char buffer[65536];
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  int rc = Z_OK;
+  while (rc == Z_OK) {
+    z.next_out = reinterpret_cast<Bytef*>(buffer);
+    z.avail_out = sizeof buffer;
+    rc = inflate(&z, Z_NO_FLUSH);
+    out.append(buffer, sizeof buffer - z.avail_out);
+  }
+  inflateEnd(&z);
+  EXPECT_EQ(rc, Z_STREAM_END);
+  return out;
+}
+
+TEST(ReportFormats, ProtocDecodesThePprofFileAndTotalsMatch) {
+  Profile profile = fixture_profile();
+  std::ostringstream out;
+  write_pprof_report(out, profile, ReportOptions{});
+  ASSERT_GE(out.str().size(), 2u);
+  EXPECT_EQ(out.str().substr(0, 2), "\x1f\x8b");  // gzip magic
+  const std::string raw = temp_path("profile.pb");
+  spit(raw, gunzip(out.str()));
+  std::string text =
+      run_capture(std::string("protoc --decode=fnprof.pprof.Profile --proto_path=") + PPROF_PROTO_DIR + " " +
+                  PPROF_PROTO_DIR + "/pprof/profile.proto < " + raw + " 2>&1");
+  // Values come in pairs per sample: calls, then time.
+  long long calls = 0, nanoseconds = 0;
+  size_t values = 0;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    size_t at = line.find("value: ");
+    if (at == std::string::npos || line.find_first_not_of(' ') != at) continue;
+    (values++ % 2 == 0 ? calls : nanoseconds) += std::stoll(line.substr(at + 7));
+  }
+  ASSERT_GT(values, 0u) << text;
+  EXPECT_EQ(calls, static_cast<long long>(profile.merged.total_calls)) << text;
+  EXPECT_NEAR(static_cast<double>(nanoseconds), profile.merged.total_self_seconds * 1e9, 10) << text;
+  EXPECT_NE(text.find("string_table: \"nanoseconds\""), std::string::npos);
+  EXPECT_NE(text.find("string_table: \"" + kNames.at(0x200) + "\""), std::string::npos);
+}
+
+TEST(ReportFormats, ChromeTraceIsJsonWithNestedCompleteEvents) {
+  nlohmann::json trace = nlohmann::json::parse(render(ReportFormat::Chrome, ReportOptions{}));
+  size_t complete = 0;
+  bool thread_named = false;
+  for (const nlohmann::json& e : trace["traceEvents"]) {
+    if (e["ph"] == "M" && e["name"] == "thread_name" && e["args"]["name"] == "worker, \"pool\"")
+      thread_named = true;
+    if (e["ph"] != "X") continue;
+    ++complete;
+    // format<...> starts where evaluate (700 ms) ends, inside main.
+    if (e["name"] == kNames.at(0x500)) {
+      EXPECT_DOUBLE_EQ(e["ts"].get<double>(), 700'000);
+      EXPECT_DOUBLE_EQ(e["dur"].get<double>(), 150'000);
+    }
+  }
+  EXPECT_EQ(complete, 9u);  // every node of both threads
+  EXPECT_TRUE(thread_named);
+}
+
+// ---- The HTML page in a real browser ---------------------------------------
+
+// Runs tests/tools/html_report_check.py on `html`; returns its output, "" on success.
+std::string check_in_chromium(const std::string& html, const std::string& args) {
+  const std::string command = std::string("python3 ") + HTML_CHECK + " " + html + " " + args + " 2>&1";
+  std::string out = run_capture(command + "; echo \"exit=$?\"");
+  return out.ends_with("exit=0\n") ? std::string() : out;
+}
+
+TEST(HtmlReport, OpensInChromiumWithTablesAndSearch) {
+  const std::string html = std::string(ARTIFACT_DIR) + "/report.html";
+  ReportOptions options;
+  options.threads = true;
+  spit(html, render(ReportFormat::Html, options));
+  // The table holds the 7 functions; a search for "evaluate" finds its 2
+  // nodes in the merged tree; the screenshot is kept for people to look at.
+  EXPECT_EQ(check_in_chromium(html, "--rows 7 --search evaluate --matches 2 --screenshot " +
+                                        std::string(ARTIFACT_DIR) + "/report.png"),
+            "");
+}
+
+TEST(HtmlReport, OpensInSecondsWithAHundredThousandNodes) {
+  // A wide and deep tree: 100 000 nodes under main, 50 000 distinct functions.
+  DumpBuilder b;
+  format::ProcessRecord process = test_process();
+  process.ticks_per_second = 1'000'000'000;
+  b.process(process);
+  b.modules({{"/nonexistent/big", "", kBias, kBias, kBias + 0x100'0000}});
+  std::vector<testing::TestNode> nodes{{0, kBias + 0x10, 1, 0}};
+  uint64_t total = 0;
+  for (uint32_t i = 0; nodes.size() < 100'000; ++i) {
+    // Chains of 4: main -> a_i -> b_i -> c_i -> d_i, a few wide ones and a
+    // long tail of narrow ones.
+    uint32_t parent = 1;
+    uint64_t ticks = 10'000'000 / (i + 1) + 1000 + i % 97;
+    for (uint32_t depth = 0; depth < 4 && nodes.size() < 100'000; ++depth, ticks = ticks * 4 / 5) {
+      uint64_t function = depth == 0 ? i : (i * 3 + depth) % 50'000;  // distinct paths
+      nodes.push_back({parent, kBias + 0x100 + 16 * function, 1 + i % 13, ticks});
+      if (depth == 0) total += ticks;
+      parent = static_cast<uint32_t>(nodes.size());
+    }
+  }
+  nodes[0].incl_ticks = total + 1000;
+  b.thread({1, "big", 0, 1, 0, 0}, nodes);
+  b.end();
+  Symbolizer symbolizer;
+  Profile profile = build_profile({read_dump(b.write("big.fnp"))}, symbolizer);
+  ASSERT_EQ(profile.merged.nodes.size(), 100'001u);
+  const std::string html = std::string(ARTIFACT_DIR) + "/report-100k.html";
+  std::ostringstream out;
+  write_html_report(out, profile, ReportOptions{});
+  spit(html, out.str());
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(check_in_chromium(
+                html, "--search big+0x110 --screenshot " + std::string(ARTIFACT_DIR) + "/report-100k.png"),
+            "");
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(seconds, 20) << "the browser took " << seconds << " s (including its own start-up)";
+}
+
+}  // namespace
+}  // namespace fnprof

@@ -1,0 +1,561 @@
+// fnprof HTML report: builds the page from the JSON in #fnprof-data (its
+// layout is described in tools/report_html.cpp). Vanilla JS, no network.
+// Every name from the data reaches the page through textContent or the
+// canvas, never as HTML.
+//
+// URL fragment: #search=TEXT&thread=N&function=NAME runs a flame graph
+// search, selects a thread (0 = all threads) and a function; the number of
+// matching nodes is written to #search-count (data-count). Errors are written
+// to #errors and body[data-errors]; #status says "ready" once the page is
+// built. The headless-browser test (tests/tools/html_report_test.py) reads
+// all three.
+'use strict';
+(function () {
+  const ROW = 18;             // flame graph row height, CSS pixels
+  const MAX_TABLE_ROWS = 500; // function table rows in the DOM at once
+  const MAX_CANVAS = 30000;   // canvas height cap, CSS pixels
+
+  // ---- errors -------------------------------------------------------------
+  let errorCount = 0;
+  function reportError(message) {
+    errorCount++;
+    document.body.dataset.errors = String(errorCount);
+    let box = document.getElementById('errors');
+    if (!box) {
+      box = document.createElement('div');
+      box.id = 'errors';
+      document.body.insertBefore(box, document.body.firstChild);
+    }
+    box.hidden = false;
+    box.textContent += 'Error: ' + message + '\n';
+  }
+  window.addEventListener('error', (e) => reportError(e.message + ' (line ' + e.lineno + ')'));
+  window.addEventListener('unhandledrejection', (e) => reportError(String(e.reason)));
+
+  // ---- helpers ------------------------------------------------------------
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === 'class') node.className = v;
+      else if (k === 'text') node.textContent = v;
+      else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+      else node.setAttribute(k, v);
+    }
+    for (const c of children) if (c != null) node.append(c instanceof Node ? c : String(c));
+    return node;
+  }
+
+  // As the text report's format_duration: three significant digits.
+  function duration(ns) {
+    const s = ns / 1e9;
+    if (!(s > 0)) return '0';
+    const sig3 = (v, unit) => v.toFixed(v >= 99.95 ? 0 : v >= 9.995 ? 1 : 2) + unit;
+    if (s < 999.5e-9) return sig3(s * 1e9, 'ns');
+    if (s < 999.5e-6) return sig3(s * 1e6, '\u00b5s');
+    if (s < 999.5e-3) return sig3(s * 1e3, 'ms');
+    if (s < 59.995) return sig3(s, 's');
+    if (s < 3600) return Math.floor(s / 60) + 'm ' + (s % 60).toFixed(2) + 's';
+    const t = Math.round(s);
+    return Math.floor(t / 3600) + 'h ' + (Math.floor(t / 60) % 60) + 'm ' + (t % 60) + 's';
+  }
+  const integer = (n) => Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const pct = (part, whole) => (whole > 0 ? ((100 * part) / whole).toFixed(1) + '%' : '-');
+
+  // Stable colour per name, warm hues like most flame graphs.
+  function colour(name) {
+    let h = 2166136261;
+    for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
+    h >>>= 0;
+    return 'hsl(' + (8 + (h % 44)) + ',' + (70 + ((h >>> 8) % 20)) + '%,' + (58 + ((h >>> 16) % 12)) + '%)';
+  }
+
+  // ---- data ---------------------------------------------------------------
+  const data = JSON.parse(document.getElementById('fnprof-data').textContent);
+  const functions = data.functions; // [name, file, line, module]
+  const fname = (id) => (id < 0 ? 'all' : functions[id][0]);
+
+  // Index arrays of a tree, built on first use.
+  function prepare(tree) {
+    if (tree.ready) return tree;
+    const n = tree.nodes.parent.length;
+    const parent = Int32Array.from(tree.nodes.parent);
+    const func = Int32Array.from(tree.nodes.func);
+    const calls = Float64Array.from(tree.nodes.calls);
+    const incl = Float64Array.from(tree.nodes.incl_ns);
+    const self = Float64Array.from(tree.nodes.self_ns);
+    const depth = new Int32Array(n);
+    const childCount = new Int32Array(n + 1);
+    for (let i = 1; i < n; i++) {
+      depth[i] = depth[parent[i]] + 1;
+      childCount[parent[i] + 1]++;
+    }
+    const childStart = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) childStart[i + 1] = childStart[i] + childCount[i + 1];
+    const fill = childStart.slice(0, n);
+    const children = new Int32Array(Math.max(0, n - 1));
+    for (let i = 1; i < n; i++) children[fill[parent[i]]++] = i; // depth-first order keeps sibling order
+    if (n) incl[0] = tree.total_ns;
+    Object.assign(tree, { n, parent, func, calls, incl, self, depth, childStart, children, ready: true });
+    return tree;
+  }
+
+  // ---- state --------------------------------------------------------------
+  const state = {
+    tree: 0,          // index in data.trees
+    zoom: 0,          // node at full width
+    search: '',
+    matcher: null,    // function id -> bool
+    selected: -1,     // function id of the table's selected row
+    sortKey: 'self',
+    sortAsc: false,
+    filter: '',
+  };
+  const tree = () => prepare(data.trees[state.tree]);
+
+  // ---- header and toolbar ------------------------------------------------
+  function buildHeader() {
+    const s = data.summary;
+    const total = data.trees[0];
+    const card = (label, value) => el('div', { class: 'card' }, el('div', { class: 'label', text: label }),
+                                      el('div', { class: 'value', text: value }));
+    document.body.append(el('header', { class: 'top' },
+      el('h1', {}, el('span', { class: 'brand', text: 'fnprof' }), s.program),
+      el('div', { class: 'cmd', text: s.command_line }),
+      el('div', { class: 'cards' },
+        card('wall time', duration(s.wall_ns)),
+        card('profiled time', duration(total.total_ns)),
+        card('calls', integer(total.total_calls)),
+        card('threads', String(s.threads)),
+        card(s.pids.length > 1 ? 'pids' : 'pid', s.pids.join(', ')),
+        card('clock', s.clock))));
+
+    const select = el('select', { id: 'thread-select', 'aria-label': 'thread' });
+    data.trees.forEach((t, i) => select.append(el('option', { value: String(i), text: i === 0 ? t.label : 'thread ' + t.label })));
+    select.addEventListener('change', () => setTree(Number(select.value)));
+    const link = (href, text) => el('a', { href, text });
+    document.body.append(el('nav', { class: 'toolbar' },
+      link('#sec-findings', 'Findings'), link('#sec-flame', 'Flame graph'), link('#sec-functions', 'Functions'),
+      link('#sec-allocations', 'Allocations'), link('#sec-timeline', 'Timeline'), link('#sec-leaks', 'Leaks'),
+      link('#sec-phases', 'Phases'),
+      el('span', { class: 'spacer' }),
+      el('label', {}, 'Thread ', select),
+      el('span', { id: 'status', class: 'count', text: 'loading' })));
+  }
+
+  function panel(id, title, sub) {
+    const h = el('h2', {}, title);
+    if (sub) h.append(el('span', { class: 'sub', text: sub }));
+    return el('section', { class: 'panel', id }, h);
+  }
+
+  // ---- findings -----------------------------------------------------------
+  function buildFindings(main) {
+    const sec = panel('sec-findings', 'Findings', 'bottlenecks over all threads, most severe first');
+    if (!data.findings.length) {
+      sec.append(el('div', { class: 'placeholder', text: 'Nothing above the thresholds (see --threshold).' }));
+    } else {
+      const list = el('ul', { class: 'findings', id: 'findings-list' });
+      for (const f of data.findings) {
+        // The title names the function first: shown as code.
+        const name = f.function >= 0 ? functions[f.function][0] : '';
+        const title = name && f.title.startsWith(name)
+          ? [el('code', { text: name }), f.title.slice(name.length)] : [f.title];
+        const jump = f.function >= 0
+          ? el('a', { class: 'jump', href: '#sec-functions', text: 'show', onclick: () => selectFunction(f.function) }) : null;
+        list.append(el('li', { class: f.severity },
+          el('div', { class: 'finding-title' }, el('span', { class: 'sev ' + f.severity, text: f.severity }), ...title, jump),
+          el('div', { class: 'finding-detail' }, el('b', { text: 'Evidence: ' }), f.evidence),
+          el('div', { class: 'finding-detail' }, el('b', { text: 'Recommendation: ' }), f.recommendation)));
+      }
+      sec.append(list);
+    }
+    main.append(sec);
+  }
+
+  // ---- flame graph (icicle: callers above callees) ------------------------
+  let canvas, ctx, crumbs, tooltip, rows = []; // rows[depth] = [{node, x, w}] sorted by x
+
+  function buildFlame(main) {
+    const sec = panel('sec-flame', 'Flame graph', 'calling-context tree by inclusive time; click to zoom');
+    const search = el('input', { type: 'search', id: 'search', placeholder: 'Search functions (text or /regex/)' });
+    search.addEventListener('input', () => setSearch(search.value));
+    sec.append(el('div', { class: 'controls' }, search,
+      el('button', { id: 'reset-zoom', text: 'Reset zoom', onclick: () => { state.zoom = 0; drawFlame(); } }),
+      el('span', { id: 'search-count', class: 'count', 'data-count': '0' })));
+    crumbs = el('div', { class: 'crumbs', id: 'crumbs' });
+    canvas = el('canvas', { id: 'flame-canvas' });
+    sec.append(crumbs, el('div', { class: 'flame-wrap' }, canvas));
+    tooltip = el('div', { id: 'tooltip', hidden: '' });
+    document.body.append(tooltip);
+    canvas.addEventListener('mousemove', onHover);
+    canvas.addEventListener('mouseleave', () => { tooltip.hidden = true; });
+    canvas.addEventListener('click', (e) => {
+      const hit = hitTest(e);
+      if (hit >= 0) { state.zoom = hit; drawFlame(); }
+    });
+    main.append(sec);
+  }
+
+  function compileSearch(text) {
+    if (!text) return null;
+    let test;
+    const m = /^\/(.*)\/([a-z]*)$/.exec(text);
+    if (m) {
+      let re;
+      try { re = new RegExp(m[1], m[2]); } catch (e) { return () => false; }
+      test = (name) => re.test(name);
+    } else {
+      const lower = text.toLowerCase();
+      test = (name) => name.toLowerCase().includes(lower);
+    }
+    const cache = new Map();
+    return (id) => {
+      if (id < 0) return false;
+      let r = cache.get(id);
+      if (r === undefined) cache.set(id, (r = test(functions[id][0])));
+      return r;
+    };
+  }
+
+  function setSearch(text) {
+    state.search = text;
+    state.matcher = compileSearch(text);
+    const box = document.getElementById('search');
+    if (box.value !== text) box.value = text;
+    drawFlame();
+  }
+
+  // Matching nodes and the share of time under the outermost ones.
+  function updateSearchCount() {
+    const t = tree(), out = document.getElementById('search-count');
+    if (!state.matcher) { out.textContent = ''; out.dataset.count = '0'; return; }
+    let count = 0, time = 0;
+    const under = new Uint8Array(t.n); // a matching ancestor
+    for (let i = 1; i < t.n; i++) {
+      const hit = state.matcher(t.func[i]);
+      if (hit) { count++; if (!under[t.parent[i]]) time += t.incl[i]; }
+      under[i] = hit || under[t.parent[i]] ? 1 : 0;
+    }
+    out.dataset.count = String(count);
+    out.textContent = count + (count === 1 ? ' match, ' : ' matches, ') + pct(time, t.incl[0]) + ' of the time';
+  }
+
+  function layout(width) {
+    const t = tree();
+    rows = [];
+    const put = (node, x, w, depth) => { (rows[depth] || (rows[depth] = [])).push({ node, x, w }); };
+    // The zoomed node's ancestors span the whole width.
+    const chain = [];
+    for (let a = state.zoom; ; a = t.parent[a]) { chain.push(a); if (a === 0) break; }
+    chain.reverse();
+    chain.forEach((a, d) => put(a, 0, width, d));
+    const total = t.incl[state.zoom];
+    if (!(total > 0)) return;
+    const scale = width / total;
+    const stack = [[state.zoom, 0, chain.length - 1]];
+    while (stack.length) {
+      const [node, x0, d] = stack.pop();
+      let x = x0, smallX = -1, smallW = 0, smallCount = 0;
+      for (let k = t.childStart[node]; k < t.childStart[node + 1]; k++) {
+        const c = t.children[k], w = t.incl[c] * scale;
+        if (w >= 0.35) {
+          put(c, x, w, d + 1);
+          stack.push([c, x, d + 1]);
+        } else if (w > 0) {
+          // Too narrow to draw one by one (children are largest first, so
+          // the rest are too): one grey block stands for all of them.
+          if (smallX < 0) smallX = x;
+          smallW += w;
+          smallCount++;
+        }
+        x += w;
+      }
+      if (smallW >= 0.35) (rows[d + 1] || (rows[d + 1] = [])).push({ node: -1, x: smallX, w: smallW, count: smallCount });
+    }
+    for (const r of rows) r.sort((a, b) => a.x - b.x);
+  }
+
+  function drawFlame() {
+    const t = tree();
+    const width = Math.max(200, canvas.parentElement.clientWidth || 800);
+    layout(width);
+    const height = Math.min(MAX_CANVAS, Math.max(1, rows.length) * ROW + 2);
+    const dpr = window.devicePixelRatio || 1;
+    canvas.width = Math.round(width * dpr);
+    canvas.height = Math.round(height * dpr);
+    canvas.style.height = height + 'px';
+    ctx = canvas.getContext('2d');
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    ctx.font = '12px ' + getComputedStyle(document.body).getPropertyValue('--mono');
+    ctx.textBaseline = 'middle';
+    const charW = ctx.measureText('abcdefghijklmnopqrstuvwxyz').width / 26 || 7;
+    const zoomDepth = t.depth[state.zoom];
+    rows.forEach((row, d) => {
+      const y = d * ROW;
+      if (y > MAX_CANVAS) return;
+      for (const { node, x, w, count } of row) {
+        if (node < 0) {
+          ctx.fillStyle = '#d3d7df';
+          ctx.fillRect(x, y, Math.max(w - 0.5, 0.5), ROW - 1);
+          if (w > 90) { ctx.fillStyle = '#4a5263'; ctx.fillText(integer(count) + ' small calls', x + 4, y + ROW / 2); }
+          continue;
+        }
+        const f = t.func[node], name = node === 0 ? data.trees[state.tree].label : fname(f);
+        let fill = colour(name);
+        if (d < zoomDepth) fill = '#c9ced8';
+        if (node === 0) fill = '#aab3c5';
+        if (state.selected >= 0 && f === state.selected) fill = '#4f86f7';
+        if (state.matcher && state.matcher(f)) fill = '#c061cb';
+        ctx.fillStyle = fill;
+        ctx.fillRect(x, y, Math.max(w - 0.5, 0.5), ROW - 1);
+        if (w > 24) {
+          const max = Math.floor((w - 8) / charW);
+          const label = node === 0 ? name : name.length > max ? name.slice(0, Math.max(0, max - 1)) + '\u2026' : name;
+          if (max >= 2) {
+            ctx.fillStyle = '#161a22';
+            ctx.fillText(label, x + 4, y + ROW / 2);
+          }
+        }
+      }
+    });
+    // Breadcrumbs: the zoomed node's call path, each step a link back up.
+    crumbs.textContent = '';
+    const path = [];
+    for (let a = state.zoom; a !== 0; a = t.parent[a]) path.push(a);
+    path.reverse();
+    crumbs.append(el('a', { text: 'all', onclick: () => { state.zoom = 0; drawFlame(); } }));
+    for (const a of path) {
+      crumbs.append(' \u203a ', el('a', { text: fname(t.func[a]), onclick: () => { state.zoom = a; drawFlame(); } }));
+    }
+    updateSearchCount();
+  }
+
+  function hitTest(e) {
+    const r = canvas.getBoundingClientRect();
+    const x = e.clientX - r.left, d = Math.floor((e.clientY - r.top) / ROW);
+    const row = rows[d];
+    if (!row) return -1;
+    let lo = 0, hi = row.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1, b = row[mid];
+      if (x < b.x) hi = mid - 1;
+      else if (x >= b.x + b.w) lo = mid + 1;
+      else return b.node;
+    }
+    return -1;
+  }
+
+  function onHover(e) {
+    const node = hitTest(e);
+    if (node < 0) { tooltip.hidden = true; return; }  // nothing, or the grey block of narrow calls
+    const t = tree();
+    tooltip.textContent = '';
+    tooltip.append(el('div', { class: 'name', text: node === 0 ? data.trees[state.tree].label : fname(t.func[node]) }),
+      el('div', { text: 'inclusive ' + duration(t.incl[node]) + ' (' + pct(t.incl[node], t.incl[0]) + ')' +
+                        ', self ' + duration(t.self[node]) + ', ' + integer(t.calls[node]) + ' calls' }));
+    tooltip.hidden = false;
+    const x = Math.min(e.clientX + 14, window.innerWidth - tooltip.offsetWidth - 8);
+    tooltip.style.left = Math.max(4, x) + 'px';
+    tooltip.style.top = (e.clientY + 16) + 'px';
+  }
+
+  // ---- function table ----------------------------------------------------
+  const columns = [
+    { key: 'name', label: 'function', cls: 'name' },
+    { key: 'calls', label: 'calls' },
+    { key: 'incl', label: 'incl total' },
+    { key: 'self', label: 'self total' },
+    { key: 'avg', label: 'incl/call' },
+    { key: 'share', label: '% self' },
+    { key: 'loc', label: 'file:line', cls: 'loc' },
+  ];
+  let tableBody, tableHead, tableCount, callsPanel;
+
+  function buildFunctions(main) {
+    const sec = panel('sec-functions', 'Functions', 'click a column to sort, a row for its callers and callees');
+    const filter = el('input', { type: 'search', id: 'filter', placeholder: 'Filter by name or file' });
+    filter.addEventListener('input', () => { state.filter = filter.value.toLowerCase(); renderTable(); });
+    tableCount = el('span', { class: 'count', id: 'function-count' });
+    sec.append(el('div', { class: 'controls' }, filter, tableCount));
+    tableHead = el('tr');
+    for (const c of columns) {
+      const th = el('th', { class: (c.cls || '') + (c.key !== 'loc' ? ' sortable' : ''), 'data-key': c.key, text: c.label });
+      if (c.key !== 'loc') th.addEventListener('click', () => {
+        state.sortAsc = state.sortKey === c.key ? !state.sortAsc : c.key === 'name';
+        state.sortKey = c.key;
+        renderTable();
+      });
+      tableHead.append(th);
+    }
+    tableBody = el('tbody', { id: 'function-rows' });
+    sec.append(el('div', { class: 'table-wrap' }, el('table', { class: 'data', id: 'function-table' }, el('thead', {}, tableHead), tableBody)));
+    callsPanel = el('div', { class: 'calls-panel', id: 'calls-panel' });
+    sec.append(callsPanel);
+    main.append(sec);
+  }
+
+  function fileLine(id) {
+    const [, file, line] = functions[id];
+    if (!file) return '';
+    const short = file.length > 60 ? '\u2026' + file.slice(-59) : file;
+    return line ? short + ':' + line : short;
+  }
+
+  function renderTable() {
+    const t = data.trees[state.tree];
+    const totalSelf = t.total_self_ns;
+    let rowsData = t.stats.map(([id, calls, incl, self]) => ({ id, calls, incl, self, avg: calls ? incl / calls : 0,
+                                                               share: totalSelf > 0 ? self / totalSelf : 0 }));
+    if (state.filter) {
+      rowsData = rowsData.filter((r) => functions[r.id][0].toLowerCase().includes(state.filter) ||
+                                        functions[r.id][1].toLowerCase().includes(state.filter));
+    }
+    const key = state.sortKey, dir = state.sortAsc ? 1 : -1;
+    rowsData.sort((a, b) => {
+      if (key === 'name') return dir * functions[a.id][0].localeCompare(functions[b.id][0]);
+      return dir * (a[key] - b[key]) || b.self - a.self;
+    });
+    for (const th of tableHead.children) {
+      th.classList.toggle('sorted', th.dataset.key === key);
+      th.classList.toggle('asc', th.dataset.key === key && state.sortAsc);
+    }
+    tableBody.textContent = '';
+    const maxSelf = rowsData.reduce((m, r) => Math.max(m, r.self), 0);
+    for (const r of rowsData.slice(0, MAX_TABLE_ROWS)) {
+      const tr = el('tr', { 'data-function': String(r.id) },
+        el('td', { class: 'name', text: functions[r.id][0] }),
+        el('td', { text: integer(r.calls) }),
+        el('td', { text: duration(r.incl) }),
+        el('td', { text: duration(r.self) }),
+        el('td', { text: duration(r.avg) }),
+        el('td', {}, el('span', { class: 'bar', style: 'width:' + (maxSelf > 0 ? Math.round(40 * r.self / maxSelf) : 0) + 'px' }),
+           (100 * r.share).toFixed(1) + '%'),
+        el('td', { class: 'loc', text: fileLine(r.id) }));
+      if (r.id === state.selected) tr.classList.add('selected');
+      tr.addEventListener('click', () => selectFunction(r.id));
+      tableBody.append(tr);
+    }
+    tableCount.textContent = rowsData.length > MAX_TABLE_ROWS
+      ? 'showing ' + MAX_TABLE_ROWS + ' of ' + rowsData.length + ' functions (filter to narrow)'
+      : rowsData.length + ' of ' + t.stats.length + ' functions';
+  }
+
+  // Callers and callees of `f` in the current tree, as call_views.cpp counts
+  // them: time of the outermost calls only, so recursion is not counted twice.
+  function callEdges(f) {
+    const t = tree();
+    const callers = new Map(), callees = new Map();
+    const add = (map, id, calls, time) => {
+      const e = map.get(id) || { id, calls: 0, time: 0 };
+      e.calls += calls; e.time += time; map.set(id, e);
+    };
+    const onPath = (node, g) => { for (let a = t.parent[node]; a !== 0; a = t.parent[a]) if (t.func[a] === g) return true; return false; };
+    let incl = 0, calls = 0, self = 0;
+    for (let i = 1; i < t.n; i++) {
+      if (t.func[i] !== f) continue;
+      const outermost = !onPath(i, f);
+      calls += t.calls[i]; self += t.self[i];
+      if (outermost) incl += t.incl[i];
+      add(callers, t.func[t.parent[i]], t.calls[i], outermost ? t.incl[i] : 0);
+      for (let k = t.childStart[i]; k < t.childStart[i + 1]; k++) {
+        const c = t.children[k], g = t.func[c];
+        add(callees, g, t.calls[c], outermost && g !== f && !onPath(i, g) ? t.incl[c] : 0);
+      }
+    }
+    const sorted = (m) => [...m.values()].sort((a, b) => b.time - a.time || b.calls - a.calls);
+    return { incl, calls, self, callers: sorted(callers), callees: sorted(callees) };
+  }
+
+  function selectFunction(id) {
+    state.selected = id;
+    renderTable();
+    drawFlame();
+    const v = callEdges(id);
+    callsPanel.textContent = '';
+    const table = (title, edges, who, withSelf) => {
+      const body = el('tbody');
+      for (const e of edges) {
+        body.append(el('tr', { onclick: () => { if (e.id >= 0) selectFunction(e.id); } },
+          el('td', { class: 'name', text: e.id < 0 ? '(thread start)' : functions[e.id][0] }),
+          el('td', { text: integer(e.calls) }), el('td', { text: duration(e.time) }), el('td', { text: pct(e.time, v.incl) })));
+      }
+      if (withSelf) body.append(el('tr', {}, el('td', { class: 'name', text: '(self)' }), el('td', { text: '' }),
+                                        el('td', { text: duration(v.self) }), el('td', { text: pct(v.self, v.incl) })));
+      return el('div', {}, el('h3', {}, title + ' ', el('code', { text: functions[id][0] })),
+        el('table', { class: 'data' }, el('thead', {}, el('tr', {}, el('th', { class: 'name', text: who }),
+          el('th', { text: 'calls' }), el('th', { text: 'time' }), el('th', { text: '% time' }))), body));
+    };
+    callsPanel.append(table('Callers of', v.callers, 'caller', false), table('Callees of', v.callees, 'callee', true));
+  }
+
+  // ---- sections the dumps do not fill yet ---------------------------------
+  // Each renderer gets its part of the data, or null; the engineers adding
+  // allocation and phase data to the dumps fill these in.
+  function placeholder(sec, text) { sec.append(el('div', { class: 'placeholder', text })); }
+  const sections = [
+    ['sec-allocations', 'Allocations', 'allocators and allocation sites', data.allocations,
+      'No allocation data in this profile. Preload the allocation tracker (libfnprof_alloc.so) to record it.'],
+    ['sec-timeline', 'Timeline', 'live heap, CPU and RSS over time, with phase bands', data.timeline,
+      'No timeline data in this profile: the dumps carry no heap, CPU or RSS samples.'],
+    ['sec-leaks', 'Leaks', 'blocks still allocated at exit', data.leaks,
+      'No leak data in this profile (it needs the allocation tracker).'],
+    ['sec-phases', 'Phases', 'program phases and checkpoints', data.phases,
+      'No phase data in this profile: the program marked no phases.'],
+  ];
+  function buildPendingSections(main) {
+    for (const [id, title, sub, part, empty] of sections) {
+      const sec = panel(id, title, sub);
+      if (part == null) placeholder(sec, empty);
+      else placeholder(sec, 'This version of the page cannot show this data yet.');
+      main.append(sec);
+    }
+  }
+
+  // ---- thread switching and URL fragment -------------------------------
+  function setTree(i) {
+    if (!(i >= 0 && i < data.trees.length)) return;
+    state.tree = i;
+    state.zoom = 0;
+    document.getElementById('thread-select').value = String(i);
+    renderTable();
+    drawFlame();
+  }
+
+  function applyFragment() {
+    const params = new URLSearchParams(location.hash.slice(1));
+    if (params.has('thread')) setTree(Number(params.get('thread')));
+    if (params.has('search')) setSearch(params.get('search'));
+    if (params.has('function')) {
+      const name = params.get('function');
+      const id = functions.findIndex((f) => f[0] === name);
+      if (id >= 0) selectFunction(id);
+    }
+  }
+
+  // ---- build --------------------------------------------------------------
+  function build() {
+    buildHeader();
+    const main = el('main');
+    document.body.append(main);
+    buildFindings(main);
+    buildFlame(main);
+    buildFunctions(main);
+    buildPendingSections(main);
+    document.body.append(el('footer', { text: 'fnprof perf-report \u00b7 ' + data.summary.dumps }));
+    renderTable();
+    drawFlame();
+    applyFragment();
+    window.addEventListener('hashchange', applyFragment);
+    let pending = 0;
+    window.addEventListener('resize', () => { cancelAnimationFrame(pending); pending = requestAnimationFrame(drawFlame); });
+    document.body.dataset.errors = String(errorCount);
+    document.getElementById('status').textContent = 'ready';
+  }
+
+  try {
+    build();
+  } catch (e) {
+    reportError(e && e.stack ? e.stack : String(e));
+  }
+})();
