@@ -11,6 +11,8 @@
 // is rendered into memory first, so a bad dump or an unwritable output gives
 // one error line and never half a table.
 #include <CLI/CLI.hpp>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -29,6 +31,9 @@ constexpr const char* kPrefix = "perf-report: ";
 
 int run(const std::vector<std::string>& paths, const fnprof::ReportOptions& options,
         fnprof::ReportFormat format, const std::string& output_path) {
+  const bool to_stdout = output_path.empty() || output_path == "-";
+  if (format == fnprof::ReportFormat::Pprof && to_stdout && isatty(STDOUT_FILENO))
+    throw std::runtime_error("--format pprof writes gzipped protobuf: give -o FILE or redirect the output");
   std::vector<fnprof::Dump> dumps;
   for (const std::string& path : paths) dumps.push_back(fnprof::read_dump(path));
 
@@ -40,7 +45,7 @@ int run(const std::vector<std::string>& paths, const fnprof::ReportOptions& opti
   std::ostringstream report;
   fnprof::write_report(report, format, profile, options);
 
-  if (output_path.empty() || output_path == "-") {
+  if (to_stdout) {
     std::cout << report.str() << std::flush;
     if (!std::cout) throw std::runtime_error("cannot write the report to standard output");
     return 0;

@@ -211,6 +211,33 @@ TEST(PerfReport, OutputFile) {
             "perf-report: /nonexistent/dir/report.txt: cannot open for writing: No such file or directory\n");
 }
 
+TEST(PerfReport, OtherFormatsAndTheirErrors) {
+  const std::string dump = target_dump();
+  ReportRun r = perf_report("--format csv " + dump);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.substr(0, r.out.find("\r\n")),
+            "function,calls,incl_seconds,self_seconds,incl_per_call_seconds,self_percent,file,line,module,address");
+  r = perf_report("--format folded --folded-value calls " + dump);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(has_line(r.out, "main;target::work(int);target::leaf(int) 1000")) << r.out;
+  r = perf_report("--format md --callers leaf --callees target::work " + dump);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(has_line(r.out, "| `target::work(int)` | 1,000 | 600ms | 100.0% |")) << r.out;
+
+  r = perf_report("--format csv --table leaks " + dump);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "perf-report: no allocation data in " + dump + "\n");
+  r = perf_report("--callers frobnicate " + dump);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err,
+            "perf-report: --callers 'frobnicate': no function matches (by exact or partial demangled name)\n");
+  r = perf_report("--threshold speed=3 " + dump);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err.rfind("perf-report: --threshold 'speed=3': unknown key", 0), 0u) << r.err;
+  r = perf_report("--format svg " + dump);
+  EXPECT_EQ(r.status, 2);
+}
+
 TEST(PerfReport, MergesSeveralDumps) {
   std::string first = target_dump();
   std::string second = temp_path("target-copy.fnp");
