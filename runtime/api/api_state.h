@@ -116,11 +116,11 @@ void phase_end(ApiThread* t, const fnprof_meta* meta, size_t count);
 // ---- Counters (counters.cpp) -----------------------------------------------
 
 struct CounterInfo {
-  uint32_t name;
-  uint8_t kind;       // format::CounterKind
-  uint8_t direction;  // format::CounterDirection
-  std::atomic<int64_t> last, min, max;  // gauges
-  std::atomic<uint64_t> updates;        // gauges
+  uint32_t name = 0;
+  uint8_t kind = 0;       // format::CounterKind
+  uint8_t direction = 0;  // format::CounterDirection
+  std::atomic<int64_t> last{0}, min{0}, max{0};  // gauges
+  std::atomic<uint64_t> updates{0};               // gauges
 };
 
 // The id of the counter or gauge with string id `name`; 0 when the table is full.

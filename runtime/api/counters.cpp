@@ -12,7 +12,9 @@ namespace fnprof::rt::api {
 
 namespace {
 
-CounterInfo g_counters[kMaxCounters];
+// constinit: counters may be created from other libraries' constructors,
+// before this file's dynamic initializers would run.
+constinit CounterInfo g_counters[kMaxCounters];
 std::atomic<uint32_t> g_counter_count{1};  // id 0 is "no counter"
 pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 

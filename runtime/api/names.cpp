@@ -17,21 +17,25 @@ constexpr uint32_t kHashSlots = kMaxNames * 2;  // at most half full
 constexpr size_t kCharBytes = size_t{16} << 20;
 constexpr size_t kMetaBytes = size_t{64} << 20;
 
+// constinit here and below: API calls may come from other libraries'
+// constructors, before this library's dynamic initializers would run.
 struct NameTable {
   pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-  uint32_t* hash;       // id + 1 per slot, 0: empty
-  uint32_t* offsets;    // per id: offset in chars
-  uint32_t* sizes;
-  char* chars;
-  size_t chars_used;
-  std::atomic<uint32_t> count;
-  bool failed;
-} g_names;
+  uint32_t* hash = nullptr;     // id + 1 per slot, 0: empty
+  uint32_t* offsets = nullptr;  // per id: offset in chars
+  uint32_t* sizes = nullptr;
+  char* chars = nullptr;
+  size_t chars_used = 0;
+  std::atomic<uint32_t> count{0};
+  bool failed = false;
+};
+constinit NameTable g_names;
 
 struct MetaArena {
-  uint8_t* bytes;
-  std::atomic<size_t> used;
-} g_meta;
+  uint8_t* bytes = nullptr;
+  std::atomic<size_t> used{0};
+};
+constinit MetaArena g_meta;
 
 pthread_once_t g_once = PTHREAD_ONCE_INIT;
 

@@ -29,7 +29,7 @@
 
 namespace fnprof::rt::api {
 
-SamplerSettings g_sampler_settings;
+constinit SamplerSettings g_sampler_settings;
 
 namespace {
 
@@ -50,17 +50,20 @@ struct Sample {
   int64_t counters[kSampledCounters];
 };
 
+// constinit: the API's constructor (control.cpp) may run before this file's
+// dynamic initializers, which would then reset what it set up.
 struct Timeline {
-  Sample* samples;
-  std::atomic<uint32_t> count;
-  std::atomic<uint64_t> sequence;  // odd while compacting
-  std::atomic<uint64_t> stride;
-  std::atomic<uint64_t> cpu_ns;    // the sampler's own CPU time, sampling only
-  uint64_t mem_total;
-  bool running;
-} g_timeline;
+  Sample* samples = nullptr;
+  std::atomic<uint32_t> count{0};
+  std::atomic<uint64_t> sequence{0};  // odd while compacting
+  std::atomic<uint64_t> stride{1};
+  std::atomic<uint64_t> cpu_ns{0};    // the sampler's own CPU time, sampling only
+  uint64_t mem_total = 0;
+  bool running = false;
+};
+constinit Timeline g_timeline;
 
-uint64_t page_size;
+uint64_t page_size = 4096;
 
 // Reads a small /proc file: open, read, close each time (a program may close
 // every descriptor, and a kept one could then be another file).
