@@ -105,6 +105,7 @@ class DumpParser {
           // The allocation tracker's sections; any other type is a newer
           // writer's: skipping it is how the format grows.
           if (auto why = parse_alloc_section(header.type, payload, end, dump.alloc)) throw corrupt(*why);
+          if (auto why = parse_api_section(header.type, payload, end, dump.api)) throw corrupt(*why);
           break;
       }
     }

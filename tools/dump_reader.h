@@ -110,12 +110,93 @@ struct AllocProfile {
 std::optional<std::string> parse_alloc_section(uint32_t type, const uint8_t* begin, const uint8_t* end,
                                                AllocProfile& out);
 
+// ---- The instrumentation API's sections (phase_sections.cpp) ----------------
+// Empty unless the program used fnprof.h or the resource sampler ran. Names
+// are ids into `strings`; ticks are absolute, in the dump's clock.
+
+struct MetaValue {
+  uint32_t key = 0;   // string id
+  uint64_t type = 0;  // format::MetaType
+  int64_t int_value = 0;
+  double float_value = 0;
+  std::string string_value;
+};
+
+struct ApiPhase {
+  uint32_t name = 0;
+  int64_t parent = -1;  // index in the same PhaseLog, -1 for a top-level phase
+  uint64_t begin_ticks = 0, duration_ticks = 0;
+  bool open = false;  // still open at the dump: duration runs to it
+  std::vector<MetaValue> meta, result;
+};
+
+struct PhaseLog {
+  uint64_t tid = 0;
+  uint64_t dropped = 0;
+  std::vector<ApiPhase> phases;  // in begin order
+};
+
+struct ApiCheckpoint {
+  uint64_t ticks = 0, tid = 0;
+  uint32_t name = 0;
+  std::vector<MetaValue> meta;
+};
+
+struct ApiCounter {
+  uint32_t name = 0;
+  uint64_t kind = 0, direction = 0;  // format::CounterKind, CounterDirection
+  int64_t value = 0, min = 0, max = 0;
+  uint64_t updates = 0;
+};
+
+// Cumulative values at one sample (rss, threads, memory available: current).
+struct ResourceSample {
+  uint64_t ticks = 0;
+  uint64_t user_us = 0, system_us = 0, rss_bytes = 0;
+  uint64_t minor_faults = 0, major_faults = 0, voluntary_switches = 0, involuntary_switches = 0;
+  uint64_t read_bytes = 0, write_bytes = 0, threads = 0;
+  uint64_t system_busy_jiffies = 0, system_total_jiffies = 0, system_mem_available = 0;
+  std::vector<int64_t> counters;  // values of counters 0, 1, ... (ApiData::counters)
+};
+
+struct ResourceTimeline {
+  bool present = false;
+  uint64_t interval_ns = 0, stride = 1, sampler_cpu_ns = 0, cpus = 0, mem_total_bytes = 0;
+  std::vector<ResourceSample> samples;
+};
+
+struct ApiStack {
+  uint64_t ticks = 0, tid = 0;
+  std::string label;
+  uint64_t kind = 0;    // format::StackKind
+  uint64_t signal = 0;  // the fatal signal, 0 for fnprof_capture_stack()
+  std::vector<uint64_t> frames;  // innermost first
+};
+
+struct ApiData {
+  std::vector<std::string> strings;
+  std::vector<PhaseLog> phases;  // one per thread that had phases
+  std::vector<ApiCheckpoint> checkpoints;
+  std::vector<ApiCounter> counters;
+  ResourceTimeline resources;
+  std::vector<ApiStack> stacks;
+
+  const std::string& name(uint32_t id) const;  // "<unknown>" when out of range
+  bool empty() const;
+};
+
+// Reads one section of the API into `out`. Returns the reason when the
+// section is malformed, nothing when it is fine or not one of the API's types.
+std::optional<std::string> parse_api_section(uint32_t type, const uint8_t* begin, const uint8_t* end,
+                                             ApiData& out);
+
 struct Dump {
   std::string path;
   ProcessInfo process;
   std::vector<Module> modules;
   std::vector<Thread> threads;
   AllocProfile alloc;
+  ApiData api;
 
   // The module that held `address`: the last one recorded covering it, since
   // a later dlopen may reuse the range of an unloaded library.

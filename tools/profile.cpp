@@ -104,6 +104,7 @@ std::string end_reason(const ProcessInfo& p) {
     case format::DumpReason::Exit: return "exit";
     case format::DumpReason::Exec: return "exec";
     case format::DumpReason::Signal: return fmt::format("signal {}", p.signal);
+    case format::DumpReason::Flush: return "flush";
   }
   return fmt::format("reason {}", p.reason);
 }
@@ -176,6 +177,7 @@ Profile build_profile(const std::vector<Dump>& dumps, Symbolizer& symbolizer) {
   // Flat figures need the final function count, known only now.
   for (ThreadProfile& t : profile.threads) finish(t.tree, profile.functions.size());
   finish(profile.merged, profile.functions.size());
+  profile.api = build_api_profile(dumps, symbolizer);
   return profile;
 }
 

@@ -27,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api_profile.h"
 #include "dump_reader.h"
 #include "symbolizer.h"
 
@@ -95,6 +96,7 @@ struct Profile {
   CallTree merged;                     // all threads merged by call path
   double wall_seconds = 0;             // the longest process's wall time
   std::string clock;                   // the dumps' clock, "mixed" if they differ
+  ApiProfile api;                      // phases, counters, resources... (fnprof.h)
 };
 
 // Merges `dumps` and symbolizes their functions; the symbolizer collects the

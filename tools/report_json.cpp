@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "call_views.h"
+#include "api_report.h"
 #include "report.h"
 
 namespace fnprof {
@@ -156,8 +157,9 @@ void write_json_report(std::ostream& out, const Profile& profile, const ReportOp
   };
   if (!options.callers.empty()) report["callers"] = call_views_json(profile, options.callers, true);
   if (!options.callees.empty()) report["callees"] = call_views_json(profile, options.callees, false);
-  // Allocation ("allocations", "leaks") and phase ("phases") members go here
-  // when Profile carries their data; add them to docs/report.schema.json too.
+  // Allocation ("allocations", "leaks") members go here when Profile carries
+  // their data; add them to docs/report.schema.json too.
+  if (!profile.api.empty()) add_api_json(report, profile);  // "phases", "counters"...
   if (options.tree) {
     report["min_percent"] = options.min_percent;
     report["tree"] = tree_json(profile, profile.merged, options);

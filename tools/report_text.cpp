@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "call_views.h"
+#include "api_report.h"
 #include "report.h"
 
 namespace fnprof {
@@ -265,6 +266,7 @@ void write_text_report(std::ostream& out, const Profile& profile, const ReportOp
   out << '\n';
   write_findings(out, profile, options);
   write_call_views(out, profile, options);
+  write_api_text(out, profile);  // phases, checkpoints, counters, resources, stacks
   if (options.tree) {
     out << '\n';
     write_tree(out, profile, profile.merged, options);

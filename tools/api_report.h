@@ -1,0 +1,27 @@
+// The instrumentation API's part of the reports (api_profile.h holds the
+// figures): phases, checkpoints, counters, resources and captured stacks in
+// the text report (api_report_text.cpp) and the JSON report
+// (api_report_json.cpp), and perf-report --summary, the short console
+// summary of a run.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+#include <ostream>
+
+#include "profile.h"
+
+namespace fnprof {
+
+// The API's tables, each after a blank line; nothing when the dumps have none.
+void write_api_text(std::ostream& out, const Profile& profile);
+
+// Adds "phases", "checkpoints", "counters", "resources", "captured_stacks".
+void add_api_json(nlohmann::json& report, const Profile& profile);
+
+// --summary: run, top 5 functions by self time, phases, peak memory, counters.
+void write_summary_report(std::ostream& out, const Profile& profile);
+
+// "512 B", "4.2 KiB", "45.6 MiB", "1.20 GiB".
+std::string format_bytes(uint64_t bytes);
+
+}  // namespace fnprof
