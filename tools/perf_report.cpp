@@ -2,7 +2,7 @@
 //
 //   perf-report [--sort calls|self|incl|avg] [--top N] [--threads] [--tree]
 //               [--min-percent X] [--callers FUNC] [--callees FUNC]
-//               [--threshold KEY=VALUE] [--table T] [--folded-value V]
+//               [--threshold KEY=VALUE] [--table T] [--folded-value V] [--summary]
 //               [--format text|json|csv|md|html|folded|callgrind|pprof|chrome]
 //               [-o FILE] DUMP...
 //
@@ -20,6 +20,7 @@
 #include <map>
 #include <sstream>
 
+#include "api_report.h"
 #include "dump_reader.h"
 #include "profile.h"
 #include "report.h"
@@ -30,7 +31,7 @@ namespace {
 constexpr const char* kPrefix = "perf-report: ";
 
 int run(const std::vector<std::string>& paths, const fnprof::ReportOptions& options,
-        fnprof::ReportFormat format, const std::string& output_path) {
+        fnprof::ReportFormat format, const std::string& output_path, bool summary) {
   const bool to_stdout = output_path.empty() || output_path == "-";
   if (format == fnprof::ReportFormat::Pprof && to_stdout && isatty(STDOUT_FILENO))
     throw std::runtime_error("--format pprof writes gzipped protobuf: give -o FILE or redirect the output");
@@ -43,7 +44,10 @@ int run(const std::vector<std::string>& paths, const fnprof::ReportOptions& opti
     std::cerr << kPrefix << "warning: " << warning << '\n';
 
   std::ostringstream report;
-  fnprof::write_report(report, format, profile, options);
+  if (summary)
+    fnprof::write_summary_report(report, profile);
+  else
+    fnprof::write_report(report, format, profile, options);
 
   if (to_stdout) {
     std::cout << report.str() << std::flush;
@@ -79,6 +83,9 @@ int main(int argc, char** argv) {
   app.add_option("--top", options.top, "Rows in each function table (default 20)");
   app.add_flag("--threads", options.threads, "Also report each thread on its own");
   app.add_flag("--tree", options.tree, "Also print the calling-context tree");
+  bool summary = false;
+  app.add_flag("--summary", summary,
+               "Print only a short summary: top 5 functions, phases, peak memory, counters");
   app.add_option("--min-percent", options.min_percent,
                  "Hide tree nodes below this percentage of the total time (default 1.0)")
       ->check(CLI::Range(0.0, 100.0));
@@ -128,7 +135,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    return run(paths, options, report_format, output_path);
+    return run(paths, options, report_format, output_path, summary);
   } catch (const std::exception& e) {
     std::cerr << kPrefix << e.what() << '\n';
     return 1;
