@@ -289,10 +289,14 @@ ApiProfile build_api_profile(const std::vector<Dump>& dumps, Symbolizer& symboli
           row.frames.push_back(symbolizer.function_at(module, address));
           continue;
         }
-        // The unwinder starts inside the runtime: its frames are not the program's.
+        // The unwinder starts inside the runtime, then in fnprof.h's inline
+        // wrapper: neither is the program's.
         if (leading && module && std::filesystem::path(module->path).filename() == "libfnprof.so") continue;
-        leading = false;
-        for (const Frame& f : symbolizer.frames_at(module, address - 1)) row.frames.push_back(f);
+        for (const Frame& f : symbolizer.frames_at(module, address - 1)) {
+          if (leading && f.function.starts_with("fnprof_")) continue;
+          leading = false;
+          row.frames.push_back(f);
+        }
       }
       out.stacks.push_back(std::move(row));
     }
