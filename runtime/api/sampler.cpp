@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -65,15 +66,49 @@ constinit Timeline g_timeline;
 
 uint64_t page_size = 4096;
 
-// Reads a small /proc file: open, read, close each time (a program may close
-// every descriptor, and a kept one could then be another file).
-ssize_t read_proc(const char* path, char* buf, size_t size) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return -1;
-  ssize_t n = read(fd, buf, size - 1);
-  close(fd);
+// The /proc files, kept open and read with pread: opening them each time
+// and reading 5 files made a sample cost ~130 µs of CPU at 100 ms (every
+// access on a cold cache), over the 0.1 % budget. The descriptors sit high (>= 900) to stay out of the
+// program's way; as the program may still close one and reuse its number,
+// each read first checks the descriptor is still the file opened (pread
+// moves no file offset, so even a wrong descriptor is left as it was).
+struct ProcFile {
+  const char* path;
+  int fd;
+  dev_t dev;
+  ino_t ino;
+};
+ProcFile g_files[] = {{"/proc/self/stat", -1, 0, 0}, {"/proc/self/io", -1, 0, 0}, {"/proc/stat", -1, 0, 0},
+                      {"/proc/meminfo", -1, 0, 0}};
+enum { kStat, kIo, kSystemStat, kMeminfo };
+
+bool still_ours(const ProcFile& f) {
+  struct stat st;
+  return f.fd >= 0 && fstat(f.fd, &st) == 0 && st.st_dev == f.dev && st.st_ino == f.ino;
+}
+
+ssize_t read_proc(int which, char* buf, size_t size) {
+  ProcFile& f = g_files[which];
+  if (!still_ours(f)) {
+    int fd = open(f.path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    int high = fcntl(fd, F_DUPFD_CLOEXEC, 900);
+    if (high >= 0) close(fd), fd = high;
+    struct stat st;
+    fstat(fd, &st);
+    f = {f.path, fd, st.st_dev, st.st_ino};
+  }
+  ssize_t n = pread(f.fd, buf, size - 1, 0);
   buf[n > 0 ? n : 0] = '\0';
   return n;
+}
+
+// Fork child: the descriptors name the parent's /proc/self.
+void forget_files() {
+  for (ProcFile& f : g_files) {
+    if (f.fd >= 0) close(f.fd);
+    f.fd = -1;
+  }
 }
 
 uint64_t number_after(const char* text, const char* key) {
@@ -98,24 +133,24 @@ void take_sample(Sample& s) {
   s.voluntary_switches = ru.ru_nvcsw, s.involuntary_switches = ru.ru_nivcsw;
 
   char buf[4096];
-  if (read_proc("/proc/self/statm", buf, sizeof buf) > 0) {
-    const char* p = strchr(buf, ' ');
-    if (p) s.rss_bytes = strtoull(p + 1, nullptr, 10) * page_size;
-  }
-  if (read_proc("/proc/self/stat", buf, sizeof buf) > 0) {
-    // num_threads is field 20; fields after the command name (which may hold
-    // spaces and parentheses) start at field 3.
+  if (read_proc(kStat, buf, sizeof buf) > 0) {
+    // num_threads is field 20, rss (pages) field 24 (one file for both: each
+    // /proc read costs ~15 µs on the cold cache of a sampler that slept).
+    // Fields after the command name (which may hold spaces and parentheses)
+    // start at field 3.
     const char* p = strrchr(buf, ')');
     for (int field = 2; p && field < 20; ++field) p = strchr(p + 1, ' ');
     if (p) s.threads = strtoull(p + 1, nullptr, 10);
+    for (int field = 20; p && field < 24; ++field) p = strchr(p + 1, ' ');
+    if (p) s.rss_bytes = strtoull(p + 1, nullptr, 10) * page_size;
   }
   // Bytes through read/write calls (rchar, wchar): storage I/O
   // (read_bytes) is 0 for anything the page cache serves.
-  if (read_proc("/proc/self/io", buf, sizeof buf) > 0) {
+  if (read_proc(kIo, buf, sizeof buf) > 0) {
     s.read_bytes = number_after(buf, "rchar:");
     s.write_bytes = number_after(buf, "wchar:");
   }
-  if (read_proc("/proc/stat", buf, sizeof buf) > 0 && strncmp(buf, "cpu ", 4) == 0) {
+  if (read_proc(kSystemStat, buf, sizeof buf) > 0 && strncmp(buf, "cpu ", 4) == 0) {
     // user nice system idle iowait irq softirq steal (guest time is in user)
     char* p = buf + 4;
     uint64_t v[8] = {};
@@ -123,7 +158,7 @@ void take_sample(Sample& s) {
     for (uint64_t x : v) s.system_total += x;
     s.system_busy = s.system_total - v[3] - v[4];
   }
-  if (read_proc("/proc/meminfo", buf, sizeof buf) > 0) {
+  if (read_proc(kMeminfo, buf, sizeof buf) > 0) {
     s.mem_available = number_after(buf, "MemAvailable:") * 1024;
     if (!g_timeline.mem_total) g_timeline.mem_total = number_after(buf, "MemTotal:") * 1024;
   }
@@ -237,6 +272,7 @@ void sampler_start() {
 
 void sampler_after_fork() {
   // The thread did not survive the fork; its samples are the parent's.
+  forget_files();
   g_timeline.count.store(0);
   g_timeline.sequence.store(0);
   g_timeline.stride.store(1);
