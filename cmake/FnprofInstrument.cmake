@@ -12,6 +12,14 @@
 # crowd the report) are left uninstrumented, unless ALL_FUNCTIONS is given.
 # Clang has no such option: its profiles include them.
 #
+# Clang before 15 with libstdc++ 12 cannot link C++ built with
+# -finstrument-functions as soon as it uses std::string: the always_inline
+# members of libstdc++'s extern templates (std::allocator<char>::allocate,
+# basic_string::_M_use_local_data) are called but never emitted (LLVM issue
+# 50742). For C++ with those compilers the hooks are inserted after inlining
+# instead (-finstrument-functions-after-inlining): the program links and the
+# profile keeps every function that was not inlined.
+#
 #   include(FnprofInstrument)
 #   add_executable(app main.cpp)
 #   fnprof_instrument(app)
@@ -22,7 +30,9 @@ function(fnprof_instrument target)
   if(NOT arg_HOOKS)
     set(arg_HOOKS fnprof)
   endif()
-  target_compile_options(${target} PRIVATE -finstrument-functions)
+  set(old_clangxx "$<AND:$<COMPILE_LANG_AND_ID:CXX,Clang>,$<VERSION_LESS:$<CXX_COMPILER_VERSION>,15>>")
+  target_compile_options(${target} PRIVATE
+    "$<IF:${old_clangxx},-finstrument-functions-after-inlining,-finstrument-functions>")
   if(NOT arg_ALL_FUNCTIONS)
     target_compile_options(${target} PRIVATE
       "$<$<OR:$<COMPILE_LANG_AND_ID:C,GNU>,$<COMPILE_LANG_AND_ID:CXX,GNU>>:-finstrument-functions-exclude-file-list=/usr/include>")

@@ -116,14 +116,14 @@ using namespace fnprof::rt;
 
 extern "C" {
 
-FNPROF_EXPORT [[noreturn]] void _exit(int status) {
+FNPROF_EXPORT __attribute__((noreturn)) void _exit(int status) {
   static auto real = next_symbol<void (*)(int)>("_exit");
   final_dump(fnprof::format::DumpReason::Exit, 0, false);
   real(status);
   __builtin_unreachable();
 }
 
-FNPROF_EXPORT [[noreturn]] void _Exit(int status) { _exit(status); }
+FNPROF_EXPORT __attribute__((noreturn)) void _Exit(int status) { _exit(status); }
 
 FNPROF_EXPORT int execve(const char* path, char* const argv[], char* const envp[]) {
   static auto real = next_symbol<int (*)(const char*, char* const*, char* const*)>("execve");

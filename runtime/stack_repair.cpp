@@ -2,6 +2,7 @@
 #include "stack_repair.h"
 
 #include <dlfcn.h>
+#include <unwind.h>
 
 #include "clock.h"
 #include "thread_registry.h"
@@ -62,6 +63,19 @@ void repair_for_longjmp(const void* env) {
   unwind_shadow_stack(t, target_sp - 16, read_ticks());
 }
 
+// The unwinder's _Unwind_GetCFA, from libgcc_s: the C++ personality routine
+// belongs to libstdc++, which always unwinds with libgcc_s, and the context
+// is that library's. (A plain call could bind to libunwind's function of the
+// same name, which libfnprof.so links too.)
+uintptr_t frame_stack_pointer(_Unwind_Context* context) {
+  using GetCfa = _Unwind_Word (*)(_Unwind_Context*);
+  static GetCfa get_cfa = [] {
+    void* libgcc = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_NOLOAD);
+    return libgcc ? reinterpret_cast<GetCfa>(dlsym(libgcc, "_Unwind_GetCFA")) : nullptr;
+  }();
+  return get_cfa ? get_cfa(context) : 0;
+}
+
 }  // namespace
 
 }  // namespace fnprof::rt
@@ -82,8 +96,31 @@ FNPROF_EXPORT void* __cxa_begin_catch(void* exception) noexcept {
   return real(exception);
 }
 
+// The personality routine decides, frame by frame, where an exception lands:
+// in a catch, or first in the cleanups (destructors) of the frames it passes.
+// Those cleanups run before any __cxa_begin_catch; without this, with Clang
+// the frames already unwound would still be on the shadow stack and become
+// the parents of the destructors' calls. For a frame it is about to resume,
+// libgcc's CFA is the stack pointer inside that frame (as in the hooks it
+// called, less 16): close everything deeper.
+FNPROF_EXPORT _Unwind_Reason_Code __gxx_personality_v0(int version, _Unwind_Action actions,
+                                                       _Unwind_Exception_Class exception_class,
+                                                       _Unwind_Exception* exception,
+                                                       _Unwind_Context* context) {
+  using Personality = _Unwind_Reason_Code (*)(int, _Unwind_Action, _Unwind_Exception_Class,
+                                              _Unwind_Exception*, _Unwind_Context*);
+  static auto real = next_symbol<Personality>("__gxx_personality_v0");
+  _Unwind_Reason_Code action = real(version, actions, exception_class, exception, context);
+  if (action == _URC_INSTALL_CONTEXT) {
+    ThreadState* t = tls_thread;
+    uintptr_t sp = frame_stack_pointer(context);
+    if (t && sp) unwind_shadow_stack(t, sp - 16, read_ticks());
+  }
+  return action;
+}
+
 #define FNPROF_LONGJMP(name)                                                         \
-  FNPROF_EXPORT [[noreturn]] void name(__jmp_buf_tag* env, int value) {              \
+  FNPROF_EXPORT __attribute__((noreturn)) void name(__jmp_buf_tag* env, int value) {              \
     static auto real = next_symbol<void (*)(__jmp_buf_tag*, int)>(#name);            \
     repair_for_longjmp(env);                                                         \
     real(env, value);                                                                \

@@ -4,7 +4,9 @@
 //
 // Every shadow frame records the hook's frame address, which orders frames by
 // depth (the stack grows down: a callee's address is below its caller's). The
-// runtime interposes the two places where control lands in an older frame:
+// runtime interposes the places where control lands in an older frame: the
+// C++ personality routine, when it sends an exception into a frame's cleanup
+// or catch (the unwinder's context holds that frame's stack pointer),
 // __cxa_begin_catch, called by the catching function's landing pad with that
 // function's stack pointer, and the longjmp family, whose jmp_buf holds the
 // target's stack pointer. Frames below that point are closed right there, at
