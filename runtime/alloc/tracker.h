@@ -4,7 +4,8 @@
 // records it in the live-block table, updates the site's and the thread's
 // counters and the process's live heap, peak and timeline. No lock, no
 // malloc, no syscall in steady state: the thread's state is one initial-exec
-// TLS load, tables are lock-free, the process's live bytes one atomic add.
+// TLS load, tables are lock-free, the process's live bytes a plain add by
+// its current writer (tracker.cpp: change_live).
 #pragma once
 
 #include <cerrno>
@@ -62,6 +63,7 @@ struct AllocThread {
   uint64_t untracked_frees;
   const void* last_block;  // this thread's latest allocation, until freed
   uint32_t sample_countdown;
+  uint32_t heap_writing;  // 1 while it writes g_heap.live_bytes as its sole writer (tracker.cpp)
   bool truncated;
   SiteMap sites;
   rt::ThreadState** shadow;  // this thread's tls_thread in libfnprof.so
@@ -88,6 +90,8 @@ struct HeapSample {
 // constructor of this library runs, and a dynamic initializer would zero
 // what they recorded.
 struct HeapState {
+  // Written by one thread at a time with plain stores, or by all with atomic
+  // adds once several threads allocate in turn (tracker.cpp: add_live).
   std::atomic<uint64_t> live_bytes{0};
   std::atomic<uint64_t> peak_bytes{0};
   std::atomic<uint64_t> peak_ticks{0};

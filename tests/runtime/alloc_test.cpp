@@ -299,6 +299,24 @@ TEST(AllocTracker, HeapTimelineAndSnapshots) {
   for (const AllocSite& s : d.alloc.sites) EXPECT_EQ(s.snapshots.size(), expected);
 }
 
+TEST(AllocTracker, LiveBytesStayExactAsThreadsTakeTurns) {
+  // Threads write the process's live bytes in turn, then side by side
+  // (tracker.cpp, change_live). A lost change would show in the peak, which
+  // main reaches alone (expect_consistent), and in the last heap sample,
+  // taken after every change.
+  ProgramRun tracked = run_tracked("writers", {"FNPROF_SAMPLE_INTERVAL=1ns"});
+  EXPECT_EQ(tracked.status(), "0");
+  Dump d = only_dump(tracked);
+  ByFunction f = by_function(d);
+  expect_consistent(d, f);
+  // 7 threads x 20,000 blocks of 16 + i % 200 bytes (2,310,000), one kept;
+  // each thread's last block of the loop is freed before it allocates again.
+  expect_site(f, "churn", 7 * 20001, 7 * 20000, 7 * 2310100, 7 * 2310000, 7);
+  expect_site(f, "main", 66, 65, 1001000, 1000000, 65);
+  ASSERT_FALSE(d.alloc.timeline.empty());
+  EXPECT_EQ(d.alloc.timeline.back().live_bytes, d.alloc.summary.live_bytes);
+}
+
 // ---- fnprof-run ------------------------------------------------------------
 
 ProgramRun launch(const std::vector<std::string>& args) { return run_program(FNPROF_RUN, args); }
