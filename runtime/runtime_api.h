@@ -25,4 +25,11 @@ FNPROF_EXPORT fnprof::format::ClockSource fnprof_rt_clock_source();
 // Writes "fnprof: <message><detail>" once per process (process.h).
 FNPROF_EXPORT void fnprof_rt_warn_once(const char* message, const char* detail);
 
+// Defined by the tracker, and null here when it is not loaded (weak): turns
+// tracking off (true) or back on for the calling thread, returning the
+// previous state. The runtime's own threads are not the program's: it turns
+// tracking off in them, and around the pthread_create that starts them (whose
+// thread-local storage would otherwise show up as a leak).
+FNPROF_EXPORT __attribute__((weak)) bool fnprof_alloc_set_untracked(bool untracked);
+
 }  // extern "C"

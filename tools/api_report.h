@@ -21,7 +21,4 @@ void add_api_json(nlohmann::json& report, const Profile& profile);
 // --summary: run, top 5 functions by self time, phases, peak memory, counters.
 void write_summary_report(std::ostream& out, const Profile& profile);
 
-// "512 B", "4.2 KiB", "45.6 MiB", "1.20 GiB".
-std::string format_bytes(uint64_t bytes);
-
 }  // namespace fnprof

@@ -117,14 +117,6 @@ void write_stacks(std::ostream& out, const ApiProfile& api) {
 
 }  // namespace
 
-std::string format_bytes(uint64_t bytes) {
-  double b = static_cast<double>(bytes);
-  if (bytes < 1024) return fmt::format("{} B", bytes);
-  if (b < 1024.0 * 1024) return fmt::format("{:.1f} KiB", b / 1024);
-  if (b < 1024.0 * 1024 * 1024) return fmt::format("{:.1f} MiB", b / (1024.0 * 1024));
-  return fmt::format("{:.2f} GiB", b / (1024.0 * 1024 * 1024));
-}
-
 void write_api_text(std::ostream& out, const Profile& profile) {
   const ApiProfile& api = profile.api;
   if (!api.phases.empty()) out << '\n', write_phases(out, api, api.resources.present);

@@ -1,8 +1,9 @@
 // perf-report: reads fnprof dumps and prints where the time went.
 //
-//   perf-report [--sort calls|self|incl|avg] [--top N] [--threads] [--tree]
+//   perf-report [--sort calls|self|incl|avg|bytes|count|peak|leaked|temporary] [--top N] [--threads] [--tree]
 //               [--min-percent X] [--callers FUNC] [--callees FUNC]
 //               [--threshold KEY=VALUE] [--table T] [--folded-value V] [--summary]
+//               [--alloc] [--leaks] [--stack-depth N]
 //               [--format text|json|csv|md|html|folded|callgrind|pprof|chrome]
 //               [-o FILE] DUMP...
 //
@@ -78,11 +79,18 @@ int main(int argc, char** argv) {
       {"avg", fnprof::SortKey::Avg},
   };
   std::string sort = "self";
-  app.add_option("--sort", sort, "Order of the function tables (default self)")
-      ->check(CLI::IsMember({"calls", "self", "incl", "avg"}));
+  app.add_option("--sort", sort,
+                 "Order of the function tables: calls, self (default), incl, avg; or of the allocation "
+                 "sites: bytes (default), count, peak, leaked, temporary")
+      ->check(CLI::IsMember({"calls", "self", "incl", "avg", "bytes", "count", "peak", "leaked", "temporary"}));
   app.add_option("--top", options.top, "Rows in each function table (default 20)");
   app.add_flag("--threads", options.threads, "Also report each thread on its own");
   app.add_flag("--tree", options.tree, "Also print the calling-context tree");
+  app.add_flag("--alloc", options.alloc,
+               "Only the allocation report: heap totals, top allocation sites (with --tree, by calling "
+               "context; with --threads, per thread)");
+  app.add_flag("--leaks", options.leaks, "Only the leak report, each finding with its severity");
+  app.add_option("--stack-depth", options.stack_depth, "Caller frames shown under each allocation site (default 3)");
   bool summary = false;
   app.add_flag("--summary", summary,
                "Print only a short summary: top 5 functions, phases, peak memory, counters");
@@ -124,7 +132,7 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  options.sort = sort_keys.at(sort);
+  if (!fnprof::parse_alloc_sort_key(sort, options.alloc_sort)) options.sort = sort_keys.at(sort);
   options.folded_value = folded_value == "calls" ? fnprof::FoldedValue::Calls : fnprof::FoldedValue::Time;
   fnprof::ReportFormat report_format = fnprof::ReportFormat::Text;
   fnprof::parse_report_format(format, report_format);

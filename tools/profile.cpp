@@ -178,6 +178,7 @@ Profile build_profile(const std::vector<Dump>& dumps, Symbolizer& symbolizer) {
   for (ThreadProfile& t : profile.threads) finish(t.tree, profile.functions.size());
   finish(profile.merged, profile.functions.size());
   profile.api = build_api_profile(dumps, symbolizer);
+  profile.heap = build_heap_profile(dumps, symbolizer);
   return profile;
 }
 

@@ -29,6 +29,7 @@
 
 #include "api_profile.h"
 #include "dump_reader.h"
+#include "heap_profile.h"
 #include "symbolizer.h"
 
 namespace fnprof {
@@ -97,6 +98,7 @@ struct Profile {
   double wall_seconds = 0;             // the longest process's wall time
   std::string clock;                   // the dumps' clock, "mixed" if they differ
   ApiProfile api;                      // phases, counters, resources... (fnprof.h)
+  HeapProfile heap;                    // the allocation tracker's (fnprof-run)
 };
 
 // Merges `dumps` and symbolizes their functions; the symbolizer collects the

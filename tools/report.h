@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "findings.h"
+#include "heap_profile.h"
 #include "profile.h"
 
 namespace fnprof {
@@ -44,6 +45,10 @@ struct ReportOptions {
   FoldedValue folded_value = FoldedValue::Time;
   std::vector<std::string> callers, callees;  // --callers/--callees FUNC
   FindingThresholds thresholds;               // the bottleneck findings
+  bool alloc = false;                         // --alloc: only the allocation report
+  bool leaks = false;                         // --leaks: only the leak report
+  AllocSortKey alloc_sort = AllocSortKey::Bytes;
+  size_t stack_depth = 3;  // caller frames shown under each allocation site
 };
 
 // "text", "json", ... as --format spells them; parse_report_format returns
@@ -76,6 +81,9 @@ std::string format_duration(double seconds);
 
 // "1234567" -> "1,234,567".
 std::string group_digits(uint64_t n);
+
+// "512 B", "4.2 KiB", "45.6 MiB", "1.20 GiB".
+std::string format_bytes(uint64_t bytes);
 
 // "12.3%", or "-" when `whole` is 0.
 std::string percent(double part, double whole);

@@ -9,6 +9,7 @@
 
 #include "call_views.h"
 #include "api_report.h"
+#include "heap_report.h"
 #include "report.h"
 
 namespace fnprof {
@@ -157,8 +158,7 @@ void write_json_report(std::ostream& out, const Profile& profile, const ReportOp
   };
   if (!options.callers.empty()) report["callers"] = call_views_json(profile, options.callers, true);
   if (!options.callees.empty()) report["callees"] = call_views_json(profile, options.callees, false);
-  // Allocation ("allocations", "leaks") members go here when Profile carries
-  // their data; add them to docs/report.schema.json too.
+  if (profile.heap.present) add_heap_json(report, profile, options);  // "allocations", "leaks"
   if (!profile.api.empty()) add_api_json(report, profile);  // "phases", "counters"...
   if (options.tree) {
     report["min_percent"] = options.min_percent;

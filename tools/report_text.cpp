@@ -10,6 +10,7 @@
 
 #include "call_views.h"
 #include "api_report.h"
+#include "heap_report.h"
 #include "report.h"
 
 namespace fnprof {
@@ -261,12 +262,26 @@ std::string elide_name(std::string_view name, size_t width) {
 
 void write_text_report(std::ostream& out, const Profile& profile, const ReportOptions& options) {
   write_header(out, profile);
+  if (options.alloc || options.leaks) {
+    if (!profile.heap.present)
+      throw std::runtime_error(dump_names(profile) +
+                               ": no allocation data (run the program with fnprof-run to track allocations)");
+    if (options.alloc) out << '\n', write_heap_text(out, profile, options);
+    if (options.leaks) out << '\n', write_leaks_text(out, profile, options);
+    return;
+  }
   out << '\n';
   write_function_table(out, profile, profile.merged, options);
   out << '\n';
   write_findings(out, profile, options);
   write_call_views(out, profile, options);
   write_api_text(out, profile);  // phases, checkpoints, counters, resources, stacks
+  if (profile.heap.present) {
+    ReportOptions heap_options = options;
+    heap_options.tree = heap_options.threads = false;  // --alloc shows those
+    out << '\n', write_heap_text(out, profile, heap_options);
+    out << '\n', write_leaks_text(out, profile, heap_options);
+  }
   if (options.tree) {
     out << '\n';
     write_tree(out, profile, profile.merged, options);

@@ -26,6 +26,7 @@
 #include "../dump_writer.h"
 #include "../memory.h"
 #include "../process.h"
+#include "../runtime_api.h"
 #include "api_state.h"
 
 namespace fnprof::rt::api {
@@ -188,6 +189,7 @@ bool before(const timespec& a, const timespec& b) {
 }
 
 void* sampler_main(void*) {
+  if (fnprof_alloc_set_untracked) fnprof_alloc_set_untracked(true);
   const SamplerSettings& set = g_sampler_settings;
   timespec next_sample, next_flush;
   clock_gettime(CLOCK_MONOTONIC, &next_sample);
@@ -255,7 +257,9 @@ void start_thread() {
   pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
   pthread_attr_setstacksize(&attr, 64 * 1024);
   pthread_t thread;
+  const bool was_untracked = fnprof_alloc_set_untracked && fnprof_alloc_set_untracked(true);
   g_timeline.running = pthread_create(&thread, &attr, sampler_main, nullptr) == 0;
+  if (fnprof_alloc_set_untracked) fnprof_alloc_set_untracked(was_untracked);
   if (g_timeline.running) pthread_setname_np(thread, "fnprof-sampler");
   pthread_attr_destroy(&attr);
   pthread_sigmask(SIG_SETMASK, &old, nullptr);

@@ -13,7 +13,7 @@ find_program(FNPROF_ALLOC_CC NAMES gcc gcc-12 REQUIRED)
 find_program(FNPROF_ALLOC_CXX NAMES g++ g++-12 REQUIRED)
 set(alloc_flags -O1 -g -fno-optimize-sibling-calls -pthread -I${alloc_src})
 set(alloc_programs)
-foreach(name patterns threads fork operators writers)
+foreach(name patterns threads fork operators writers growth)
   if(EXISTS ${alloc_src}/${name}.c)
     set(src ${alloc_src}/${name}.c)
     set(driver ${FNPROF_ALLOC_CC})
@@ -43,11 +43,14 @@ add_custom_command(OUTPUT ${alloc_out}/patterns_static
 list(APPEND alloc_programs ${alloc_out}/patterns_instrumented ${alloc_out}/patterns_static)
 add_custom_target(alloc_test_programs ALL DEPENDS ${alloc_programs})
 
-add_executable(alloc_tests alloc_test.cpp program_run.cpp)
+add_executable(alloc_tests alloc_test.cpp alloc_report_test.cpp program_run.cpp)
 target_link_libraries(alloc_tests PRIVATE fnprof_analysis GTest::gtest_main)
 target_compile_definitions(alloc_tests PRIVATE
   FNPROF_ALLOC_PROGRAMS_DIR="${alloc_out}"
   FNPROF_ALLOC_LIBRARY="$<TARGET_FILE:fnprof_alloc>"
-  FNPROF_RUN="$<TARGET_FILE:fnprof-run>")
-add_dependencies(alloc_tests alloc_test_programs fnprof_alloc fnprof-run)
+  FNPROF_RUN="$<TARGET_FILE:fnprof-run>"
+  FNPROF_PERF_REPORT="$<TARGET_FILE:perf-report>"
+  FNPROF_TEST_PROGRAMS_DIR="${programs_dir}"
+  FNPROF_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+add_dependencies(alloc_tests alloc_test_programs fnprof_alloc fnprof-run perf-report test_programs)
 gtest_discover_tests(alloc_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 120)

@@ -1,0 +1,187 @@
+// perf-report's allocation and leak reports on dumps of the programs of
+// tests/programs/alloc, whose comments give every number: the figures per
+// site, each leak heuristic on the site built to trip it and on no other, the
+// sort orders, the JSON members and the errors.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+
+#include "dump_reader.h"
+#include "leaks.h"
+#include "profile.h"
+#include "program_run.h"
+#include "symbolizer.h"
+
+namespace fnprof {
+namespace {
+
+using test::ProgramRun;
+using test::run_program;
+
+ProgramRun run_tracked(const std::string& name, const std::vector<std::string>& env = {}) {
+  std::vector<std::string> all = env;
+  all.push_back(std::string("LD_PRELOAD=") + FNPROF_ALLOC_LIBRARY);
+  return run_program(std::string(FNPROF_ALLOC_PROGRAMS_DIR) + "/" + name, {}, all);
+}
+
+Profile profile_of(const ProgramRun& run) {
+  Symbolizer symbolizer;
+  return build_profile({read_dump(run.dumps.at(0))}, symbolizer);
+}
+
+// The leak findings by "kind site-name".
+std::multimap<std::string, Leak> leaks_by_site(const HeapProfile& heap, const std::vector<Leak>& leaks) {
+  std::multimap<std::string, Leak> out;
+  for (const Leak& l : leaks) out.emplace(l.kind + " " + (l.site ? site_name(heap.sites[*l.site]) : ""), l);
+  return out;
+}
+
+const HeapSite* site_named(const HeapProfile& heap, const std::string& name) {
+  for (const HeapSite& s : heap.sites)
+    if (site_name(s) == name) return &s;
+  return nullptr;
+}
+
+TEST(LeakReport, EachHeuristicFindsTheSiteBuiltForIt) {
+  ProgramRun run = run_tracked("growth", {"FNPROF_SAMPLE_INTERVAL=1ms"});
+  ASSERT_EQ(run.status(), "0");
+  Profile profile = profile_of(run);
+  const HeapProfile& heap = profile.heap;
+  ASSERT_TRUE(heap.present);
+
+  const HeapSite* grow = site_named(heap, "grow");
+  const HeapSite* churn = site_named(heap, "churn");
+  ASSERT_TRUE(grow && churn);
+  EXPECT_EQ(grow->counts.allocations, 50u);
+  EXPECT_EQ(grow->counts.live_bytes(), 50000u);
+  EXPECT_EQ(churn->counts.allocations, 100u);
+  EXPECT_EQ(churn->counts.frees, 50u);
+
+  LeakReport report = find_leaks(heap);
+  EXPECT_TRUE(report.at_exit);
+  auto found = leaks_by_site(heap, report.leaks);
+  EXPECT_EQ(found.count("never-freed grow"), 1u);
+  EXPECT_EQ(found.count("growing grow"), 1u);
+  EXPECT_EQ(found.count("never-freed churn"), 1u);  // the kept half
+  EXPECT_EQ(found.count("unbalanced churn"), 1u);   // 100 allocations, 50 frees
+  EXPECT_EQ(found.count("unbalanced grow"), 0u);    // never frees: a leak, not unbalanced
+  EXPECT_EQ(found.count("spike "), 1u);
+  EXPECT_EQ(found.count("never-freed startup_table"), 0u);
+  EXPECT_EQ(found.count("never-freed spike"), 0u);
+  EXPECT_EQ(found.count("never-freed tick"), 0u);
+  EXPECT_EQ(found.count("unbalanced tick"), 0u);
+  EXPECT_EQ(found.count("growing churn"), 1u);  // its kept blocks grow too
+  EXPECT_EQ(found.find("never-freed grow")->second.bytes, 50000u);
+  EXPECT_EQ(found.find("never-freed grow")->second.blocks, 50u);
+  EXPECT_EQ(found.find("never-freed churn")->second.bytes, 5000u);
+
+  auto startup = leaks_by_site(heap, report.startup);
+  ASSERT_EQ(startup.count("startup startup_table"), 1u);
+  EXPECT_EQ(startup.find("startup startup_table")->second.bytes, 5000u);
+  EXPECT_EQ(startup.find("startup startup_table")->second.severity, Severity::Info);
+  std::filesystem::remove_all(run.dir);
+}
+
+TEST(LeakReport, NeverFreedIsExactAndStartUpIsApart) {
+  ProgramRun run = run_tracked("patterns");
+  ASSERT_EQ(run.status(), "3");  // patterns' own exit status
+  Profile profile = profile_of(run);
+  LeakReport report = find_leaks(profile.heap);
+  auto found = leaks_by_site(profile.heap, report.leaks);
+  EXPECT_EQ(found.count("unbalanced leak_three"), 0u);
+  EXPECT_EQ(found.count("unbalanced temporaries"), 0u);
+  ASSERT_EQ(found.count("never-freed leak_three"), 1u);
+  EXPECT_EQ(found.find("never-freed leak_three")->second.bytes, 3000u);
+  EXPECT_EQ(found.find("never-freed leak_three")->second.blocks, 3u);
+  // Every other never-freed block is libstdc++'s emergency pool, allocated
+  // by its initializer before main: start-up, not a leak.
+  EXPECT_EQ(report.leaked_bytes, 3000u);
+  EXPECT_EQ(report.leaked_blocks, 3u);
+  std::filesystem::remove_all(run.dir);
+}
+
+std::string perf_report(const std::vector<std::string>& args, int* exit_code = nullptr) {
+  ProgramRun r = run_program(FNPROF_PERF_REPORT, args);
+  if (exit_code) *exit_code = r.exit_code;
+  std::filesystem::remove_all(r.dir);
+  return r.stdout_text + r.stderr_text;
+}
+
+TEST(PerfReportAlloc, SortsSitesByEachKey) {
+  ProgramRun run = run_tracked("patterns");
+  const std::string dump = run.dumps.at(0);
+  auto first_site = [&](const std::string& key) {
+    nlohmann::json j = nlohmann::json::parse(perf_report({"--format", "json", "--sort", key, "--top", "1", dump}));
+    return j["allocations"]["sites"][0]["name"].get<std::string>() + " " +
+           std::to_string(j["allocations"]["sites"][0][key == "count"       ? "allocations"
+                                                      : key == "peak"      ? "bytes_at_peak"
+                                                      : key == "leaked"    ? "live_bytes"
+                                                      : key == "temporary" ? "temporary"
+                                                                           : "bytes_allocated"]
+                              .get<uint64_t>());
+  };
+  EXPECT_EQ(first_site("bytes"), "peak_block 1000000");
+  EXPECT_EQ(first_site("count"), "temporaries 10");
+  EXPECT_EQ(first_site("peak"), "peak_block 1000000");
+  EXPECT_EQ(first_site("temporary"), "temporaries 10");
+  std::filesystem::remove_all(run.dir);
+}
+
+TEST(PerfReportAlloc, JsonCarriesTheSummaryAndTheLeaks) {
+  ProgramRun run = run_tracked("patterns");
+  const std::string text = perf_report({"--format", "json", "--tree", "--threads", run.dumps.at(0)});
+  const std::string path = run.dir + "/report.json";
+  std::ofstream(path) << text;
+  const std::string source = FNPROF_SOURCE_DIR;
+  EXPECT_EQ(std::system(("python3 " + source + "/tests/tools/validate_json_schema.py " + source +
+                         "/docs/report.schema.json " + path)
+                            .c_str()),
+            0);
+  nlohmann::json j = nlohmann::json::parse(text);
+  const auto& summary = j["allocations"]["summary"];
+  // The program's 28 allocations and libstdc++'s emergency pool.
+  EXPECT_EQ(summary["allocations"], 29u);
+  EXPECT_EQ(summary["frees"], 25u);
+  EXPECT_EQ(summary["temporary"], 24u);
+  EXPECT_EQ(summary["mismatched"], 0u);
+  EXPECT_EQ(j["leaks"]["leaked_bytes"], 3000u);
+  EXPECT_EQ(j["leaks"]["leaked_blocks"], 3u);
+  EXPECT_EQ(j["leaks"]["at_exit"], true);
+  std::filesystem::remove_all(run.dir);
+}
+
+TEST(PerfReportAlloc, TextShowsTheSiteAndItsCallers) {
+  ProgramRun run = run_tracked("patterns");
+  std::string text = perf_report({"--alloc", "--sort", "leaked", "--top", "2", "--stack-depth", "1", run.dumps.at(0)});
+  EXPECT_NE(text.find("Top 2 allocation sites by bytes leaked:"), std::string::npos) << text;
+  EXPECT_NE(text.find("leak_three  patterns.c:"), std::string::npos) << text;
+  EXPECT_NE(text.find("← main  patterns.c:"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Top 20 functions"), std::string::npos) << text;  // --alloc: only the allocations
+  std::string leaks = perf_report({"--leaks", run.dumps.at(0)});
+  EXPECT_NE(leaks.find("Leaks: 2.9 KiB in 3 blocks never freed"), std::string::npos) << leaks;
+  EXPECT_NE(leaks.find("[low] never-freed: 2.9 KiB in 3 blocks never freed: allocated by leak_three"),
+            std::string::npos)
+      << leaks;
+  std::filesystem::remove_all(run.dir);
+}
+
+TEST(PerfReportAlloc, RefusesAllocationReportsWithoutAllocationData) {
+  ProgramRun run = run_program(std::string(FNPROF_TEST_PROGRAMS_DIR) + "/straight_gcc");
+  int code = 0;
+  std::string out = perf_report({"--leaks", run.dumps.at(0)}, &code);
+  EXPECT_EQ(code, 1);
+  EXPECT_NE(out.find("perf-report: " + run.dumps.at(0) +
+                     ": no allocation data (run the program with fnprof-run to track allocations)"),
+            std::string::npos)
+      << out;
+  std::filesystem::remove_all(run.dir);
+}
+
+}  // namespace
+}  // namespace fnprof

@@ -1,0 +1,24 @@
+// The allocation tracker's part of the reports (heap_profile.h holds the
+// figures, leaks.h the leak heuristics): the heap summary, the top-allocator
+// table, the allocation tree and the leak report, as text
+// (heap_report_text.cpp) and JSON (heap_report_json.cpp).
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+#include <ostream>
+
+#include "report.h"
+
+namespace fnprof {
+
+// The heap summary line and the top-allocator table; with options.tree the
+// allocation tree, with options.threads a table per thread.
+void write_heap_text(std::ostream& out, const Profile& profile, const ReportOptions& options);
+
+// The leak report: findings by severity, then what was kept from start-up.
+void write_leaks_text(std::ostream& out, const Profile& profile, const ReportOptions& options);
+
+// Adds "allocations" and "leaks".
+void add_heap_json(nlohmann::json& report, const Profile& profile, const ReportOptions& options);
+
+}  // namespace fnprof
