@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds fnprof, profiles the bundled example (examples/: a small spreadsheet
-# engine, two worker threads, a shared library of its own) and prints its
-# report: the top functions, then the calling-context tree. The dump stays in
-# build/demo/ for more perf-report runs.
+# engine, two worker threads, a shared library of its own) under fnprof-run
+# (allocations tracked too) and prints its report: the top functions, the
+# allocation sites and leaks, then the calling-context tree. The dump stays
+# in build/demo/ for more perf-report runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null
@@ -12,8 +13,8 @@ out=$build/demo
 rm -rf "$out"
 mkdir -p "$out"
 
-echo "== $build/examples/fnprof-example (FNPROF_OUTPUT=$out)"
-FNPROF_OUTPUT=$out "$build/examples/fnprof-example"
+echo "== $build/tools/fnprof-run --output $out $build/examples/fnprof-example"
+"$build/tools/fnprof-run" --output "$out" "$build/examples/fnprof-example"
 dump=$(ls "$out"/fnprof.fnprof-example.*.fnp)
 
 echo
