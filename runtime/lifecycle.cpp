@@ -4,7 +4,6 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <limits.h>
 #include <unistd.h>
@@ -13,6 +12,7 @@
 
 #include "api/api.h"
 #include "dump_writer.h"
+#include "exec_args.h"
 #include "module_map.h"
 #include "process.h"
 
@@ -69,19 +69,16 @@ Fn next_symbol(const char* name) {
   return reinterpret_cast<Fn>(dlsym(RTLD_NEXT, name));
 }
 
-// Before exec replaces the image: the data so far. If exec fails the program
-// goes on and writes everything at exit: this dump must then go, or its calls
-// would be counted twice.
+// Set while an exec of this thread has written its dump: an exec
+// interposer further down the chain (libfnprof_alloc.so's forwards to this
+// library's) must not write it again.
+__thread bool tls_exec_dumped;
+
 class ExecDump {
  public:
-  ExecDump() {
-    if (process_ready() && is_profiled_process())
-      written_ = write_dump(format::DumpReason::Exec, 0, false, path_, sizeof path_);
-  }
+  ExecDump() { written_ = write_exec_dump(path_, sizeof path_); }
   int failed(int result) {
-    int saved = errno;
-    if (written_) unlink(path_);
-    errno = saved;
+    if (written_) exec_failed(path_);
     return result;
   }
 
@@ -91,6 +88,19 @@ class ExecDump {
 };
 
 }  // namespace
+
+bool write_exec_dump(char* path, size_t size) {
+  if (tls_exec_dumped || !process_ready() || !is_profiled_process()) return false;
+  tls_exec_dumped = write_dump(format::DumpReason::Exec, 0, false, path, size);
+  return tls_exec_dumped;
+}
+
+void exec_failed(const char* path) {
+  int saved = errno;
+  unlink(path);
+  tls_exec_dumped = false;
+  errno = saved;
+}
 
 void final_dump(format::DumpReason reason, int signal, bool in_handler) {
   if (!process_ready() || !is_profiled_process()) return;
@@ -156,24 +166,6 @@ FNPROF_EXPORT int fexecve(int fd, char* const argv[], char* const envp[]) {
 }
 
 }  // extern "C"
-
-// The execl family takes its arguments as varargs: gather them into an argv
-// on the stack (no malloc: this may run in a vfork child) and use execv*.
-#define FNPROF_COLLECT_ARGS(first, extra_envp)                  \
-  va_list ap;                                                   \
-  va_start(ap, first);                                          \
-  size_t argc = 1;                                              \
-  {                                                             \
-    va_list count;                                              \
-    va_copy(count, ap);                                         \
-    while (va_arg(count, char*)) ++argc;                        \
-    va_end(count);                                              \
-  }                                                             \
-  char** argv = static_cast<char**>(__builtin_alloca((argc + 1) * sizeof(char*))); \
-  argv[0] = const_cast<char*>(first);                           \
-  for (size_t i = 1; i <= argc; ++i) argv[i] = va_arg(ap, char*); \
-  extra_envp;                                                   \
-  va_end(ap)
 
 extern "C" {
 

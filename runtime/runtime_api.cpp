@@ -2,6 +2,7 @@
 
 #include "clock.h"
 #include "dump_writer.h"
+#include "lifecycle.h"
 #include "process.h"
 #include "thread_registry.h"
 
@@ -23,5 +24,11 @@ FNPROF_EXPORT fnprof::format::ClockSource fnprof_rt_clock_source() {
 FNPROF_EXPORT void fnprof_rt_warn_once(const char* message, const char* detail) {
   warn_once(message, detail);
 }
+
+FNPROF_EXPORT void fnprof_rt_exit_dump() { final_dump(fnprof::format::DumpReason::Exit, 0, false); }
+
+FNPROF_EXPORT bool fnprof_rt_exec_dump(char* path, size_t size) { return write_exec_dump(path, size); }
+
+FNPROF_EXPORT void fnprof_rt_exec_failed(const char* path) { exec_failed(path); }
 
 }  // extern "C"

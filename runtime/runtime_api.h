@@ -4,6 +4,7 @@
 // not carry a copy of it, so that a process writes one dump.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "call_tree.h"
@@ -24,6 +25,13 @@ FNPROF_EXPORT fnprof::format::ClockSource fnprof_rt_clock_source();
 
 // Writes "fnprof: <message><detail>" once per process (process.h).
 FNPROF_EXPORT void fnprof_rt_warn_once(const char* message, const char* detail);
+
+// For the tracker's interposers of _exit and exec (alloc/exit_interposer.cpp),
+// which precede libc when libfnprof.so's own do not (lifecycle.h): the last
+// dump; the dump before exec, and its removal when exec failed.
+FNPROF_EXPORT void fnprof_rt_exit_dump();
+FNPROF_EXPORT bool fnprof_rt_exec_dump(char* path, size_t size);
+FNPROF_EXPORT void fnprof_rt_exec_failed(const char* path);
 
 // Defined by the tracker, and null here when it is not loaded (weak): turns
 // tracking off (true) or back on for the calling thread, returning the

@@ -7,6 +7,8 @@
 // process totals are checked against the sum over every site.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <map>
 #include <string>
 
@@ -315,6 +317,48 @@ TEST(AllocTracker, LiveBytesStayExactAsThreadsTakeTurns) {
   expect_site(f, "main", 66, 65, 1001000, 1000000, 65);
   ASSERT_FALSE(d.alloc.timeline.empty());
   EXPECT_EQ(d.alloc.timeline.back().live_bytes, d.alloc.summary.live_bytes);
+}
+
+// A program that ends in _exit or exec never returns through exit(), and
+// under the preload libc precedes libfnprof.so in the symbol lookup: the
+// tracker itself must catch both (runtime/alloc/exit_interposer.cpp).
+TEST(AllocTracker, DumpAtUnderscoreExit) {
+  ProgramRun tracked = run_program(program("exits"), {"_exit"},
+                                   {std::string("LD_PRELOAD=") + FNPROF_ALLOC_LIBRARY});
+  EXPECT_EQ(tracked.status(), "0");
+  Dump d = only_dump(tracked);
+  EXPECT_EQ(d.process.reason, static_cast<uint64_t>(format::DumpReason::Exit));
+  ByFunction f = by_function(d);
+  expect_site(f, "leak_before_exit", 1, 0, 100, 0, 0);
+}
+
+TEST(AllocTracker, DumpBeforeExec) {
+  // Without following children: /bin/true runs untracked.
+  ProgramRun tracked = run_program(program("exits"), {"exec"},
+                                   {std::string("LD_PRELOAD=") + FNPROF_ALLOC_LIBRARY,
+                                    "FNPROF_FOLLOW_CHILDREN=0"});
+  EXPECT_EQ(tracked.status(), "0");
+  Dump d = only_dump(tracked);
+  EXPECT_EQ(d.process.reason, static_cast<uint64_t>(format::DumpReason::Exec));
+  ByFunction f = by_function(d);
+  expect_site(f, "leak_before_exec", 1, 0, 200, 0, 0);
+}
+
+TEST(AllocTracker, FailedExecLeavesOneDumpAtExit) {
+  ProgramRun tracked = run_program(program("exits"), {"exec", "/nonexistent/program"},
+                                   {std::string("LD_PRELOAD=") + FNPROF_ALLOC_LIBRARY});
+  EXPECT_EQ(tracked.status(), "1");
+  Dump d = only_dump(tracked);
+  EXPECT_EQ(d.process.reason, static_cast<uint64_t>(format::DumpReason::Exit));
+}
+
+TEST(AllocTracker, DashWritesADump) {
+  // Debian's /bin/sh: it ends with _exit.
+  if (access("/bin/dash", X_OK) != 0) GTEST_SKIP() << "no /bin/dash";
+  ProgramRun tracked = run_program("/bin/dash", {"-c", "echo hi"},
+                                   {std::string("LD_PRELOAD=") + FNPROF_ALLOC_LIBRARY});
+  EXPECT_EQ(tracked.stdout_text, "hi\n");
+  EXPECT_EQ(tracked.dumps.size(), 1u);
 }
 
 // ---- fnprof-run ------------------------------------------------------------
