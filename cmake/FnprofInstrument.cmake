@@ -37,5 +37,10 @@ function(fnprof_instrument target)
     target_compile_options(${target} PRIVATE
       "$<$<OR:$<COMPILE_LANG_AND_ID:C,GNU>,$<COMPILE_LANG_AND_ID:CXX,GNU>>:-finstrument-functions-exclude-file-list=/usr/include>")
   endif()
-  target_link_libraries(${target} PRIVATE ${arg_HOOKS})
+  # Linked even when nothing seems to need it: GCC on Debian and Ubuntu links
+  # with --as-needed, and a program whose only references to the runtime are
+  # the weak ones of the API (fnprof.h) would silently lose libfnprof.so,
+  # and its profile with it.
+  target_link_libraries(${target} PRIVATE
+    -Wl,--push-state,--no-as-needed ${arg_HOOKS} -Wl,--pop-state)
 endfunction()
