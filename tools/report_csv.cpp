@@ -4,15 +4,19 @@
 // Times are in seconds with 12 significant digits (nanoseconds for up to
 // 1000 s), percentages with 6.
 //
-// Only the functions table exists so far; the allocation, phase, counter and
-// resource tables are listed so that --table accepts them and says what is
-// missing, and get a writer here when Profile carries their data.
+// Tables: functions; allocators (one row per allocation site, all of them,
+// ranked by --sort's allocation key; callers innermost first, joined by ';')
+// and leaks (the leak findings, then what was kept from start-up), which need
+// the allocation tracker's data. The phase, counter and resource tables are
+// listed so that --table accepts them and says what is missing, and get a
+// writer here when Profile carries their data.
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
 #include <algorithm>
 #include <stdexcept>
 
+#include "leaks.h"
 #include "report.h"
 
 namespace fnprof {
@@ -68,14 +72,72 @@ void write_functions(std::ostream& out, const Profile& profile, const ReportOpti
   for (const ThreadProfile& t : profile.threads) rows(t.tree, &t);
 }
 
+// Every site: those with a value for the sort key first, by it, then the
+// rest by bytes allocated.
+std::vector<size_t> ranked_sites(const std::vector<HeapSite>& sites, AllocSortKey key) {
+  std::vector<size_t> ids = top_sites(sites, key, SIZE_MAX);
+  std::vector<bool> listed(sites.size());
+  for (size_t i : ids) listed[i] = true;
+  std::vector<size_t> rest;
+  for (size_t i = 0; i < sites.size(); ++i)
+    if (!listed[i]) rest.push_back(i);
+  std::stable_sort(rest.begin(), rest.end(), [&](size_t a, size_t b) {
+    return sites[a].counts.bytes_allocated > sites[b].counts.bytes_allocated;
+  });
+  ids.insert(ids.end(), rest.begin(), rest.end());
+  return ids;
+}
+
+void write_allocators(std::ostream& out, const Profile& profile, const ReportOptions& options) {
+  write_record(out, {"rank", "name", "file", "line", "allocations", "frees", "bytes_allocated", "bytes_freed",
+                     "live_blocks", "live_bytes", "bytes_at_peak", "temporary", "mismatched", "callers"});
+  const std::vector<HeapSite>& sites = profile.heap.sites;
+  size_t rank = 0;
+  for (size_t id : ranked_sites(sites, options.alloc_sort)) {
+    const HeapSite& site = sites[id];
+    const AllocCounts& c = site.counts;
+    std::string file, line, callers;
+    if (!site.frames.empty()) {
+      const Frame& naming = site.frames[naming_frame(site)];
+      file = naming.file;
+      if (naming.line) line = std::to_string(naming.line);
+      for (size_t i = naming_frame(site) + 1; i < site.frames.size(); ++i) {
+        if (!callers.empty()) callers += ';';
+        callers += site.frames[i].function;
+      }
+    }
+    write_record(out, {std::to_string(++rank), site_name(site), file, line, std::to_string(c.allocations),
+                       std::to_string(c.frees), std::to_string(c.bytes_allocated),
+                       std::to_string(c.bytes_freed), std::to_string(c.live_blocks()),
+                       std::to_string(c.live_bytes()), std::to_string(c.bytes_at_peak),
+                       std::to_string(c.temporary), std::to_string(c.mismatched), callers});
+  }
+}
+
+void write_leaks(std::ostream& out, const Profile& profile) {
+  write_record(out, {"severity", "kind", "bytes", "blocks", "site", "title", "evidence", "recommendation"});
+  LeakReport report = find_leaks(profile.heap);
+  auto row = [&](const Leak& leak) {
+    write_record(out,
+                 {std::string(severity_name(leak.severity)), leak.kind, std::to_string(leak.bytes),
+                  std::to_string(leak.blocks), leak.site ? site_name(profile.heap.sites[*leak.site]) : "",
+                  leak.title, leak.evidence, leak.recommendation});
+  };
+  for (const Leak& leak : report.leaks) row(leak);
+  for (const Leak& leak : report.startup) row(leak);
+}
+
 }  // namespace
 
 void write_csv_report(std::ostream& out, const Profile& profile, const ReportOptions& options) {
   const std::string& table = options.table;
   if (table == "functions") return write_functions(out, profile, options);
+  if (table == "allocators" || table == "leaks") {
+    if (!profile.heap.present) throw std::runtime_error("no allocation data in " + dump_names(profile));
+    if (table == "allocators") return write_allocators(out, profile, options);
+    return write_leaks(out, profile);
+  }
   // The tables below get their writers when Profile carries their data.
-  if (table == "allocators" || table == "leaks")
-    throw std::runtime_error("no allocation data in " + dump_names(profile));
   if (table == "phases" || table == "counters")
     throw std::runtime_error("no phase data in " + dump_names(profile));
   if (table == "resources") throw std::runtime_error("no resource data in " + dump_names(profile));

@@ -6,10 +6,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <sstream>
 #include <string>
 
 #include "dump_reader.h"
@@ -180,6 +182,88 @@ TEST(PerfReportAlloc, RefusesAllocationReportsWithoutAllocationData) {
                      ": no allocation data (run the program with fnprof-run to track allocations)"),
             std::string::npos)
       << out;
+  std::filesystem::remove_all(run.dir);
+}
+
+// ---- The allocation data in the other formats -----------------------------
+
+// perf-report's standard output (warnings on stderr left out); it must succeed.
+std::string report_output(const std::vector<std::string>& args) {
+  ProgramRun r = run_program(FNPROF_PERF_REPORT, args);
+  EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
+  std::filesystem::remove_all(r.dir);
+  return r.stdout_text;
+}
+
+// `csv` read back by Python's csv module: the rows, each a list of fields.
+std::vector<std::vector<std::string>> csv_rows(const std::string& dir, const std::string& csv) {
+  const std::string path = dir + "/table.csv";
+  std::ofstream(path, std::ios::binary) << csv;
+  ProgramRun r =
+      run_program("/usr/bin/python3", {"-c",
+                                       "import csv, json, sys; "
+                                       "print(json.dumps(list(csv.reader(open(sys.argv[1], newline='')))))",
+                                       path});
+  std::filesystem::remove_all(r.dir);
+  return nlohmann::json::parse(r.stdout_text).get<std::vector<std::vector<std::string>>>();
+}
+
+// The rows after the header as maps from column name to field.
+std::vector<std::map<std::string, std::string>> csv_records(
+    const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::map<std::string, std::string>> out;
+  for (size_t i = 1; i < rows.size(); ++i) {
+    EXPECT_EQ(rows[i].size(), rows[0].size());
+    auto& record = out.emplace_back();
+    for (size_t c = 0; c < rows[0].size() && c < rows[i].size(); ++c) record[rows[0][c]] = rows[i][c];
+  }
+  return out;
+}
+
+TEST(AllocFormats, CsvAllocatorsAndLeaksTables) {
+  ProgramRun run = run_tracked("patterns");
+  auto sites = csv_records(
+      csv_rows(run.dir, report_output({"--format", "csv", "--table", "allocators", run.dumps.at(0)})));
+  ASSERT_FALSE(sites.empty());
+  EXPECT_EQ(sites[0].at("rank"), "1");
+  EXPECT_EQ(sites[0].at("name"), "peak_block");  // by bytes allocated
+  std::map<std::string, std::map<std::string, std::string>> by_name;
+  uint64_t allocations = 0;
+  for (const auto& s : sites) {
+    by_name[s.at("name")] = s;
+    allocations += std::stoull(s.at("allocations"));
+  }
+  EXPECT_EQ(allocations, 29u);  // the program's 28 and libstdc++'s emergency pool: one row per site
+  const auto& leak = by_name.at("leak_three");
+  EXPECT_EQ(leak.at("allocations"), "3");
+  EXPECT_EQ(leak.at("frees"), "0");
+  EXPECT_EQ(leak.at("bytes_allocated"), "3000");
+  EXPECT_EQ(leak.at("live_blocks"), "3");
+  EXPECT_EQ(leak.at("live_bytes"), "3000");
+  EXPECT_EQ(leak.at("bytes_at_peak"), "3000");
+  EXPECT_TRUE(leak.at("file").ends_with("patterns.c")) << leak.at("file");
+  EXPECT_NE(leak.at("line"), "");
+  EXPECT_TRUE(leak.at("callers").starts_with("main")) << leak.at("callers");
+  const auto& temporaries = by_name.at("temporaries");
+  EXPECT_EQ(temporaries.at("allocations"), "10");
+  EXPECT_EQ(temporaries.at("bytes_freed"), "640");
+  EXPECT_EQ(temporaries.at("temporary"), "10");
+  EXPECT_EQ(temporaries.at("mismatched"), "0");
+  EXPECT_EQ(by_name.at("chain_grow").at("bytes_allocated"), "140");
+
+  auto leaks =
+      csv_records(csv_rows(run.dir, report_output({"--format", "csv", "--table", "leaks", run.dumps.at(0)})));
+  size_t never_freed = 0;
+  for (const auto& l : leaks) {
+    if (l.at("kind") != "never-freed") continue;
+    ++never_freed;
+    EXPECT_EQ(l.at("site"), "leak_three");
+    EXPECT_EQ(l.at("severity"), "low");
+    EXPECT_EQ(l.at("bytes"), "3000");
+    EXPECT_EQ(l.at("blocks"), "3");
+    EXPECT_NE(l.at("recommendation"), "");
+  }
+  EXPECT_EQ(never_freed, 1u);
   std::filesystem::remove_all(run.dir);
 }
 
