@@ -107,8 +107,9 @@ int main(int argc, char** argv) {
           std::vector<std::string>(std::begin(fnprof::kCsvTables), std::end(fnprof::kCsvTables))));
   std::string folded_value = "time";
   app.add_option("--folded-value", folded_value,
-                 "folded: self time per path in microseconds (time, default) or calls")
-      ->check(CLI::IsMember({"time", "calls"}));
+                 "folded: self time per path in microseconds (time, default) or calls; bytes allocated "
+                 "(bytes) or allocations (allocations) per allocation stack")
+      ->check(CLI::IsMember({"time", "calls", "bytes", "allocations"}));
   app.add_option("--callers", options.callers, "Show who calls FUNC (exact or partial demangled name)")
       ->option_text("FUNC");
   app.add_option("--callees", options.callees, "Show what FUNC calls (exact or partial demangled name)")
@@ -133,7 +134,13 @@ int main(int argc, char** argv) {
   }
 
   if (!fnprof::parse_alloc_sort_key(sort, options.alloc_sort)) options.sort = sort_keys.at(sort);
-  options.folded_value = folded_value == "calls" ? fnprof::FoldedValue::Calls : fnprof::FoldedValue::Time;
+  const std::map<std::string, fnprof::FoldedValue> folded_values = {
+      {"time", fnprof::FoldedValue::Time},
+      {"calls", fnprof::FoldedValue::Calls},
+      {"bytes", fnprof::FoldedValue::Bytes},
+      {"allocations", fnprof::FoldedValue::Allocations},
+  };
+  options.folded_value = folded_values.at(folded_value);
   fnprof::ReportFormat report_format = fnprof::ReportFormat::Text;
   fnprof::parse_report_format(format, report_format);
   try {

@@ -32,8 +32,9 @@ namespace fnprof {
 
 enum class ReportFormat { Text, Json, Csv, Markdown, Html, Folded, Callgrind, Pprof, Chrome };
 
-// What the folded stacks count: self time per call path, or calls.
-enum class FoldedValue { Time, Calls };
+// What the folded stacks count: self time per call path, or calls; or, per
+// allocation stack, bytes allocated or allocations.
+enum class FoldedValue { Time, Calls, Bytes, Allocations };
 
 struct ReportOptions {
   SortKey sort = SortKey::Self;

@@ -12,12 +12,16 @@
 // Paths whose value is 0 are left out. With --threads every path starts with
 // a frame naming its thread, "thread-name [pid/tid]".
 //
-// Allocation values (bytes, blocks per allocation stack) plug in here as more
-// FoldedValue kinds when Profile carries allocation stacks.
+// --folded-value bytes / allocations: the bytes allocated / the allocations
+// of each allocation stack (a site of the allocation tracker, its frames from
+// the outermost down to the allocating function, inlined frames included);
+// "<no stack>" for allocations without one. With --threads, per thread,
+// prefixed "thread [pid/tid]" (the tracker does not record thread names).
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
 #include <cmath>
+#include <stdexcept>
 
 #include "report.h"
 
@@ -59,9 +63,38 @@ void write_tree(std::ostream& out, const Profile& profile, const CallTree& tree,
   });
 }
 
+void write_sites(std::ostream& out, const std::vector<HeapSite>& sites, const std::string& prefix,
+                 FoldedValue value) {
+  std::string line;
+  for (const HeapSite& site : sites) {
+    uint64_t v = value == FoldedValue::Bytes ? site.counts.bytes_allocated : site.counts.allocations;
+    if (!v) continue;
+    line = prefix;
+    if (site.frames.empty()) line += (prefix.empty() ? "" : ";") + frame(site_name(site));
+    for (auto it = site.frames.rbegin(); it != site.frames.rend(); ++it) {
+      if (!line.empty()) line += ';';
+      line += frame(it->function);
+    }
+    fmt::print(out, "{} {}\n", line, v);
+  }
+}
+
+void write_allocations(std::ostream& out, const Profile& profile, const ReportOptions& options) {
+  if (!profile.heap.present)
+    throw std::runtime_error(
+        "--folded-value " +
+        std::string(options.folded_value == FoldedValue::Bytes ? "bytes" : "allocations") +
+        ": no allocation data in " + dump_names(profile));
+  if (!options.threads) return write_sites(out, profile.heap.sites, "", options.folded_value);
+  for (const ThreadHeap& t : profile.heap.threads)
+    write_sites(out, t.sites, frame(fmt::format("thread [{}/{}]", t.pid, t.tid)), options.folded_value);
+}
+
 }  // namespace
 
 void write_folded_report(std::ostream& out, const Profile& profile, const ReportOptions& options) {
+  if (options.folded_value == FoldedValue::Bytes || options.folded_value == FoldedValue::Allocations)
+    return write_allocations(out, profile, options);
   if (!options.threads) return write_tree(out, profile, profile.merged, "", options.folded_value);
   for (const ThreadProfile& t : profile.threads) {
     std::string prefix = frame(fmt::format("{} [{}/{}]", t.name.empty() ? "thread" : t.name, t.pid, t.tid));

@@ -267,5 +267,33 @@ TEST(AllocFormats, CsvAllocatorsAndLeaksTables) {
   std::filesystem::remove_all(run.dir);
 }
 
+// Sum of the values that end the lines of folded stacks.
+uint64_t folded_sum(const std::string& folded) {
+  uint64_t sum = 0;
+  std::istringstream in(folded);
+  for (std::string line; std::getline(in, line);) sum += std::stoull(line.substr(line.rfind(' ') + 1));
+  return sum;
+}
+
+TEST(AllocFormats, FoldedBytesAndAllocationsAddUpToTheSites) {
+  ProgramRun run = run_tracked("patterns");
+  Profile profile = profile_of(run);
+  AllocCounts sites;
+  for (const HeapSite& s : profile.heap.sites) sites.add(s.counts);
+  const std::string bytes = report_output({"--format", "folded", "--folded-value", "bytes", run.dumps.at(0)});
+  EXPECT_EQ(folded_sum(bytes), sites.bytes_allocated);
+  EXPECT_EQ(folded_sum(bytes), profile.heap.totals.bytes_allocated);
+  EXPECT_GE(folded_sum(bytes), 1'005'950u);  // the program's, and libstdc++'s pool
+  // Outermost frame first, the allocating function last.
+  EXPECT_NE(bytes.find(";main;leak_three 3000\n"), std::string::npos) << bytes;
+  EXPECT_NE(bytes.find(";main;peak_block 1000000\n"), std::string::npos) << bytes;
+  const std::string allocations =
+      report_output({"--format", "folded", "--folded-value", "allocations", "--threads", run.dumps.at(0)});
+  EXPECT_EQ(folded_sum(allocations), 29u);
+  EXPECT_TRUE(allocations.starts_with("thread [")) << allocations;
+  EXPECT_NE(allocations.find(";main;temporaries 10\n"), std::string::npos) << allocations;
+  std::filesystem::remove_all(run.dir);
+}
+
 }  // namespace
 }  // namespace fnprof
