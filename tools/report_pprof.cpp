@@ -10,13 +10,25 @@
 // (thread, tid, pid) for -tagfocus/-tagshow. Each function is one location
 // (its address in its module's file) with one line (its declaration line).
 //
-// Allocation sample types (alloc_space/bytes, inuse_space/bytes...) plug in
-// as more values or a second profile when Profile carries allocation stacks.
+// With the allocation tracker's data, four more sample types, named as Go's
+// heap profiles name them so that `go tool pprof -sample_index=alloc_space`
+// works:
+//
+//   alloc_objects/count  alloc_space/bytes  inuse_objects/count  inuse_space/bytes
+//
+// Every sample then has all six values: the call-path samples hold 0 in the
+// four allocation values, and one more sample per allocation site (its stack
+// from the site's symbolized frames, innermost first) holds its allocations,
+// bytes allocated, and live blocks and bytes at the end, with 0 calls and
+// time. Those frames have no address: each distinct (function, file, line)
+// is a location of its own, with a function of its own by (name, file).
 #include <zlib.h>
 
 #include <cmath>
 #include <map>
 #include <stdexcept>
+#include <string_view>
+#include <tuple>
 #include <unordered_map>
 
 #include "pprof/profile.pb.h"
@@ -55,6 +67,54 @@ std::string gzip(const std::string& data) {
   deflateEnd(&z);
   if (rc != Z_STREAM_END) throw std::runtime_error("pprof: gzip compression failed");
   return out;
+}
+
+// The allocation sites as samples (see the top of the file); the time samples
+// already in `out` get their four zero allocation values.
+void add_allocation_samples(pprof::Profile& out, StringTable& str, const Profile& profile) {
+  for (const char* type : {"alloc_objects", "alloc_space", "inuse_objects", "inuse_space"}) {
+    pprof::ValueType* vt = out.add_sample_type();
+    vt->set_type(str(type));
+    vt->set_unit(str(std::string_view(type).ends_with("objects") ? "count" : "bytes"));
+  }
+  for (pprof::Sample& s : *out.mutable_sample())
+    for (int i = 0; i < 4; ++i) s.add_value(0);
+
+  // Ids after the ones of the profile's functions.
+  uint64_t next_id = profile.functions.size() + 1;
+  std::map<std::pair<std::string, std::string>, uint64_t> function_ids;
+  std::map<std::tuple<std::string, std::string, uint32_t>, uint64_t> location_ids;
+  auto location = [&](const Frame& f) {
+    auto [loc, new_location] = location_ids.try_emplace({f.function, f.file, f.line}, 0);
+    if (!new_location) return loc->second;
+    auto [fn, new_function] = function_ids.try_emplace({f.function, f.file}, 0);
+    if (new_function) {
+      fn->second = next_id++;
+      pprof::Function* function = out.add_function();
+      function->set_id(fn->second);
+      function->set_name(str(f.function));
+      function->set_system_name(function->name());
+      function->set_filename(str(f.file));
+    }
+    loc->second = next_id++;
+    pprof::Location* l = out.add_location();
+    l->set_id(loc->second);
+    pprof::Line* line = l->add_line();
+    line->set_function_id(fn->second);
+    line->set_line(f.line);
+    return loc->second;
+  };
+  const Frame no_stack{"<no stack>", "", 0, false};
+  for (const HeapSite& site : profile.heap.sites) {
+    const AllocCounts& c = site.counts;
+    if (!c.allocations) continue;
+    pprof::Sample* s = out.add_sample();
+    for (const Frame& f : site.frames) s->add_location_id(location(f));
+    if (site.frames.empty()) s->add_location_id(location(no_stack));
+    for (uint64_t v :
+         {uint64_t{0}, uint64_t{0}, c.allocations, c.bytes_allocated, c.live_blocks(), c.live_bytes()})
+      s->add_value(static_cast<int64_t>(v));
+  }
 }
 
 }  // namespace
@@ -136,6 +196,7 @@ pprof::Profile build_pprof_profile(const Profile& profile) {
       label->set_num(static_cast<int64_t>(t.pid));
     });
   }
+  if (profile.heap.present) add_allocation_samples(out, str, profile);
   return out;
 }
 

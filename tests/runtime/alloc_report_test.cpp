@@ -295,5 +295,43 @@ TEST(AllocFormats, FoldedBytesAndAllocationsAddUpToTheSites) {
   std::filesystem::remove_all(run.dir);
 }
 
+TEST(AllocFormats, PprofCarriesTheAllocationSampleTypes) {
+  ProgramRun run = run_tracked("patterns");
+  Profile profile = profile_of(run);
+  const std::string pprof = run.dir + "/profile.pb.gz";
+  report_output({"--format", "pprof", "-o", pprof, run.dumps.at(0)});
+  const std::string proto_dir = std::string(FNPROF_SOURCE_DIR) + "/tools";
+  ProgramRun decode = run_program(
+      "/bin/sh", {"-c", "gunzip -c " + pprof + " | protoc --decode=fnprof.pprof.Profile --proto_path=" +
+                            proto_dir + " " + proto_dir + "/pprof/profile.proto"});
+  const std::string& text = decode.stdout_text;
+  ASSERT_EQ(decode.exit_code, 0) << decode.stderr_text;
+  // Sample types in order: calls, time, alloc_objects, alloc_space, inuse_objects, inuse_space.
+  std::vector<std::string> strings;
+  std::istringstream in(text);
+  std::vector<long long> sums(6);
+  size_t values = 0;
+  for (std::string line; std::getline(in, line);) {
+    size_t at = line.find("value: ");
+    if (at != std::string::npos && line.find_first_not_of(' ') == at)
+      sums[values++ % 6] += std::stoll(line.substr(at + 7));
+    at = line.find("string_table: \"");
+    if (at == 0) strings.push_back(line.substr(15, line.size() - 16));
+  }
+  ASSERT_EQ(values % 6, 0u) << text;
+  for (const char* name :
+       {"alloc_objects", "alloc_space", "inuse_objects", "inuse_space", "bytes", "leak_three"})
+    EXPECT_NE(std::find(strings.begin(), strings.end(), name), strings.end()) << name;
+  const AllocCounts& t = profile.heap.totals;
+  EXPECT_EQ(sums[2], 29);
+  EXPECT_EQ(sums[2], static_cast<long long>(t.allocations));
+  EXPECT_EQ(sums[3], static_cast<long long>(t.bytes_allocated));
+  EXPECT_EQ(sums[4], static_cast<long long>(profile.heap.live_blocks));
+  EXPECT_EQ(sums[5], static_cast<long long>(profile.heap.live_bytes));
+  EXPECT_GE(sums[5], 3000);  // leak_three's, and libstdc++'s pool
+  std::filesystem::remove_all(run.dir);
+  std::filesystem::remove_all(decode.dir);
+}
+
 }  // namespace
 }  // namespace fnprof
