@@ -4,14 +4,18 @@
 //
 // Function names go in code spans, so `<`, `>`, `*` and `_` in C++ names are
 // shown as they are; `|` is escaped even there, as GFM splits table cells
-// first. Prose that quotes a name is escaped for Markdown. Allocation and
-// phase sections go after the findings when Profile carries their data.
+// first. Prose that quotes a name is escaped for Markdown. With the
+// allocation tracker's data, an "Allocations" table (the top sites by
+// --sort's allocation key) and a "Leaks" list (each finding with its
+// severity) follow the findings; phase sections go there too when Profile
+// carries their data.
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
 #include <algorithm>
 
 #include "call_views.h"
+#include "leaks.h"
 #include "report.h"
 
 namespace fnprof {
@@ -85,6 +89,52 @@ void write_findings(std::ostream& out, const Profile& profile, const ReportOptio
     fmt::print(out, "- **{}** ({}): {}  \n", severity_name(f.severity), f.kind, title);
     fmt::print(out, "  *Evidence:* {}  \n", text(f.evidence));
     fmt::print(out, "  *Recommendation:* {}\n", text(f.recommendation));
+  }
+}
+
+void write_allocations(std::ostream& out, const Profile& profile, const ReportOptions& options) {
+  const HeapProfile& heap = profile.heap;
+  const AllocCounts& t = heap.totals;
+  std::vector<size_t> ids = top_sites(heap.sites, options.alloc_sort, options.top);
+  fmt::print(out, "\n## Allocations\n\n{} allocations ({}), {} frees, peak {}; {} in {} {} at the end.\n\n",
+             group_digits(t.allocations), format_bytes(t.bytes_allocated), group_digits(t.frees),
+             format_bytes(t.peak_live_bytes), format_bytes(heap.live_bytes), group_digits(heap.live_blocks),
+             heap.live_blocks == 1 ? "block" : "blocks");
+  fmt::print(out, "Top {} allocation sites by {}:\n\n", ids.size(), alloc_sort_key_name(options.alloc_sort));
+  if (ids.empty()) return;
+  out << "| # | site | allocations | allocated | at peak | leaked | temporary | file:line | called from |\n";
+  out << "|--:|---|--:|--:|--:|--:|--:|---|---|\n";
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const HeapSite& site = heap.sites[ids[i]];
+    const AllocCounts& c = site.counts;
+    std::string where, callers;
+    if (!site.frames.empty()) {
+      where = location(site.frames[naming_frame(site)]);
+      for (size_t f = naming_frame(site) + 1, n = 0; f < site.frames.size() && n < options.stack_depth;
+           ++f, ++n)
+        callers += (callers.empty() ? "" : " ← ") + code(site.frames[f].function);
+    }
+    fmt::print(out, "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", i + 1, code(site_name(site)),
+               group_digits(c.allocations), format_bytes(c.bytes_allocated), format_bytes(c.bytes_at_peak),
+               format_bytes(c.live_bytes()), group_digits(c.temporary), where, callers);
+  }
+}
+
+void write_leaks(std::ostream& out, const Profile& profile) {
+  LeakReport report = find_leaks(profile.heap);
+  fmt::print(out, "\n## Leaks\n\n{} in {} {} {}", format_bytes(report.leaked_bytes),
+             group_digits(report.leaked_blocks), report.leaked_blocks == 1 ? "block" : "blocks",
+             report.at_exit ? "never freed" : "still allocated (the dump was not taken at exit)");
+  if (report.startup_blocks)
+    fmt::print(out, ", plus {} in {} {} kept from start-up", format_bytes(report.startup_bytes),
+               group_digits(report.startup_blocks), report.startup_blocks == 1 ? "block" : "blocks");
+  out << ".\n\n";
+  if (report.leaks.empty()) out << "No leak findings.\n";
+  for (const Leak& leak : report.leaks) {
+    // The title names the site already.
+    fmt::print(out, "- **{}** ({}): {}  \n", severity_name(leak.severity), leak.kind, text(leak.title));
+    fmt::print(out, "  *Evidence:* {}  \n", text(leak.evidence));
+    fmt::print(out, "  *Recommendation:* {}\n", text(leak.recommendation));
   }
 }
 
@@ -171,6 +221,10 @@ void write_threads(std::ostream& out, const Profile& profile) {
 void write_markdown_report(std::ostream& out, const Profile& profile, const ReportOptions& options) {
   write_summary(out, profile);
   write_findings(out, profile, options);
+  if (profile.heap.present) {
+    write_allocations(out, profile, options);
+    write_leaks(out, profile);
+  }
   write_function_table(out, profile, profile.merged, options, "##");
   write_call_views(out, profile, options);
   if (options.tree) write_tree(out, profile, profile.merged, options);

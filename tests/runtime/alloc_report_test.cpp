@@ -333,5 +333,23 @@ TEST(AllocFormats, PprofCarriesTheAllocationSampleTypes) {
   std::filesystem::remove_all(decode.dir);
 }
 
+TEST(AllocFormats, MarkdownHasTheAllocationTableAndTheLeaks) {
+  ProgramRun run = run_tracked("patterns");
+  const std::string md = report_output({"--format", "md", "--sort", "leaked", run.dumps.at(0)});
+  EXPECT_NE(md.find("\n## Allocations\n\n29 allocations"), std::string::npos) << md;
+  EXPECT_NE(md.find("Top 2 allocation sites by leaked:"), std::string::npos) << md;  // leak_three, the pool
+  // allocations, allocated, at peak, leaked, temporary.
+  EXPECT_NE(md.find("| `leak_three` | 3 | 2.9 KiB | 2.9 KiB | 2.9 KiB | 0 | `"), std::string::npos) << md;
+  EXPECT_NE(md.find("patterns.c:"), std::string::npos) << md;
+  EXPECT_NE(md.find("` | `main` ← `"), std::string::npos) << md;  // leak_three's caller
+  EXPECT_NE(md.find("\n## Leaks\n\n2.9 KiB in 3 blocks never freed"), std::string::npos) << md;
+  EXPECT_NE(md.find("- **low** (never-freed): 2.9 KiB in 3 blocks never freed: allocated by leak\\_three "
+                    "(patterns.c:"),
+            std::string::npos)
+      << md;
+  EXPECT_LT(md.find("## Leaks"), md.find("functions by self time"));
+  std::filesystem::remove_all(run.dir);
+}
+
 }  // namespace
 }  // namespace fnprof
