@@ -69,3 +69,15 @@ done
 awk -v u="${t[unw_backtrace]}" -v f="${t[fnprof_unwind]}" -v p="${t[plain]}" -v h="${t[heaptrack]:-0}" \
   'BEGIN { printf "fnprof unwind / bare unw_backtrace per pair: %.2f\n", (f - p) / (u - p);
            if (h > 0) printf "heaptrack / fnprof unwind, whole run: %.1fx\n", h / f }'
+
+# Output size for the same run (issue 3: fnprof's at most heaptrack's).
+mkdir -p "$tmp/size_fnprof" "$tmp/size_ht"
+env LD_PRELOAD="$alloc_lib" FNPROF_ALLOC_STACKS=unwind FNPROF_OUTPUT="$tmp/size_fnprof" ./allocbench "$pairs" > /dev/null
+fnprof_bytes=$(cat "$tmp"/size_fnprof/*.fnp | wc -c)
+if command -v heaptrack > /dev/null; then
+  heaptrack -o "$tmp/size_ht/ht" ./allocbench "$pairs" > /dev/null 2>&1
+  ht_bytes=$(cat "$tmp"/size_ht/ht* | wc -c)
+  echo "output: fnprof dump $fnprof_bytes bytes, heaptrack file $ht_bytes bytes"
+else
+  echo "output: fnprof dump $fnprof_bytes bytes"
+fi
