@@ -36,10 +36,10 @@ std::string slurp(const std::string& path) {
 
 ReportRun perf_report(const std::string& args) {
   const std::string out = temp_path("stdout"), err = temp_path("stderr");
-  // From the temp directory, so source paths are shown whole (paths under
-  // the current directory are shown relative to it).
-  int rc = std::system(
-      ("cd " + ::testing::TempDir() + " && " + PERF_REPORT + " " + args + " >" + out + " 2>" + err).c_str());
+  // From the root directory, so source paths are shown whole (paths under
+  // the current directory are shown relative to it; the checkout may well be
+  // under the temp directory).
+  int rc = std::system(("cd / && " + std::string(PERF_REPORT) + " " + args + " >" + out + " 2>" + err).c_str());
   return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, slurp(out), slurp(err)};
 }
 
