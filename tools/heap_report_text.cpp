@@ -65,32 +65,18 @@ void write_heap_tree(std::ostream& out, const HeapProfile& heap, const ReportOpt
              format_bytes(total));
   fmt::print(out, "{:>7}  {:>10}  {:>11}  {:>10}  {}\n", "% bytes", "allocated", "allocations", "leaked",
              "function");
-  size_t hidden = 0;
-  struct Step {
-    uint32_t node;
-    size_t depth;
-  };
-  std::vector<Step> steps;
-  auto push_children = [&](uint32_t node, size_t depth) {
-    const auto& children = tree[node].children;
-    for (auto it = children.rbegin(); it != children.rend(); ++it) {
-      if (static_cast<double>(tree[*it].bytes_allocated) >= cut && tree[*it].bytes_allocated > 0)
-        steps.push_back({*it, depth});
-      else
-        ++hidden;
-    }
-  };
-  push_children(0, 0);
-  while (!steps.empty()) {
-    Step step = steps.back();
-    steps.pop_back();
-    const HeapTreeNode& n = tree[step.node];
-    fmt::print(out, "{:>7}  {:>10}  {:>11}  {:>10}  {:{}}{}\n",
-               percent(static_cast<double>(n.bytes_allocated), static_cast<double>(total)),
-               format_bytes(n.bytes_allocated), group_digits(n.allocations), format_bytes(n.live_bytes), "",
-               2 * step.depth, elide_name(n.function, 100));
-    push_children(step.node, step.depth + 1);
-  }
+  size_t hidden = print_tree(
+      0, [&](uint32_t node) -> const std::vector<uint32_t>& { return tree[node].children; },
+      [&](uint32_t node) {
+        return static_cast<double>(tree[node].bytes_allocated) >= cut && tree[node].bytes_allocated > 0;
+      },
+      [&](uint32_t id, size_t depth) {
+        const HeapTreeNode& n = tree[id];
+        fmt::print(out, "{:>7}  {:>10}  {:>11}  {:>10}  {:{}}{}\n",
+                   percent(static_cast<double>(n.bytes_allocated), static_cast<double>(total)),
+                   format_bytes(n.bytes_allocated), group_digits(n.allocations), format_bytes(n.live_bytes), "",
+                   2 * depth, elide_name(n.function, 100));
+      });
   if (hidden) fmt::print(out, "({} {} below {}% not shown)\n", hidden, hidden == 1 ? "node" : "nodes", options.min_percent);
 }
 

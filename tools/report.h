@@ -122,6 +122,38 @@ void walk_paths(const CallTree& tree, Visit&& visit) {
   }
 }
 
+// Visits a tree depth-first for printing: children in their stored order,
+// each child `keep` rejects skipped with its subtree and counted. Calls
+// row(node, depth) for every node kept below `root` (depth 0: its children).
+// Returns the number of skipped children.
+template <class Children, class Keep, class Row>
+size_t print_tree(uint32_t root, Children&& children_of, Keep&& keep, Row&& row) {
+  size_t hidden = 0;
+  struct Step {
+    uint32_t node;
+    size_t depth;
+  };
+  std::vector<Step> steps;
+  // Pushed in reverse, to pop in order.
+  auto push_children = [&](uint32_t node, size_t depth) {
+    const auto& children = children_of(node);
+    for (auto it = children.rbegin(); it != children.rend(); ++it) {
+      if (keep(*it))
+        steps.push_back({*it, depth});
+      else
+        ++hidden;
+    }
+  };
+  push_children(root, 0);
+  while (!steps.empty()) {
+    Step step = steps.back();
+    steps.pop_back();
+    row(step.node, step.depth);
+    push_children(step.node, step.depth + 1);
+  }
+  return hidden;
+}
+
 // `name` cut to at most `width` characters (code points): parameter lists and
 // then template arguments collapse to "(…)" and "<…>", and what is still too
 // long keeps its end, where the function's own name is.

@@ -133,33 +133,16 @@ void write_tree(std::ostream& out, const Profile& profile, const CallTree& tree,
              format_duration(tree.total_seconds));
   fmt::print(out, "{:>7}  {:>10}  {:>10}  {:>12}  {}\n", "% incl", "incl total", "self total", "calls",
              "function");
-  size_t hidden = 0;
-  struct Step {
-    uint32_t node;
-    size_t depth;
-  };
-  std::vector<Step> steps;
-  // Children are sorted largest first: push them in reverse to print in order.
-  auto push_children = [&](uint32_t node, size_t depth) {
-    const auto& children = tree.nodes[node].children;
-    for (auto it = children.rbegin(); it != children.rend(); ++it) {
-      if (tree.nodes[*it].incl_seconds >= cut && tree.nodes[*it].incl_seconds > 0)
-        steps.push_back({*it, depth});
-      else
-        ++hidden;
-    }
-  };
-  push_children(0, 0);
-  while (!steps.empty()) {
-    Step step = steps.back();
-    steps.pop_back();
-    const ProfileNode& node = tree.nodes[step.node];
-    fmt::print(out, "{:>7}  {:>10}  {:>10}  {:>12}  {:{}}{}\n",
-               percent(node.incl_seconds, tree.total_seconds), format_duration(node.incl_seconds),
-               format_duration(node.self_seconds), group_digits(node.calls), "", 2 * step.depth,
-               elide_name(profile.functions[node.function].symbol.function, kTreeNameWidth));
-    push_children(step.node, step.depth + 1);
-  }
+  size_t hidden = print_tree(
+      0, [&](uint32_t node) -> const std::vector<uint32_t>& { return tree.nodes[node].children; },
+      [&](uint32_t node) { return tree.nodes[node].incl_seconds >= cut && tree.nodes[node].incl_seconds > 0; },
+      [&](uint32_t id, size_t depth) {
+        const ProfileNode& node = tree.nodes[id];
+        fmt::print(out, "{:>7}  {:>10}  {:>10}  {:>12}  {:{}}{}\n",
+                   percent(node.incl_seconds, tree.total_seconds), format_duration(node.incl_seconds),
+                   format_duration(node.self_seconds), group_digits(node.calls), "", 2 * depth,
+                   elide_name(profile.functions[node.function].symbol.function, kTreeNameWidth));
+      });
   if (hidden)
     fmt::print(out, "({} {} below {}% not shown)\n", hidden, hidden == 1 ? "node" : "nodes",
                options.min_percent);
