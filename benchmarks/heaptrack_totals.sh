@@ -20,7 +20,8 @@
 # call at exit: it must agree with heaptrack on every line.
 #
 # Usage: heaptrack_totals.sh BUILD_DIR [DIGITS]   (default 1000)
-# Exit status: 0 when every line agrees, 1 otherwise, 2 when a tool is missing.
+# Exit status: 0 when every line agrees, 1 otherwise (or when a run gives no
+# totals), 2 when a tool is missing.
 set -euo pipefail
 build=$(cd "${1:?usage: heaptrack_totals.sh BUILD_DIR [DIGITS]}" && pwd)
 digits=${2:-1000}
@@ -79,7 +80,7 @@ read -r -a g <<< "$(fnprof_totals "$tmp/fnprof_freeres")"
 read -r -a h <<< "$(heaptrack_totals)"
 for totals in f g h; do
   declare -n row=$totals
-  [ "${#row[@]}" -eq 5 ] || { echo "heaptrack_totals.sh: could not read the totals of one run" >&2; exit 2; }
+  [ "${#row[@]}" -eq 5 ] || { echo "heaptrack_totals.sh: could not read the totals of one run" >&2; exit 1; }
 done
 
 echo "bc -l: pi to $digits digits ($(bc --version | head -1)), $(heaptrack --version)"

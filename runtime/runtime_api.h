@@ -33,6 +33,9 @@ FNPROF_EXPORT void fnprof_rt_exit_dump();
 FNPROF_EXPORT bool fnprof_rt_exec_dump(char* path, size_t size);
 FNPROF_EXPORT void fnprof_rt_exec_failed(const char* path);
 
+// How fnprof_status() reads the live heap (the tracker's total).
+FNPROF_EXPORT void fnprof_rt_set_heap_probe(uint64_t (*probe)());
+
 // Defined by the tracker, and null here when it is not loaded (weak): turns
 // tracking off (true) or back on for the calling thread, returning the
 // previous state. The runtime's own threads are not the program's: it turns

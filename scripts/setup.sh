@@ -10,7 +10,7 @@ packages=(
   libunwind-dev libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
   libfmt-dev nlohmann-json3-dev zlib1g-dev libzstd-dev
   libboost-stacktrace-dev protobuf-compiler libprotobuf-dev
-  uftrace valgrind heaptrack
+  uftrace valgrind heaptrack bc
   python3-jsonschema chromium
 )
 missing=()

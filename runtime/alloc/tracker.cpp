@@ -445,6 +445,8 @@ void after_fork_in_child() {
 
 void write_sections_hook(rt::DumpBuffer& buffer, uint64_t now);
 
+uint64_t live_heap() { return g_heap.live_bytes.load(std::memory_order_relaxed); }
+
 __attribute__((constructor)) void at_load() {
   tls_busy = true;
   read_settings();
@@ -453,6 +455,7 @@ __attribute__((constructor)) void at_load() {
   drop_from_preload();
   pthread_atfork(nullptr, nullptr, after_fork_in_child);
   fnprof_rt_add_section_writer(write_sections_hook);
+  fnprof_rt_set_heap_probe(live_heap);  // fnprof_status() reports the live heap
   tls_busy = false;
 }
 

@@ -156,9 +156,7 @@ FNPROF_EXPORT void fnprof_rt_resume(void) { g_paused.store(false, std::memory_or
 
 FNPROF_EXPORT int fnprof_rt_flush(void) { return write_dump(DumpReason::Flush, 0, false) ? 1 : 0; }
 
-// For the allocation tracker (libfnprof_alloc.so): how fnprof_status() reads
-// the live heap. Declared here rather than in runtime_api.h so the tracker
-// can look it up with dlsym and need not depend on this version.
+// Declared in runtime_api.h.
 FNPROF_EXPORT void fnprof_rt_set_heap_probe(uint64_t (*probe)()) {
   g_heap_probe.store(probe, std::memory_order_release);
 }

@@ -40,7 +40,13 @@ add_custom_command(OUTPUT ${alloc_out}/patterns_static
           -o ${alloc_out}/patterns_static
   DEPENDS ${alloc_src}/patterns.c ${alloc_src}/alloc_program.h
   COMMENT "Building allocation test program patterns_static" VERBATIM)
-list(APPEND alloc_programs ${alloc_out}/patterns_instrumented ${alloc_out}/patterns_static)
+# status: uses fnprof_status(), so it links libfnprof.so (not instrumented).
+add_custom_command(OUTPUT ${alloc_out}/status
+  COMMAND ${FNPROF_ALLOC_CC} ${alloc_flags} -std=gnu11 -I${PROJECT_SOURCE_DIR}/include ${alloc_src}/status.c
+          -o ${alloc_out}/status -Wl,--no-as-needed $<TARGET_FILE:fnprof> -Wl,-rpath,$<TARGET_FILE_DIR:fnprof>
+  DEPENDS ${alloc_src}/status.c ${alloc_src}/alloc_program.h fnprof
+  COMMENT "Building allocation test program status" VERBATIM)
+list(APPEND alloc_programs ${alloc_out}/patterns_instrumented ${alloc_out}/patterns_static ${alloc_out}/status)
 add_custom_target(alloc_test_programs ALL DEPENDS ${alloc_programs})
 
 add_executable(alloc_tests alloc_test.cpp alloc_report_test.cpp program_run.cpp)
@@ -54,3 +60,8 @@ target_compile_definitions(alloc_tests PRIVATE
   FNPROF_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 add_dependencies(alloc_tests alloc_test_programs fnprof_alloc fnprof-run perf-report test_programs)
 gtest_discover_tests(alloc_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 120)
+
+# fnprof's totals equal heaptrack's on a program nobody here wrote (GNU bc).
+add_test(NAME HeaptrackTotals.AgreeOnGnuBc
+  COMMAND bash ${PROJECT_SOURCE_DIR}/benchmarks/heaptrack_totals.sh ${CMAKE_BINARY_DIR} 300)
+set_tests_properties(HeaptrackTotals.AgreeOnGnuBc PROPERTIES SKIP_RETURN_CODE 2 TIMEOUT 120)

@@ -399,5 +399,13 @@ TEST(FnprofRun, ChildrenRunWithoutTheTrackerUnlessFollowed) {
   EXPECT_LT(alone.dumps.size(), followed.dumps.size()) << alone.stderr_text << followed.stderr_text;
 }
 
+TEST(AllocTracker, StatusReportsTheLiveHeap) {
+  ProgramRun tracked = run_tracked("status");
+  EXPECT_EQ(tracked.status(), "0");
+  EXPECT_EQ(tracked.stdout_text, "heap known 1, +1000000 after malloc, +0 after free\n");
+  ProgramRun plain = run_program(program("status"));
+  EXPECT_EQ(plain.stdout_text, "heap known 0\n");
+}
+
 }  // namespace
 }  // namespace fnprof
