@@ -1,7 +1,8 @@
 // The allocation tracker's part of the reports (heap_profile.h holds the
 // figures, leaks.h the leak heuristics): the heap summary, the top-allocator
 // table, the allocation tree and the leak report, as text
-// (heap_report_text.cpp) and JSON (heap_report_json.cpp).
+// (heap_report_text.cpp), JSON (heap_report_json.cpp) and the HTML page's
+// data (heap_report_html.cpp).
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
@@ -20,5 +21,10 @@ void write_leaks_text(std::ostream& out, const Profile& profile, const ReportOpt
 
 // Adds "allocations" and "leaks".
 void add_heap_json(nlohmann::json& report, const Profile& profile, const ReportOptions& options);
+
+// Sets the HTML page's "allocations", "timeline" and "leaks" (each stays
+// null when the dumps have no such data); the layout is at the top of
+// heap_report_html.cpp.
+void add_heap_html_data(nlohmann::json& data, const Profile& profile);
 
 }  // namespace fnprof

@@ -20,13 +20,16 @@
 //     parent before its children, children largest first), node 0 the root
 //     (func -1).
 //   findings: [{severity, kind, function, title, evidence, recommendation}]
-//   allocations, timeline, leaks, phases: null until the dumps carry them.
+//   allocations, timeline, leaks: the allocation tracker's, null without it
+//     (layout: heap_report_html.cpp)
+//   phases: null until the dumps carry them.
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "heap_report.h"
 #include "report.h"
 
 namespace fnprof {
@@ -149,7 +152,7 @@ json report_data(const Profile& profile, const ReportOptions& options) {
                         {"evidence", f.evidence},
                         {"recommendation", f.recommendation}});
 
-  return {
+  json data = {
       {"version", kHtmlDataVersion},
       {"summary",
        {{"program", first.program},
@@ -162,13 +165,15 @@ json report_data(const Profile& profile, const ReportOptions& options) {
       {"functions", functions},
       {"trees", trees},
       {"findings", findings},
-      // Filled when Profile carries allocation and phase data; the page
-      // shows a placeholder for each null.
+      // The page shows a placeholder for each null; phases get filled when
+      // Profile carries phase data.
       {"allocations", nullptr},
       {"timeline", nullptr},
       {"leaks", nullptr},
       {"phases", nullptr},
   };
+  add_heap_html_data(data, profile);
+  return data;
 }
 
 }  // namespace

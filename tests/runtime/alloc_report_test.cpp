@@ -351,5 +351,22 @@ TEST(AllocFormats, MarkdownHasTheAllocationTableAndTheLeaks) {
   std::filesystem::remove_all(run.dir);
 }
 
+TEST(AllocFormats, HtmlShowsTheAllocationsTimelineAndLeaksInChromium) {
+  ProgramRun run = run_tracked("growth", {"FNPROF_SAMPLE_INTERVAL=1ms"});
+  Profile profile = profile_of(run);
+  const size_t sites = profile.heap.sites.size(), leaks = find_leaks(profile.heap).leaks.size();
+  ASSERT_GE(sites, 5u);  // grow, churn, spike, tick, startup_table
+  ASSERT_GE(leaks, 5u);
+  const std::string html = run.dir + "/report.html";
+  report_output({"--format", "html", "-o", html, run.dumps.at(0)});
+  const std::string source = FNPROF_SOURCE_DIR;
+  ProgramRun check = run_program(
+      "/usr/bin/python3", {source + "/tests/tools/html_report_check.py", html, "--alloc-rows",
+                           std::to_string(sites), "--leaks", std::to_string(leaks), "--timeline", "1"});
+  EXPECT_EQ(check.exit_code, 0) << check.stderr_text;
+  std::filesystem::remove_all(check.dir);
+  std::filesystem::remove_all(run.dir);
+}
+
 }  // namespace
 }  // namespace fnprof

@@ -6,6 +6,11 @@ built (report.js writes its state into the DOM):
     and Chromium's log has no "Uncaught";
   - #status says "ready";
   - with --rows N: the function table (#function-rows) has N rows;
+  - with --alloc-rows N: the allocation table (#allocation-rows) has N rows;
+  - with --leaks N: the leak list (#leaks-list) has N findings;
+  - with --timeline: the live-heap chart (svg#heap-timeline) has a line per
+    process (--timeline N: N lines), and the allocation flame graph's
+    canvas (#alloc-flame-canvas) is there;
   - with --search TEXT [--matches N]: the page opened as report.html#search=TEXT
     shows a match count (#search-count[data-count]), N if given, else > 0;
   - with --screenshot PNG: a 1400x1600 screenshot is saved there.
@@ -54,6 +59,11 @@ class DomReader(html.parser.HTMLParser):
         super().__init__()
         self.body_errors = None
         self.rows = 0
+        self.alloc_rows = 0
+        self.leaks = 0
+        self.heap_lines = 0
+        self.alloc_flame = False
+        self._in = None     # id of the tbody or list being counted
         self.search_count = None
         self.text = {}      # id -> text of elements whose text we want
         self._capture = []  # ids being captured
@@ -67,6 +77,16 @@ class DomReader(html.parser.HTMLParser):
             self._in_rows = True
         if tag == "tr" and self._in_rows:
             self.rows += 1
+        if a.get("id") in ("allocation-rows", "leaks-list"):
+            self._in = a["id"]
+        if tag == "tr" and self._in == "allocation-rows":
+            self.alloc_rows += 1
+        if tag == "li" and self._in == "leaks-list":
+            self.leaks += 1
+        if tag == "polyline" and "heap-line" in (a.get("class") or ""):
+            self.heap_lines += 1
+        if tag == "canvas" and a.get("id") == "alloc-flame-canvas":
+            self.alloc_flame = True
         if a.get("id") == "search-count":
             self.search_count = a.get("data-count")
         if a.get("id") in ("status", "errors"):
@@ -76,6 +96,8 @@ class DomReader(html.parser.HTMLParser):
     def handle_endtag(self, tag):
         if tag == "tbody":
             self._in_rows = False
+        if (tag, self._in) in (("tbody", "allocation-rows"), ("ul", "leaks-list")):
+            self._in = None
         if tag in ("span", "div") and self._capture:
             self._capture.pop()
 
@@ -88,6 +110,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("html")
     parser.add_argument("--rows", type=int)
+    parser.add_argument("--alloc-rows", type=int)
+    parser.add_argument("--leaks", type=int)
+    parser.add_argument("--timeline", type=int, nargs="?", const=-1)
     parser.add_argument("--search")
     parser.add_argument("--matches", type=int)
     parser.add_argument("--screenshot")
@@ -115,6 +140,16 @@ def main():
         failures.append("#status is %r, not 'ready'" % dom.text.get("status"))
     if args.rows is not None and dom.rows != args.rows:
         failures.append("the function table has %d rows, expected %d" % (dom.rows, args.rows))
+    if args.alloc_rows is not None and dom.alloc_rows != args.alloc_rows:
+        failures.append("the allocation table has %d rows, expected %d" % (dom.alloc_rows, args.alloc_rows))
+    if args.leaks is not None and dom.leaks != args.leaks:
+        failures.append("the leak list has %d findings, expected %d" % (dom.leaks, args.leaks))
+    if args.timeline is not None:
+        if dom.heap_lines == 0 or (args.timeline >= 0 and dom.heap_lines != args.timeline):
+            failures.append("the heap timeline has %d lines, expected %s" %
+                            (dom.heap_lines, args.timeline if args.timeline >= 0 else "some"))
+        if not dom.alloc_flame:
+            failures.append("no allocation flame graph (#alloc-flame-canvas)")
     if args.search:
         if dom.search_count is None:
             failures.append("no #search-count")

@@ -471,6 +471,37 @@ TEST(HtmlReport, OpensInChromiumWithTablesAndSearch) {
             "");
 }
 
+TEST(HtmlReport, AllocationNamesAreEscaped) {
+  // A heap put together by hand, with names that would end the data's
+  // <script> element or run code if they reached the page as HTML.
+  Profile profile = fixture_profile();
+  const std::string evil = "</script><img src=x onerror=\"document.body.dataset.errors=9\">&amp;";
+  HeapProfile& heap = profile.heap;
+  heap.present = true;
+  HeapSite site;
+  site.frames = {{evil, "/src/<b>.c", 7, true}, {"main", "/src/main.c", 3, true}};
+  site.counts.allocations = 4;
+  site.counts.bytes_allocated = 4096;
+  heap.sites = {site};
+  heap.totals = site.counts;
+  heap.live_blocks = 4;
+  heap.live_bytes = 4096;
+  heap.processes.push_back({});
+  heap.processes[0].pid = 4242;
+  heap.processes[0].end = "exit";
+  heap.processes[0].timeline = {{0.0, 0}, {0.5, 4096}};
+  heap.tree = {
+      {"<root>", 0, {1}, 4, 4096, 4096}, {"main", 0, {2}, 4, 4096, 4096}, {evil, 1, {}, 4, 4096, 4096}};
+  std::ostringstream out;
+  write_html_report(out, profile, ReportOptions{});
+  const std::string page = out.str();
+  EXPECT_EQ(page.find("<img"), std::string::npos);
+  EXPECT_NE(page.find("\\u003c/script\\u003e\\u003cimg"), std::string::npos);
+  const std::string html = std::string(ARTIFACT_DIR) + "/report-alloc.html";
+  spit(html, page);
+  EXPECT_EQ(check_in_chromium(html, "--alloc-rows 1 --timeline 1"), "");
+}
+
 TEST(HtmlReport, OpensInSecondsWithAHundredThousandNodes) {
   // A wide and deep tree: 100 000 nodes under main, 50 000 distinct functions.
   DumpBuilder b;

@@ -74,15 +74,17 @@
   const functions = data.functions; // [name, file, line, module]
   const fname = (id) => (id < 0 ? 'all' : functions[id][0]);
 
-  // Index arrays of a tree, built on first use.
-  function prepare(tree) {
+  // Index arrays of a tree, built on first use. `keys` names its node arrays
+  // (the time trees': calls, incl_ns, self_ns) and its total.
+  const TIME_KEYS = { calls: 'calls', incl: 'incl_ns', self: 'self_ns', total: 'total_ns' };
+  function prepare(tree, keys = TIME_KEYS) {
     if (tree.ready) return tree;
     const n = tree.nodes.parent.length;
     const parent = Int32Array.from(tree.nodes.parent);
     const func = Int32Array.from(tree.nodes.func);
-    const calls = Float64Array.from(tree.nodes.calls);
-    const incl = Float64Array.from(tree.nodes.incl_ns);
-    const self = Float64Array.from(tree.nodes.self_ns);
+    const calls = Float64Array.from(tree.nodes[keys.calls]);
+    const incl = Float64Array.from(tree.nodes[keys.incl]);
+    const self = Float64Array.from(tree.nodes[keys.self]);
     const depth = new Int32Array(n);
     const childCount = new Int32Array(n + 1);
     for (let i = 1; i < n; i++) {
@@ -94,7 +96,7 @@
     const fill = childStart.slice(0, n);
     const children = new Int32Array(Math.max(0, n - 1));
     for (let i = 1; i < n; i++) children[fill[parent[i]]++] = i; // depth-first order keeps sibling order
-    if (n) incl[0] = tree.total_ns;
+    if (n) incl[0] = tree[keys.total];
     Object.assign(tree, { n, parent, func, calls, incl, self, depth, childStart, children, ready: true });
     return tree;
   }
@@ -102,7 +104,6 @@
   // ---- state --------------------------------------------------------------
   const state = {
     tree: 0,          // index in data.trees
-    zoom: 0,          // node at full width
     search: '',
     matcher: null,    // function id -> bool
     selected: -1,     // function id of the table's selected row
@@ -149,6 +150,14 @@
   }
 
   // ---- findings -----------------------------------------------------------
+  // One finding (or leak): severity, title, evidence, recommendation.
+  function findingItem(f, title, jump) {
+    return el('li', { class: f.severity },
+      el('div', { class: 'finding-title' }, el('span', { class: 'sev ' + f.severity, text: f.severity }), ...title, jump),
+      el('div', { class: 'finding-detail' }, el('b', { text: 'Evidence: ' }), f.evidence),
+      el('div', { class: 'finding-detail' }, el('b', { text: 'Recommendation: ' }), f.recommendation));
+  }
+
   function buildFindings(main) {
     const sec = panel('sec-findings', 'Findings', 'bottlenecks over all threads, most severe first');
     if (!data.findings.length) {
@@ -162,37 +171,178 @@
           ? [el('code', { text: name }), f.title.slice(name.length)] : [f.title];
         const jump = f.function >= 0
           ? el('a', { class: 'jump', href: '#sec-functions', text: 'show', onclick: () => selectFunction(f.function) }) : null;
-        list.append(el('li', { class: f.severity },
-          el('div', { class: 'finding-title' }, el('span', { class: 'sev ' + f.severity, text: f.severity }), ...title, jump),
-          el('div', { class: 'finding-detail' }, el('b', { text: 'Evidence: ' }), f.evidence),
-          el('div', { class: 'finding-detail' }, el('b', { text: 'Recommendation: ' }), f.recommendation)));
+        list.append(findingItem(f, title, jump));
       }
       sec.append(list);
     }
     main.append(sec);
   }
 
-  // ---- flame graph (icicle: callers above callees) ------------------------
-  let canvas, ctx, crumbs, tooltip, rows = []; // rows[depth] = [{node, x, w}] sorted by x
+  // ---- flame graphs (icicle: callers above callees) ----------------------
+  // One drawer per graph: the time graph (calling-context tree by inclusive
+  // time) and the allocation graph (allocated bytes by calling context) share
+  // it with different data. cfg: tree() (prepared), name(func id), root(),
+  // tip(tree, node) text, matcher() and selected() (function id or -1),
+  // small (what the grey block of narrow nodes holds), afterDraw().
+  let tooltip;
+  function makeFlame(canvas, crumbs, cfg) {
+    const f = { zoom: 0, rows: [] }; // rows[depth] = [{node, x, w}] sorted by x
+
+    function layout(width) {
+      const t = cfg.tree();
+      const rows = f.rows = [];
+      const put = (node, x, w, depth) => { (rows[depth] || (rows[depth] = [])).push({ node, x, w }); };
+      // The zoomed node's ancestors span the whole width.
+      const chain = [];
+      for (let a = f.zoom; ; a = t.parent[a]) { chain.push(a); if (a === 0) break; }
+      chain.reverse();
+      chain.forEach((a, d) => put(a, 0, width, d));
+      const total = t.incl[f.zoom];
+      if (!(total > 0)) return;
+      const scale = width / total;
+      const stack = [[f.zoom, 0, chain.length - 1]];
+      while (stack.length) {
+        const [node, x0, d] = stack.pop();
+        let x = x0, smallX = -1, smallW = 0, smallCount = 0;
+        for (let k = t.childStart[node]; k < t.childStart[node + 1]; k++) {
+          const c = t.children[k], w = t.incl[c] * scale;
+          if (w >= 0.35) {
+            put(c, x, w, d + 1);
+            stack.push([c, x, d + 1]);
+          } else if (w > 0) {
+            // Too narrow to draw one by one (children are largest first, so
+            // the rest are too): one grey block stands for all of them.
+            if (smallX < 0) smallX = x;
+            smallW += w;
+            smallCount++;
+          }
+          x += w;
+        }
+        if (smallW >= 0.35) (rows[d + 1] || (rows[d + 1] = [])).push({ node: -1, x: smallX, w: smallW, count: smallCount });
+      }
+      for (const r of rows) r.sort((a, b) => a.x - b.x);
+    }
+
+    f.draw = function () {
+      const t = cfg.tree();
+      const width = Math.max(200, canvas.parentElement.clientWidth || 800);
+      layout(width);
+      const rows = f.rows;
+      const height = Math.min(MAX_CANVAS, Math.max(1, rows.length) * ROW + 2);
+      const dpr = window.devicePixelRatio || 1;
+      canvas.width = Math.round(width * dpr);
+      canvas.height = Math.round(height * dpr);
+      canvas.style.height = height + 'px';
+      const ctx = canvas.getContext('2d');
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      ctx.clearRect(0, 0, width, height);
+      ctx.font = '12px ' + getComputedStyle(document.body).getPropertyValue('--mono');
+      ctx.textBaseline = 'middle';
+      const charW = ctx.measureText('abcdefghijklmnopqrstuvwxyz').width / 26 || 7;
+      const zoomDepth = t.depth[f.zoom];
+      const matcher = cfg.matcher(), selected = cfg.selected();
+      rows.forEach((row, d) => {
+        const y = d * ROW;
+        if (y > MAX_CANVAS) return;
+        for (const { node, x, w, count } of row) {
+          if (node < 0) {
+            ctx.fillStyle = '#d3d7df';
+            ctx.fillRect(x, y, Math.max(w - 0.5, 0.5), ROW - 1);
+            if (w > 90) { ctx.fillStyle = '#4a5263'; ctx.fillText(integer(count) + ' ' + cfg.small, x + 4, y + ROW / 2); }
+            continue;
+          }
+          const fn = t.func[node], name = node === 0 ? cfg.root() : cfg.name(fn);
+          let fill = colour(name);
+          if (d < zoomDepth) fill = '#c9ced8';
+          if (node === 0) fill = '#aab3c5';
+          if (selected >= 0 && fn === selected) fill = '#4f86f7';
+          if (matcher && matcher(fn)) fill = '#c061cb';
+          ctx.fillStyle = fill;
+          ctx.fillRect(x, y, Math.max(w - 0.5, 0.5), ROW - 1);
+          if (w > 24) {
+            const max = Math.floor((w - 8) / charW);
+            const label = node === 0 ? name : name.length > max ? name.slice(0, Math.max(0, max - 1)) + '\u2026' : name;
+            if (max >= 2) {
+              ctx.fillStyle = '#161a22';
+              ctx.fillText(label, x + 4, y + ROW / 2);
+            }
+          }
+        }
+      });
+      // Breadcrumbs: the zoomed node's call path, each step a link back up.
+      crumbs.textContent = '';
+      const path = [];
+      for (let a = f.zoom; a !== 0; a = t.parent[a]) path.push(a);
+      path.reverse();
+      crumbs.append(el('a', { text: 'all', onclick: () => f.zoomTo(0) }));
+      for (const a of path) crumbs.append(' \u203a ', el('a', { text: cfg.name(t.func[a]), onclick: () => f.zoomTo(a) }));
+      if (cfg.afterDraw) cfg.afterDraw();
+    };
+    f.zoomTo = (node) => { f.zoom = node; f.draw(); };
+
+    function hitTest(e) {
+      const r = canvas.getBoundingClientRect();
+      const x = e.clientX - r.left, d = Math.floor((e.clientY - r.top) / ROW);
+      const row = f.rows[d];
+      if (!row) return -1;
+      let lo = 0, hi = row.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1, b = row[mid];
+        if (x < b.x) hi = mid - 1;
+        else if (x >= b.x + b.w) lo = mid + 1;
+        else return b.node;
+      }
+      return -1;
+    }
+
+    canvas.addEventListener('mousemove', (e) => {
+      const node = hitTest(e);
+      if (node < 0) { tooltip.hidden = true; return; }  // nothing, or the grey block of narrow nodes
+      const t = cfg.tree();
+      tooltip.textContent = '';
+      tooltip.append(el('div', { class: 'name', text: node === 0 ? cfg.root() : cfg.name(t.func[node]) }),
+        el('div', { text: cfg.tip(t, node) }));
+      tooltip.hidden = false;
+      const x = Math.min(e.clientX + 14, window.innerWidth - tooltip.offsetWidth - 8);
+      tooltip.style.left = Math.max(4, x) + 'px';
+      tooltip.style.top = (e.clientY + 16) + 'px';
+    });
+    canvas.addEventListener('mouseleave', () => { tooltip.hidden = true; });
+    canvas.addEventListener('click', (e) => {
+      const hit = hitTest(e);
+      if (hit >= 0) f.zoomTo(hit);
+    });
+    return f;
+  }
+
+  let timeFlame;
+  const flames = [];
+  function drawFlame() { timeFlame.draw(); }
 
   function buildFlame(main) {
     const sec = panel('sec-flame', 'Flame graph', 'calling-context tree by inclusive time; click to zoom');
     const search = el('input', { type: 'search', id: 'search', placeholder: 'Search functions (text or /regex/)' });
     search.addEventListener('input', () => setSearch(search.value));
     sec.append(el('div', { class: 'controls' }, search,
-      el('button', { id: 'reset-zoom', text: 'Reset zoom', onclick: () => { state.zoom = 0; drawFlame(); } }),
+      el('button', { id: 'reset-zoom', text: 'Reset zoom', onclick: () => timeFlame.zoomTo(0) }),
       el('span', { id: 'search-count', class: 'count', 'data-count': '0' })));
-    crumbs = el('div', { class: 'crumbs', id: 'crumbs' });
-    canvas = el('canvas', { id: 'flame-canvas' });
+    const crumbs = el('div', { class: 'crumbs', id: 'crumbs' });
+    const canvas = el('canvas', { id: 'flame-canvas', class: 'flame' });
     sec.append(crumbs, el('div', { class: 'flame-wrap' }, canvas));
     tooltip = el('div', { id: 'tooltip', hidden: '' });
     document.body.append(tooltip);
-    canvas.addEventListener('mousemove', onHover);
-    canvas.addEventListener('mouseleave', () => { tooltip.hidden = true; });
-    canvas.addEventListener('click', (e) => {
-      const hit = hitTest(e);
-      if (hit >= 0) { state.zoom = hit; drawFlame(); }
+    timeFlame = makeFlame(canvas, crumbs, {
+      tree,
+      name: fname,
+      root: () => data.trees[state.tree].label,
+      tip: (t, node) => 'inclusive ' + duration(t.incl[node]) + ' (' + pct(t.incl[node], t.incl[0]) + ')' +
+                        ', self ' + duration(t.self[node]) + ', ' + integer(t.calls[node]) + ' calls',
+      matcher: () => state.matcher,
+      selected: () => state.selected,
+      small: 'small calls',
+      afterDraw: updateSearchCount,
     });
+    flames.push(timeFlame);
     main.append(sec);
   }
 
@@ -238,126 +388,6 @@
     }
     out.dataset.count = String(count);
     out.textContent = count + (count === 1 ? ' match, ' : ' matches, ') + pct(time, t.incl[0]) + ' of the time';
-  }
-
-  function layout(width) {
-    const t = tree();
-    rows = [];
-    const put = (node, x, w, depth) => { (rows[depth] || (rows[depth] = [])).push({ node, x, w }); };
-    // The zoomed node's ancestors span the whole width.
-    const chain = [];
-    for (let a = state.zoom; ; a = t.parent[a]) { chain.push(a); if (a === 0) break; }
-    chain.reverse();
-    chain.forEach((a, d) => put(a, 0, width, d));
-    const total = t.incl[state.zoom];
-    if (!(total > 0)) return;
-    const scale = width / total;
-    const stack = [[state.zoom, 0, chain.length - 1]];
-    while (stack.length) {
-      const [node, x0, d] = stack.pop();
-      let x = x0, smallX = -1, smallW = 0, smallCount = 0;
-      for (let k = t.childStart[node]; k < t.childStart[node + 1]; k++) {
-        const c = t.children[k], w = t.incl[c] * scale;
-        if (w >= 0.35) {
-          put(c, x, w, d + 1);
-          stack.push([c, x, d + 1]);
-        } else if (w > 0) {
-          // Too narrow to draw one by one (children are largest first, so
-          // the rest are too): one grey block stands for all of them.
-          if (smallX < 0) smallX = x;
-          smallW += w;
-          smallCount++;
-        }
-        x += w;
-      }
-      if (smallW >= 0.35) (rows[d + 1] || (rows[d + 1] = [])).push({ node: -1, x: smallX, w: smallW, count: smallCount });
-    }
-    for (const r of rows) r.sort((a, b) => a.x - b.x);
-  }
-
-  function drawFlame() {
-    const t = tree();
-    const width = Math.max(200, canvas.parentElement.clientWidth || 800);
-    layout(width);
-    const height = Math.min(MAX_CANVAS, Math.max(1, rows.length) * ROW + 2);
-    const dpr = window.devicePixelRatio || 1;
-    canvas.width = Math.round(width * dpr);
-    canvas.height = Math.round(height * dpr);
-    canvas.style.height = height + 'px';
-    ctx = canvas.getContext('2d');
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, height);
-    ctx.font = '12px ' + getComputedStyle(document.body).getPropertyValue('--mono');
-    ctx.textBaseline = 'middle';
-    const charW = ctx.measureText('abcdefghijklmnopqrstuvwxyz').width / 26 || 7;
-    const zoomDepth = t.depth[state.zoom];
-    rows.forEach((row, d) => {
-      const y = d * ROW;
-      if (y > MAX_CANVAS) return;
-      for (const { node, x, w, count } of row) {
-        if (node < 0) {
-          ctx.fillStyle = '#d3d7df';
-          ctx.fillRect(x, y, Math.max(w - 0.5, 0.5), ROW - 1);
-          if (w > 90) { ctx.fillStyle = '#4a5263'; ctx.fillText(integer(count) + ' small calls', x + 4, y + ROW / 2); }
-          continue;
-        }
-        const f = t.func[node], name = node === 0 ? data.trees[state.tree].label : fname(f);
-        let fill = colour(name);
-        if (d < zoomDepth) fill = '#c9ced8';
-        if (node === 0) fill = '#aab3c5';
-        if (state.selected >= 0 && f === state.selected) fill = '#4f86f7';
-        if (state.matcher && state.matcher(f)) fill = '#c061cb';
-        ctx.fillStyle = fill;
-        ctx.fillRect(x, y, Math.max(w - 0.5, 0.5), ROW - 1);
-        if (w > 24) {
-          const max = Math.floor((w - 8) / charW);
-          const label = node === 0 ? name : name.length > max ? name.slice(0, Math.max(0, max - 1)) + '\u2026' : name;
-          if (max >= 2) {
-            ctx.fillStyle = '#161a22';
-            ctx.fillText(label, x + 4, y + ROW / 2);
-          }
-        }
-      }
-    });
-    // Breadcrumbs: the zoomed node's call path, each step a link back up.
-    crumbs.textContent = '';
-    const path = [];
-    for (let a = state.zoom; a !== 0; a = t.parent[a]) path.push(a);
-    path.reverse();
-    crumbs.append(el('a', { text: 'all', onclick: () => { state.zoom = 0; drawFlame(); } }));
-    for (const a of path) {
-      crumbs.append(' \u203a ', el('a', { text: fname(t.func[a]), onclick: () => { state.zoom = a; drawFlame(); } }));
-    }
-    updateSearchCount();
-  }
-
-  function hitTest(e) {
-    const r = canvas.getBoundingClientRect();
-    const x = e.clientX - r.left, d = Math.floor((e.clientY - r.top) / ROW);
-    const row = rows[d];
-    if (!row) return -1;
-    let lo = 0, hi = row.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1, b = row[mid];
-      if (x < b.x) hi = mid - 1;
-      else if (x >= b.x + b.w) lo = mid + 1;
-      else return b.node;
-    }
-    return -1;
-  }
-
-  function onHover(e) {
-    const node = hitTest(e);
-    if (node < 0) { tooltip.hidden = true; return; }  // nothing, or the grey block of narrow calls
-    const t = tree();
-    tooltip.textContent = '';
-    tooltip.append(el('div', { class: 'name', text: node === 0 ? data.trees[state.tree].label : fname(t.func[node]) }),
-      el('div', { text: 'inclusive ' + duration(t.incl[node]) + ' (' + pct(t.incl[node], t.incl[0]) + ')' +
-                        ', self ' + duration(t.self[node]) + ', ' + integer(t.calls[node]) + ' calls' }));
-    tooltip.hidden = false;
-    const x = Math.min(e.clientX + 14, window.innerWidth - tooltip.offsetWidth - 8);
-    tooltip.style.left = Math.max(4, x) + 'px';
-    tooltip.style.top = (e.clientY + 16) + 'px';
   }
 
   // ---- function table ----------------------------------------------------
@@ -489,34 +519,174 @@
     callsPanel.append(table('Callers of', v.callers, 'caller', false), table('Callees of', v.callees, 'callee', true));
   }
 
-  // ---- sections the dumps do not fill yet ---------------------------------
-  // Each renderer gets its part of the data, or null; the engineers adding
-  // allocation and phase data to the dumps fill these in.
+  // ---- allocations, timeline, leaks (the allocation tracker's) ------------
+  // As the text report's format_bytes.
+  function bytes(n) {
+    if (n < 1024) return integer(n) + ' B';
+    if (n < 1024 * 1024) return (n / 1024).toFixed(1) + ' KiB';
+    if (n < 1024 * 1024 * 1024) return (n / (1024 * 1024)).toFixed(1) + ' MiB';
+    return (n / (1024 * 1024 * 1024)).toFixed(2) + ' GiB';
+  }
   function placeholder(sec, text) { sec.append(el('div', { class: 'placeholder', text })); }
-  const sections = [
-    ['sec-allocations', 'Allocations', 'allocators and allocation sites', data.allocations,
-      'No allocation data in this profile. Preload the allocation tracker (libfnprof_alloc.so) to record it.'],
-    ['sec-timeline', 'Timeline', 'live heap, CPU and RSS over time, with phase bands', data.timeline,
-      'No timeline data in this profile: the dumps carry no heap, CPU or RSS samples.'],
-    ['sec-leaks', 'Leaks', 'blocks still allocated at exit', data.leaks,
-      'No leak data in this profile (it needs the allocation tracker).'],
-    ['sec-phases', 'Phases', 'program phases and checkpoints', data.phases,
-      'No phase data in this profile: the program marked no phases.'],
+  // A panel in `main`; null, with `empty` shown in it, when `part` is null.
+  function dataPanel(main, id, title, sub, part, empty) {
+    const sec = panel(id, title, sub);
+    main.append(sec);
+    if (part != null) return sec;
+    placeholder(sec, empty);
+    return null;
+  }
+
+  // sites: [name, file, line, allocations, frees, bytes_allocated, live_bytes, bytes_at_peak, temporary, mismatched, callers]
+  const allocColumns = [
+    { key: 0, label: 'site', cls: 'name', text: (r) => r[0] },
+    { key: 3, label: 'allocations', text: (r) => integer(r[3]) },
+    { key: 4, label: 'frees', text: (r) => integer(r[4]) },
+    { key: 5, label: 'allocated', text: (r) => bytes(r[5]) },
+    { key: 7, label: 'at peak', text: (r) => bytes(r[7]) },
+    { key: 6, label: 'leaked', text: (r) => bytes(r[6]) },
+    { key: 8, label: 'temporary', text: (r) => integer(r[8]) },
+    { key: 1, label: 'file:line', cls: 'loc', text: (r) => (r[1] ? r[1].split('/').pop() + (r[2] ? ':' + r[2] : '') : '') },
+    { key: 10, label: 'called from', cls: 'loc', text: (r) => r[10] },
   ];
-  function buildPendingSections(main) {
-    for (const [id, title, sub, part, empty] of sections) {
-      const sec = panel(id, title, sub);
-      if (part == null) placeholder(sec, empty);
-      else placeholder(sec, 'This version of the page cannot show this data yet.');
-      main.append(sec);
+  const alloc = { sortKey: 5, sortAsc: false, filter: '' };
+  let allocBody, allocHead, allocCount;
+
+  function renderAllocTable() {
+    const sites = data.allocations.sites;
+    let shown = sites;
+    if (alloc.filter) {
+      shown = sites.filter((r) => r[0].toLowerCase().includes(alloc.filter) || r[1].toLowerCase().includes(alloc.filter) ||
+                                  r[10].toLowerCase().includes(alloc.filter));
     }
+    const key = alloc.sortKey, dir = alloc.sortAsc ? 1 : -1;
+    shown = shown.slice().sort((a, b) =>
+      typeof a[key] === 'string' ? dir * a[key].localeCompare(b[key]) : dir * (a[key] - b[key]) || b[5] - a[5]);
+    for (const th of allocHead.children) {
+      th.classList.toggle('sorted', Number(th.dataset.key) === key);
+      th.classList.toggle('asc', Number(th.dataset.key) === key && alloc.sortAsc);
+    }
+    allocBody.textContent = '';
+    for (const r of shown.slice(0, MAX_TABLE_ROWS)) {
+      allocBody.append(el('tr', {}, ...allocColumns.map((c) => el('td', { class: c.cls || '', text: c.text(r) }))));
+    }
+    allocCount.textContent = shown.length > MAX_TABLE_ROWS
+      ? 'showing ' + MAX_TABLE_ROWS + ' of ' + shown.length + ' sites (filter to narrow)'
+      : shown.length + ' of ' + sites.length + ' sites';
+  }
+
+  function buildAllocations(main) {
+    const a = data.allocations;
+    const sec = dataPanel(main, 'sec-allocations', 'Allocations', 'allocation sites; click a column to sort', a,
+      'No allocation data in this profile. Run the program with fnprof-run (or preload libfnprof_alloc.so) to record it.');
+    if (!sec) return;
+    const s = a.summary;
+    sec.append(el('p', { class: 'summary', id: 'alloc-summary',
+      text: integer(s.allocations) + ' allocations (' + bytes(s.bytes_allocated) + '), ' + integer(s.frees) +
+            ' frees; peak ' + bytes(s.peak_live_bytes) + '; ' + bytes(s.live_bytes) + ' in ' + integer(s.live_blocks) +
+            ' blocks at the end; ' + integer(s.temporary) + ' temporary' +
+            (s.mismatched ? '; ' + integer(s.mismatched) + ' mismatched frees' : '') }));
+    const filter = el('input', { type: 'search', id: 'alloc-filter', placeholder: 'Filter by site, file or caller' });
+    filter.addEventListener('input', () => { alloc.filter = filter.value.toLowerCase(); renderAllocTable(); });
+    allocCount = el('span', { class: 'count', id: 'allocation-count' });
+    sec.append(el('div', { class: 'controls' }, filter, allocCount));
+    allocHead = el('tr');
+    for (const c of allocColumns) {
+      const th = el('th', { class: (c.cls || '') + ' sortable', 'data-key': String(c.key), text: c.label });
+      th.addEventListener('click', () => {
+        alloc.sortAsc = alloc.sortKey === c.key ? !alloc.sortAsc : typeof a.sites[0]?.[c.key] === 'string';
+        alloc.sortKey = c.key;
+        renderAllocTable();
+      });
+      allocHead.append(th);
+    }
+    allocBody = el('tbody', { id: 'allocation-rows' });
+    sec.append(el('div', { class: 'table-wrap' }, el('table', { class: 'data', id: 'allocation-table' }, el('thead', {}, allocHead), allocBody)));
+    renderAllocTable();
+
+    // Allocated bytes by calling context, drawn like the time graph.
+    const names = a.tree.functions;
+    const allocTree = prepare(a.tree, { calls: 'count', incl: 'incl', self: 'self', total: 'total' });
+    const crumbs = el('div', { class: 'crumbs', id: 'alloc-crumbs' });
+    const canvas = el('canvas', { id: 'alloc-flame-canvas', class: 'flame' });
+    sec.append(el('h3', { text: 'Allocated bytes by calling context' }), crumbs, el('div', { class: 'flame-wrap' }, canvas));
+    flames.push(makeFlame(canvas, crumbs, {
+      tree: () => allocTree,
+      name: (id) => (id < 0 ? 'all' : names[id]),
+      root: () => 'all allocations',
+      tip: (t, node) => bytes(t.incl[node]) + ' allocated (' + pct(t.incl[node], t.incl[0]) + '), ' +
+                        integer(t.calls[node]) + ' allocations, ' + bytes(a.tree.nodes.live[node]) + ' still live',
+      matcher: () => null,
+      selected: () => -1,
+      small: 'small paths',
+    }));
+  }
+
+  // The live heap of each process over time, as an inline SVG line chart.
+  function buildTimeline(main) {
+    const sec = dataPanel(main, 'sec-timeline', 'Timeline', 'live heap over time', data.timeline,
+      'No timeline data in this profile: the dumps carry no heap samples.');
+    if (!sec) return;
+    const NS = 'http://www.w3.org/2000/svg';
+    const svgEl = (tag, attrs, text) => {
+      const node = document.createElementNS(NS, tag);
+      for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+      if (text != null) node.textContent = text;
+      return node;
+    };
+    const W = 900, H = 240, L = 80, R = 10, T = 10, B = 28;
+    let maxT = 0, maxB = 0;
+    for (const p of data.timeline) for (const [t, b] of p.points) { maxT = Math.max(maxT, t); maxB = Math.max(maxB, b); }
+    maxT = maxT || 1; maxB = maxB || 1;
+    const sx = (t) => L + (W - L - R) * t / maxT, sy = (b) => H - B - (H - T - B) * b / maxB;
+    const svg = svgEl('svg', { id: 'heap-timeline', viewBox: '0 0 ' + W + ' ' + H, width: '100%', role: 'img',
+                               'aria-label': 'live heap over time' });
+    svg.append(svgEl('line', { x1: L, y1: H - B, x2: W - R, y2: H - B, stroke: '#8a93a6' }),
+               svgEl('line', { x1: L, y1: T, x2: L, y2: H - B, stroke: '#8a93a6' }),
+               svgEl('text', { x: L - 6, y: T + 10, 'text-anchor': 'end', 'font-size': 11 }, bytes(maxB)),
+               svgEl('text', { x: L - 6, y: H - B, 'text-anchor': 'end', 'font-size': 11 }, '0'),
+               svgEl('text', { x: L, y: H - 8, 'font-size': 11 }, '0'),
+               svgEl('text', { x: W - R, y: H - 8, 'text-anchor': 'end', 'font-size': 11 }, duration(maxT * 1e9)));
+    data.timeline.forEach((p, i) => {
+      const points = p.points.map(([t, b]) => sx(t).toFixed(1) + ',' + sy(b).toFixed(1)).join(' ');
+      const line = svgEl('polyline', { points, fill: 'none', stroke: colour('pid ' + p.pid + i), 'stroke-width': 2,
+                                       class: 'heap-line', 'data-pid': p.pid });
+      line.append(svgEl('title', {}, 'pid ' + p.pid + ', peak at ' + duration(p.peak_seconds * 1e9)));
+      svg.append(line);
+    });
+    sec.append(el('div', { class: 'timeline-wrap' }, svg));
+  }
+
+  function buildLeaks(main) {
+    const l = data.leaks;
+    const sec = dataPanel(main, 'sec-leaks', 'Leaks', 'blocks still allocated at exit, most severe first', l,
+      'No leak data in this profile (it needs the allocation tracker).');
+    if (!sec) return;
+    sec.append(el('p', { class: 'summary', text: bytes(l.leaked_bytes) + ' in ' + integer(l.leaked_blocks) + ' blocks ' +
+      (l.at_exit ? 'never freed' : 'still allocated (the dump was not taken at exit)') +
+      (l.startup_blocks ? ', plus ' + bytes(l.startup_bytes) + ' in ' + integer(l.startup_blocks) + ' blocks kept from start-up' : '') }));
+    const list = (id, items) => {
+      const ul = el('ul', { class: 'findings', id });
+      for (const f of items) ul.append(findingItem(f, [f.kind + ': ' + f.title], null));
+      return ul;
+    };
+    if (!l.findings.length) placeholder(sec, 'No leak findings.');
+    else sec.append(list('leaks-list', l.findings));
+    if (l.startup.length) sec.append(el('h3', { text: 'Kept from start-up (not counted as leaks)' }), list('startup-list', l.startup));
+    sec.append(el('p', { class: 'summary', text: 'How start-up memory was told apart: ' + l.method + '.' }));
+  }
+
+  function buildPhases(main) {
+    const sec = dataPanel(main, 'sec-phases', 'Phases', 'program phases and checkpoints', data.phases,
+      'No phase data in this profile: the program marked no phases.');
+    if (sec) placeholder(sec, 'This version of the page cannot show this data yet.');
   }
 
   // ---- thread switching and URL fragment -------------------------------
   function setTree(i) {
     if (!(i >= 0 && i < data.trees.length)) return;
     state.tree = i;
-    state.zoom = 0;
+    timeFlame.zoom = 0;
     document.getElementById('thread-select').value = String(i);
     renderTable();
     drawFlame();
@@ -541,14 +711,20 @@
     buildFindings(main);
     buildFlame(main);
     buildFunctions(main);
-    buildPendingSections(main);
+    buildAllocations(main);
+    buildTimeline(main);
+    buildLeaks(main);
+    buildPhases(main);
     document.body.append(el('footer', { text: 'fnprof perf-report \u00b7 ' + data.summary.dumps }));
     renderTable();
-    drawFlame();
+    flames.forEach((f) => f.draw());
     applyFragment();
     window.addEventListener('hashchange', applyFragment);
     let pending = 0;
-    window.addEventListener('resize', () => { cancelAnimationFrame(pending); pending = requestAnimationFrame(drawFlame); });
+    window.addEventListener('resize', () => {
+      cancelAnimationFrame(pending);
+      pending = requestAnimationFrame(() => flames.forEach((f) => f.draw()));
+    });
     document.body.dataset.errors = String(errorCount);
     document.getElementById('status').textContent = 'ready';
   }
