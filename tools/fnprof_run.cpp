@@ -137,19 +137,24 @@ std::string grouped(uint64_t n) {
   return s;
 }
 
-// The dumps written since `since` in `dir`, oldest first.
-std::vector<fs::path> new_dumps(const fs::path& dir, fs::file_time_type since) {
-  std::vector<std::pair<fs::file_time_type, fs::path>> found;
+// The dump files in `dir`, in name order.
+std::vector<fs::path> dumps_in(const fs::path& dir) {
+  std::vector<fs::path> paths;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     std::string name = entry.path().filename().string();
-    if (name.rfind("fnprof.", 0) != 0 || entry.path().extension() != ".fnp") continue;
-    auto t = entry.last_write_time(ec);
-    if (!ec && t >= since) found.emplace_back(t, entry.path());
+    if (name.rfind("fnprof.", 0) == 0 && entry.path().extension() == ".fnp") paths.push_back(entry.path());
   }
-  std::sort(found.begin(), found.end());
+  std::sort(paths.begin(), paths.end());
+  return paths;
+}
+
+// The dumps in `dir` that `before` does not hold: the runtime never reuses
+// a file name, so these are the run's, whatever the clock's resolution.
+std::vector<fs::path> new_dumps(const fs::path& dir, const std::vector<fs::path>& before) {
   std::vector<fs::path> paths;
-  for (auto& f : found) paths.push_back(f.second);
+  for (fs::path& p : dumps_in(dir))
+    if (!std::binary_search(before.begin(), before.end(), p)) paths.push_back(std::move(p));
   return paths;
 }
 
@@ -179,8 +184,9 @@ std::string headline(const std::vector<fs::path>& dumps, double seconds) {
   std::string line = fmt::format("fnprof-run: wrote {} in {}: {:.3f} s, {} calls", names_text,
                                  dumps.front().parent_path().string(), seconds, grouped(calls));
   if (any_alloc)
-    line += fmt::format(", peak heap {}, leaked {} in {} blocks", human_bytes(peak), human_bytes(leaked),
-                        grouped(leaked_blocks));
+    // Not yet told apart from memory kept on purpose: perf-report --leaks does that.
+    line += fmt::format(", peak heap {}, {} in {} {} not freed at exit", human_bytes(peak), human_bytes(leaked),
+                        grouped(leaked_blocks), leaked_blocks == 1 ? "block" : "blocks");
   for (const std::string& b : bad) line += "; " + b;
   return line;
 }
@@ -234,8 +240,7 @@ int main(int argc, char** argv) {
     setenv("FNPROF_FOLLOW_CHILDREN", follow ? "1" : "0", 1);
   }
 
-  // Timestamps of files are coarser than the clock: start a little early.
-  auto since = fs::file_time_type::clock::now() - std::chrono::milliseconds(20);
+  const std::vector<fs::path> before = dumps_in(dir);
   auto start = std::chrono::steady_clock::now();
   // Like system(): a terminal's ^C or ^\ goes to the program, which decides;
   // a signal sent to fnprof-run alone is passed on.
@@ -260,7 +265,7 @@ int main(int argc, char** argv) {
   while (waitpid(g_child, &status, 0) < 0 && errno == EINTR) {
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::string line = headline(new_dumps(dir, since), seconds);
+  std::string line = headline(new_dumps(dir, before), seconds);
   std::fprintf(stderr, "%s\n", line.c_str());
   std::fflush(stderr);
   if (WIFSIGNALED(status)) {
