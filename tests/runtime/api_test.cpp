@@ -182,7 +182,10 @@ TEST_P(Api, SamplerTakesOneSamplePerIntervalAndCharacterizesPhases) {
   const PhaseStats* idle = phase(p.api, "idle");
   ASSERT_TRUE(busy && idle);
   ASSERT_TRUE(busy->resources.present && idle->resources.present);
-  EXPECT_GT(busy->resources.cpu_avg_percent, 50);
+  // A spinning thread gets a whole core on an idle machine, half of one when
+  // the other tests of a parallel ctest keep both cores busy.
+  EXPECT_GT(busy->resources.cpu_avg_percent, 30);
+  EXPECT_GT(busy->resources.cpu_avg_percent, 2 * idle->resources.cpu_avg_percent + 10);
   EXPECT_LT(idle->resources.cpu_avg_percent, 20);
   EXPECT_LT(p.api.resources.sampler_cpu_percent, 1.0);
 }
