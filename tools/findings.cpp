@@ -7,6 +7,7 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "leaks.h"
 #include "report.h"
 
 namespace fnprof {
@@ -66,6 +67,15 @@ std::string exclude_list_name(const std::string& name) {
   return base;
 }
 
+double parse_count(std::string_view text, std::string_view key) {
+  std::string_view unit;
+  double value = parse_number(text, key, unit);
+  if (!unit.empty())
+    throw std::invalid_argument(
+        fmt::format("--threshold {}: expected a count like 1000, got '{}'", key, text));
+  return value;
+}
+
 Severity severity_of_share(double percent_share, double critical, double high, double medium) {
   if (percent_share >= critical) return Severity::Critical;
   if (percent_share >= high) return Severity::High;
@@ -104,9 +114,11 @@ void parse_threshold(std::string_view spec, FindingThresholds& thresholds) {
     thresholds.tiny_ns = parse_nanoseconds(value, key);
   else if (key == "overhead-share")
     thresholds.overhead_percent = parse_percent(value, key);
+  else if (key == "temporary")
+    thresholds.temporary = parse_count(value, key);
   else
-    throw std::invalid_argument(
-        fmt::format("--threshold '{}': unknown key '{}' (self, overhead, tiny, overhead-share)", spec, key));
+    throw std::invalid_argument(fmt::format(
+        "--threshold '{}': unknown key '{}' (self, overhead, tiny, overhead-share, temporary)", spec, key));
 }
 
 std::vector<Finding> find_bottlenecks(const Profile& profile, const FindingThresholds& thresholds) {
@@ -187,6 +199,48 @@ std::vector<Finding> find_bottlenecks(const Profile& profile, const FindingThres
         "Treat its figures as a lower bound; profile a smaller input or exclude deeply recursive functions "
         "from instrumentation.";
     ranked.push_back({std::move(f), 0});
+  }
+
+  if (profile.heap.present) {
+    const HeapProfile& heap = profile.heap;
+    const double all = static_cast<double>(heap.totals.allocations);
+    for (const HeapSite& site : heap.sites) {
+      const AllocCounts& c = site.counts;
+      const double temporary = static_cast<double>(c.temporary);
+      if (!c.temporary || temporary < thresholds.temporary || 2 * c.temporary < c.allocations) continue;
+      const double share = all > 0 ? 100 * temporary / all : 0;
+      std::string where;
+      if (!site.frames.empty() && !site.frames[naming_frame(site)].file.empty()) {
+        const Frame& f = site.frames[naming_frame(site)];
+        where = fmt::format(" ({}:{})", f.file.substr(f.file.rfind('/') + 1), f.line);
+      }
+      Finding f;
+      f.severity = severity_of_share(share, 50, 25, 10);
+      f.kind = "temporary-allocations";
+      f.title = fmt::format("{}{} makes {} temporary allocations", site_name(site), where,
+                            group_digits(c.temporary));
+      f.evidence = fmt::format(
+          "{} of its {} allocations ({:.1f}%) were freed before anything else was allocated; {:.1f}% of the "
+          "program's {} allocations; {} allocated in all",
+          group_digits(c.temporary), group_digits(c.allocations),
+          100 * temporary / static_cast<double>(c.allocations), share, group_digits(heap.totals.allocations),
+          format_bytes(c.bytes_allocated));
+      f.recommendation =
+          "Reuse one buffer across iterations (hoist it out of the loop, clear() a container instead of "
+          "rebuilding it, reserve() once), or use stack storage for small short-lived objects.";
+      ranked.push_back({std::move(f), share});
+    }
+    const double peak = static_cast<double>(heap.totals.peak_live_bytes);
+    for (const Leak& leak : find_leaks(heap).leaks) {
+      if (leak.severity < Severity::Medium) continue;
+      Finding f;
+      f.severity = leak.severity;
+      f.kind = "leak";
+      f.title = leak.kind + ": " + leak.title;
+      f.evidence = leak.evidence;
+      f.recommendation = leak.recommendation;
+      ranked.push_back({std::move(f), peak > 0 ? 100 * static_cast<double>(leak.bytes) / peak : 0});
+    }
   }
 
   std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {

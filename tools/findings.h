@@ -8,6 +8,15 @@
 //                              share of what it measures: its times are
 //                              mostly the profiler's, so exclude it from
 //                              instrumentation.
+//   truncated                  a thread whose call tree ran out of room.
+//   temporary-allocations      an allocation site whose blocks are mostly
+//                              freed before anything else is allocated
+//                              (at least 1000 such, and at least half of
+//                              its allocations): reuse a buffer. Severity
+//                              by the site's temporaries as a share of all
+//                              allocations.
+//   leak                       a leak finding (leaks.h) of severity medium
+//                              or above, with its severity.
 //
 // Thresholds come from `--threshold KEY=VALUE` (parse_threshold).
 //
@@ -34,23 +43,24 @@ struct FindingThresholds {
   double tiny_ns = 100;         // tiny=100ns: at most this inclusive time per call is "tiny"
   double overhead_percent = 1;  // overhead-share=1%: report tiny functions whose
                                 // estimated hook cost is at least this share of the total
+  double temporary = 1000;      // temporary=1000: temporary allocations that make a site a finding
 };
 
 // Sets one threshold from "self=5%", "overhead=30ns", "tiny=0.1us",
-// "overhead-share=2%"; throws std::invalid_argument naming the problem.
+// "overhead-share=2%", "temporary=1000"; throws std::invalid_argument naming the problem.
 void parse_threshold(std::string_view spec, FindingThresholds& thresholds);
 
 struct Finding {
   Severity severity = Severity::Info;
-  std::string kind;  // "hotspot", "instrumentation-overhead"
+  std::string kind;  // "hotspot", "instrumentation-overhead", "truncated", "temporary-allocations", "leak"
   uint32_t function = kNoFunction;
   std::string title;           // one line: "ns::f(int) takes 42.0% of the self time"
   std::string evidence;        // the figures behind it
   std::string recommendation;  // what to do
 };
 
-// Findings over the merged tree, most severe first (then by the share of time
-// concerned).
+// Findings over the merged tree and the allocation sites, most severe first
+// (then by the share of time, allocations or peak heap concerned).
 std::vector<Finding> find_bottlenecks(const Profile& profile, const FindingThresholds& thresholds);
 
 }  // namespace fnprof

@@ -118,7 +118,8 @@ int main(int argc, char** argv) {
   app.add_option(
          "--threshold", thresholds,
          "Findings threshold: self=5% (hotspot share of self time), overhead=30ns (cost of a hook pair), "
-         "tiny=100ns (incl/call of a tiny function), overhead-share=1% (of total time)")
+         "tiny=100ns (incl/call of a tiny function), overhead-share=1% (of total time), temporary=1000 "
+         "(temporary allocations of a site)")
       ->option_text("KEY=VALUE");
   app.add_option("-o,--output", output_path, "Write the report to FILE instead of standard output")
       ->option_text("FILE");

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "dump_reader.h"
+#include "findings.h"
 #include "leaks.h"
 #include "profile.h"
 #include "program_run.h"
@@ -365,6 +366,58 @@ TEST(AllocFormats, HtmlShowsTheAllocationsTimelineAndLeaksInChromium) {
                            std::to_string(sites), "--leaks", std::to_string(leaks), "--timeline", "1"});
   EXPECT_EQ(check.exit_code, 0) << check.stderr_text;
   std::filesystem::remove_all(check.dir);
+  std::filesystem::remove_all(run.dir);
+}
+
+TEST(AllocFindings, TemporaryAllocationsAndLeaksAreFindings) {
+  ProgramRun run = run_tracked("growth", {"FNPROF_SAMPLE_INTERVAL=1ms"});
+  Profile profile = profile_of(run);
+  std::vector<Finding> findings = find_bottlenecks(profile, FindingThresholds{});
+  std::vector<const Finding*> temporary, leaks;
+  for (const Finding& f : findings) {
+    if (f.kind == "temporary-allocations") temporary.push_back(&f);
+    if (f.kind == "leak") leaks.push_back(&f);
+  }
+  // tick: 3,200 temporaries of its 3,200 allocations, ~95% of the program's.
+  ASSERT_EQ(temporary.size(), 1u);
+  EXPECT_EQ(temporary[0]->severity, Severity::Critical);
+  EXPECT_TRUE(temporary[0]->title.starts_with("tick (growth.c:")) << temporary[0]->title;
+  EXPECT_NE(temporary[0]->title.find("makes 3,200 temporary allocations"), std::string::npos)
+      << temporary[0]->title;
+  EXPECT_NE(temporary[0]->evidence.find("3,200 of its 3,200 allocations (100.0%)"), std::string::npos)
+      << temporary[0]->evidence;
+  EXPECT_NE(temporary[0]->recommendation.find("buffer"), std::string::npos);
+  // The leak report's medium findings (grow and churn keep growing); its low
+  // ones (never-freed, unbalanced, the spike) are not bottlenecks.
+  size_t medium = 0;
+  for (const Leak& l : find_leaks(profile.heap).leaks) medium += l.severity >= Severity::Medium;
+  EXPECT_EQ(medium, 2u);
+  ASSERT_EQ(leaks.size(), medium);
+  for (const Finding* f : leaks) {
+    EXPECT_EQ(f->severity, Severity::Medium);
+    EXPECT_TRUE(f->title.starts_with("growing: live memory of ")) << f->title;
+  }
+  EXPECT_EQ(findings.front().kind, "temporary-allocations");  // most severe first
+
+  FindingThresholds strict;
+  parse_threshold("temporary=3201", strict);
+  for (const Finding& f : find_bottlenecks(profile, strict)) EXPECT_NE(f.kind, "temporary-allocations");
+  // The text report shows them with the rest.
+  const std::string text = report_output({run.dumps.at(0)});
+  EXPECT_NE(text.find("[critical] tick (growth.c:"), std::string::npos) << text;
+  std::filesystem::remove_all(run.dir);
+}
+
+TEST(AllocFindings, PatternsHasTooFewTemporariesForAFinding) {
+  ProgramRun run = run_tracked("patterns");
+  Profile profile = profile_of(run);
+  FindingThresholds thresholds;
+  for (const Finding& f : find_bottlenecks(profile, thresholds)) EXPECT_NE(f.kind, "temporary-allocations");
+  parse_threshold("temporary=10", thresholds);  // temporaries: 10 of 10
+  size_t found = 0;
+  for (const Finding& f : find_bottlenecks(profile, thresholds))
+    found += f.kind == "temporary-allocations" && f.title.starts_with("temporaries ");
+  EXPECT_EQ(found, 1u);
   std::filesystem::remove_all(run.dir);
 }
 

@@ -243,6 +243,9 @@ TEST(Findings, ThresholdSyntax) {
   EXPECT_THROW(parse_threshold("speed=5%", t), std::invalid_argument);
   EXPECT_THROW(parse_threshold("self=5ns", t), std::invalid_argument);
   EXPECT_THROW(parse_threshold("tiny=-3ns", t), std::invalid_argument);
+  parse_threshold("temporary=500", t);
+  EXPECT_DOUBLE_EQ(t.temporary, 500);
+  EXPECT_THROW(parse_threshold("temporary=5%", t), std::invalid_argument);
 }
 
 TEST(CallViews, CallersAddUpToInclusiveTimeDespiteRecursion) {
