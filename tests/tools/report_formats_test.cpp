@@ -309,6 +309,24 @@ TEST(ReportFormats, CsvTablesWithoutDataAreErrors) {
   }
 }
 
+TEST(ReportFormats, AllocationViewsWithoutDataAreErrors) {
+  ReportOptions options;
+  options.table = "leaks";
+  EXPECT_THROW(render(ReportFormat::Csv, options), std::runtime_error);
+  options.folded_value = FoldedValue::Bytes;
+  try {
+    render(ReportFormat::Folded, options);
+    ADD_FAILURE() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "--folded-value bytes: no allocation data in fnprof.app.4242.fnp");
+  }
+  options.folded_value = FoldedValue::Allocations;
+  EXPECT_THROW(render(ReportFormat::Folded, options), std::runtime_error);
+  // The formats that show allocations beside the rest leave them out.
+  EXPECT_EQ(render(ReportFormat::Markdown, ReportOptions{}).find("## Allocations"), std::string::npos);
+  EXPECT_EQ(build_pprof_profile(fixture_profile()).sample_type_size(), 2);
+}
+
 TEST(ReportFormats, JsonMatchesItsSchema) {
   const std::string report = temp_path("report.json");
   spit(report, render(ReportFormat::Json, views_options()));
