@@ -12,6 +12,10 @@
 
 namespace fnprof {
 
+// What a site table is sorted by, for its heading: "bytes allocated",
+// "allocations", "share of the peak heap", "bytes leaked", "temporary allocations".
+std::string_view alloc_sort_title(AllocSortKey key);
+
 // The heap summary line and the top-allocator table; with options.tree the
 // allocation tree, with options.threads a table per thread.
 void write_heap_text(std::ostream& out, const Profile& profile, const ReportOptions& options);

@@ -30,20 +30,9 @@ void write_site_frames(std::ostream& out, const HeapSite& site, size_t depth, si
     fmt::print(out, "{:{}}← {}\n", "", indent, frame_text(site.frames[i]));
 }
 
-std::string_view sort_title(AllocSortKey key) {
-  switch (key) {
-    case AllocSortKey::Bytes: return "bytes allocated";
-    case AllocSortKey::Count: return "allocations";
-    case AllocSortKey::Peak: return "share of the peak heap";
-    case AllocSortKey::Leaked: return "bytes leaked";
-    case AllocSortKey::Temporary: return "temporary allocations";
-  }
-  return "?";
-}
-
 void write_site_table(std::ostream& out, const std::vector<HeapSite>& sites, const ReportOptions& options) {
   std::vector<size_t> ids = top_sites(sites, options.alloc_sort, options.top);
-  fmt::print(out, "Top {} allocation sites by {}:\n\n", ids.size(), sort_title(options.alloc_sort));
+  fmt::print(out, "Top {} allocation sites by {}:\n\n", ids.size(), alloc_sort_title(options.alloc_sort));
   if (ids.empty()) return;
   fmt::print(out, "{:>10}  {:>11}  {:>10}  {:>10}  {:>9}  {}\n", "allocated", "allocations", "at peak", "leaked",
              "temporary", "site");
@@ -81,6 +70,17 @@ void write_heap_tree(std::ostream& out, const HeapProfile& heap, const ReportOpt
 }
 
 }  // namespace
+
+std::string_view alloc_sort_title(AllocSortKey key) {
+  switch (key) {
+    case AllocSortKey::Bytes: return "bytes allocated";
+    case AllocSortKey::Count: return "allocations";
+    case AllocSortKey::Peak: return "share of the peak heap";
+    case AllocSortKey::Leaked: return "bytes leaked";
+    case AllocSortKey::Temporary: return "temporary allocations";
+  }
+  return "?";
+}
 
 void write_heap_text(std::ostream& out, const Profile& profile, const ReportOptions& options) {
   const HeapProfile& heap = profile.heap;

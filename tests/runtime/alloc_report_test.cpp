@@ -338,7 +338,7 @@ TEST(AllocFormats, MarkdownHasTheAllocationTableAndTheLeaks) {
   ProgramRun run = run_tracked("patterns");
   const std::string md = report_output({"--format", "md", "--sort", "leaked", run.dumps.at(0)});
   EXPECT_NE(md.find("\n## Allocations\n\n29 allocations"), std::string::npos) << md;
-  EXPECT_NE(md.find("Top 2 allocation sites by leaked:"), std::string::npos) << md;  // leak_three, the pool
+  EXPECT_NE(md.find("Top 2 allocation sites by bytes leaked:"), std::string::npos) << md;  // leak_three, the pool
   // allocations, allocated, at peak, leaked, temporary.
   EXPECT_NE(md.find("| `leak_three` | 3 | 2.9 KiB | 2.9 KiB | 2.9 KiB | 0 | `"), std::string::npos) << md;
   EXPECT_NE(md.find("patterns.c:"), std::string::npos) << md;
