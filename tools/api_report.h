@@ -15,6 +15,9 @@ namespace fnprof {
 // The API's tables, each after a blank line; nothing when the dumps have none.
 void write_api_text(std::ostream& out, const Profile& profile);
 
+// Metadata pairs as one JSON object, {"batch": 17, "mode": "fast"}.
+nlohmann::json meta_json(const std::vector<MetaPair>& meta);
+
 // Adds "phases", "checkpoints", "counters", "resources", "captured_stacks".
 void add_api_json(nlohmann::json& report, const Profile& profile);
 

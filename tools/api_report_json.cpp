@@ -10,7 +10,16 @@ namespace {
 
 using nlohmann::json;
 
-json meta_json(const std::vector<MetaPair>& meta) {
+json use_json(const ResourceUse& u) {
+  if (!u.present) return nullptr;
+  return {{"cpu_avg_percent", u.cpu_avg_percent}, {"cpu_peak_percent", u.cpu_peak_percent},
+          {"rss_avg_bytes", u.rss_avg_bytes},     {"rss_peak_bytes", u.rss_peak_bytes},
+          {"seconds", u.seconds}};
+}
+
+}  // namespace
+
+nlohmann::json meta_json(const std::vector<MetaPair>& meta) {
   json j = json::object();
   for (const MetaPair& m : meta) {
     switch (static_cast<format::MetaType>(m.type)) {
@@ -22,14 +31,6 @@ json meta_json(const std::vector<MetaPair>& meta) {
   return j;
 }
 
-json use_json(const ResourceUse& u) {
-  if (!u.present) return nullptr;
-  return {{"cpu_avg_percent", u.cpu_avg_percent}, {"cpu_peak_percent", u.cpu_peak_percent},
-          {"rss_avg_bytes", u.rss_avg_bytes},     {"rss_peak_bytes", u.rss_peak_bytes},
-          {"seconds", u.seconds}};
-}
-
-}  // namespace
 
 void add_api_json(json& report, const Profile& profile) {
   const ApiProfile& api = profile.api;

@@ -36,6 +36,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fnprof/format.h"
+#include "api_report.h"
 #include "report.h"
 
 namespace fnprof {
@@ -78,18 +79,6 @@ void append_tree_events(json& events, const Profile& profile, const ThreadProfil
 // pid reads in the last digits (100004242 for 4242).
 constexpr uint64_t kRealTimePid = 100'000'000;
 
-json meta_args(const std::vector<MetaPair>& pairs) {
-  json args = json::object();
-  for (const MetaPair& m : pairs) {
-    switch (static_cast<format::MetaType>(m.type)) {
-      case format::MetaType::Int: args[m.key] = m.int_value; break;
-      case format::MetaType::Float: args[m.key] = m.float_value; break;
-      default: args[m.key] = m.string_value; break;
-    }
-  }
-  return args;
-}
-
 // A process's phases, each instance on its thread. Begin and end are rounded
 // to the nanosecond separately (dur is their difference, rid of the doubles'
 // noise) so a child that ends inside its parent still does after rounding. Per thread by begin, longer first on ties, so
@@ -112,8 +101,8 @@ void append_phase_events(json& events, const ApiProfile& api, uint64_t pid) {
   });
   for (const Instance& i : instances) {
     json args = json::object();
-    if (!i.instance->meta.empty()) args["meta"] = meta_args(i.instance->meta);
-    if (!i.instance->result.empty()) args["result"] = meta_args(i.instance->result);
+    if (!i.instance->meta.empty()) args["meta"] = meta_json(i.instance->meta);
+    if (!i.instance->result.empty()) args["result"] = meta_json(i.instance->result);
     if (i.instance->open) args["open"] = true;  // still running at the dump: ends there
     events.push_back({{"ph", "X"},
                       {"cat", "phase"},
@@ -130,7 +119,7 @@ void append_checkpoint_events(json& events, const ApiProfile& api, uint64_t pid)
   for (const CheckpointRow& c : api.checkpoints) {
     if (c.pid != pid) continue;
     json args = json::object();
-    if (!c.meta.empty()) args["meta"] = meta_args(c.meta);
+    if (!c.meta.empty()) args["meta"] = meta_json(c.meta);
     events.push_back({{"ph", "i"},
                       {"s", "t"},
                       {"cat", "checkpoint"},
