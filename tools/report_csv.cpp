@@ -7,9 +7,10 @@
 // Tables: functions; allocators (one row per allocation site, all of them,
 // ranked by --sort's allocation key; callers innermost first, joined by ';')
 // and leaks (the leak findings, then what was kept from start-up), which need
-// the allocation tracker's data. The phase, counter and resource tables are
-// listed so that --table accepts them and says what is missing, and get a
-// writer here when Profile carries their data.
+// the allocation tracker's data; phases (one row per phase path, nested paths
+// joined by " > "), counters (counters and gauges) and resources (one row per
+// sampler interval), which need the instrumentation API's data. A table whose
+// data the dumps lack is an error, not an empty file.
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
@@ -41,7 +42,7 @@ void write_record(std::ostream& out, const std::vector<std::string>& fields) {
 }
 
 std::string seconds(double v) { return fmt::format("{:.12g}", v); }
-std::string percentage(double v) { return fmt::format("{:.6g}", v); }
+std::string number(double v) { return fmt::format("{:.6g}", v); }  // percentages, rates
 
 void write_functions(std::ostream& out, const Profile& profile, const ReportOptions& options) {
   std::vector<std::string> thread_columns = {"pid", "tid", "thread"};
@@ -61,7 +62,7 @@ void write_functions(std::ostream& out, const Profile& profile, const ReportOpti
       for (std::string field :
            {f.symbol.function, std::to_string(s.calls), seconds(s.incl_seconds), seconds(s.self_seconds),
             seconds(s.incl_per_call()),
-            percentage(tree.total_self_seconds > 0 ? 100 * s.self_seconds / tree.total_self_seconds : 0.0),
+            number(tree.total_self_seconds > 0 ? 100 * s.self_seconds / tree.total_self_seconds : 0.0),
             f.symbol.file, f.symbol.line ? std::to_string(f.symbol.line) : std::string(), f.module,
             fmt::format("{:#x}", f.address)})
         fields.push_back(std::move(field));
@@ -127,6 +128,35 @@ void write_leaks(std::ostream& out, const Profile& profile) {
   for (const Leak& leak : report.startup) row(leak);
 }
 
+void write_phases(std::ostream& out, const ApiProfile& api) {
+  write_record(out, {"path", "name", "depth", "count", "open", "total_seconds", "avg_seconds", "min_seconds",
+                     "max_seconds", "p95_seconds", "cpu_avg_percent", "cpu_peak_percent", "rss_avg_bytes",
+                     "rss_peak_bytes"});
+  for (const PhaseStats& p : api.phases) {
+    const ResourceUse& r = p.resources;
+    write_record(out, {p.path, p.name, std::to_string(p.depth), std::to_string(p.count), std::to_string(p.open),
+                       seconds(p.total_seconds), seconds(p.avg_seconds()), seconds(p.min_seconds),
+                       seconds(p.max_seconds), seconds(p.p95_seconds), r.present ? number(r.cpu_avg_percent) : "",
+                       r.present ? number(r.cpu_peak_percent) : "", r.present ? std::to_string(r.rss_avg_bytes) : "",
+                       r.present ? std::to_string(r.rss_peak_bytes) : ""});
+  }
+}
+
+void write_counters(std::ostream& out, const ApiProfile& api) {
+  write_record(out, {"name", "kind", "direction", "value", "min", "max", "updates", "per_second"});
+  for (const CounterRow& c : api.counters)
+    write_record(out, {c.name, c.gauge ? "gauge" : "counter", c.direction, std::to_string(c.value),
+                       c.gauge ? std::to_string(c.min) : "", c.gauge ? std::to_string(c.max) : "",
+                       std::to_string(c.updates), c.gauge ? "" : number(c.per_second)});
+}
+
+void write_resources(std::ostream& out, const ResourceSummary& r) {
+  write_record(out, {"at_seconds", "cpu_percent", "system_cpu_percent", "rss_bytes", "threads"});
+  for (const ResourceSummary::Point& p : r.timeline)
+    write_record(out, {seconds(p.at_seconds), number(p.cpu_percent), number(p.system_cpu_percent),
+                       std::to_string(p.rss_bytes), std::to_string(p.threads)});
+}
+
 }  // namespace
 
 void write_csv_report(std::ostream& out, const Profile& profile, const ReportOptions& options) {
@@ -137,10 +167,19 @@ void write_csv_report(std::ostream& out, const Profile& profile, const ReportOpt
     if (table == "allocators") return write_allocators(out, profile, options);
     return write_leaks(out, profile);
   }
-  // The tables below get their writers when Profile carries their data.
-  if (table == "phases" || table == "counters")
-    throw std::runtime_error("no phase data in " + dump_names(profile));
-  if (table == "resources") throw std::runtime_error("no resource data in " + dump_names(profile));
+  const ApiProfile& api = profile.api;
+  if (table == "phases") {
+    if (api.phases.empty()) throw std::runtime_error("no phase data in " + dump_names(profile));
+    return write_phases(out, api);
+  }
+  if (table == "counters") {
+    if (api.counters.empty()) throw std::runtime_error("no counter data in " + dump_names(profile));
+    return write_counters(out, api);
+  }
+  if (table == "resources") {
+    if (!api.resources.present) throw std::runtime_error("no resource data in " + dump_names(profile));
+    return write_resources(out, api.resources);
+  }
   throw std::runtime_error(fmt::format("--table {}: unknown table", table));
 }
 

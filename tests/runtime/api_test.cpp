@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "api_profile.h"
 #include "call_counts.h"
@@ -13,6 +14,7 @@
 #include "fnprof/format.h"
 #include "profile.h"
 #include "program_run.h"
+#include "report.h"
 #include "symbolizer.h"
 
 namespace fnprof::test {
@@ -284,6 +286,44 @@ TEST_P(Api, SummaryAtExitWithFnprofSummary) {
   ASSERT_EQ(r.status(), "0");
   EXPECT_NE(r.stderr_text.find("fnprof:   phase outer: 12 x"), std::string::npos) << r.stderr_text;
   EXPECT_NE(r.stderr_text.find("run perf-report"), std::string::npos) << r.stderr_text;
+}
+
+// The first `columns` fields of every CSV record but the header.
+std::vector<std::string> csv_rows(const Profile& p, const std::string& table, size_t columns) {
+  std::ostringstream out;
+  ReportOptions options;
+  options.table = table;
+  write_report(out, ReportFormat::Csv, p, options);
+  std::vector<std::string> rows;
+  std::istringstream in(out.str());
+  std::string line;
+  std::getline(in, line);  // the header
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    size_t end = 0;
+    for (size_t n = 0; n < columns && end != std::string::npos; ++n) end = line.find(',', end + (n > 0));
+    rows.push_back(line.substr(0, end));
+  }
+  return rows;
+}
+
+TEST_P(Api, CsvTablesOfPhasesAndCounters) {
+  ProgramRun phases = run("api_phases");
+  ProgramRun counters = run("api_counters");
+  Profile p = profile_of({read_dump(phases.dumps.at(0))});
+  // path, name, depth, count, open
+  EXPECT_EQ(csv_rows(p, "phases", 5),
+            (std::vector<std::string>{"setup,setup,0,1,0", "outer,outer,0,12,0", "outer > inner,inner,1,30,0",
+                                      "outer > inner > leaf,leaf,2,30,0", "throws,throws,0,1,0"}));
+  Profile c = profile_of({read_dump(counters.dumps.at(0))});
+  // name, kind, direction, value, min, max, updates
+  EXPECT_EQ(csv_rows(c, "counters", 7),
+            (std::vector<std::string>{"tx,counter,higher,8000000,,,8000000", "queue,gauge,lower,7,0,100,4",
+                                      "by-name,counter,,7995,,,8001"}));
+  std::ostringstream out;
+  ReportOptions options;
+  options.table = "counters";
+  EXPECT_THROW(write_report(out, ReportFormat::Csv, p, options), std::runtime_error);  // api_phases has none
 }
 
 INSTANTIATE_TEST_SUITE_P(Compilers, Api, testing::Values("gcc", "clang"));
