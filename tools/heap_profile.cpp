@@ -216,6 +216,40 @@ const std::string& site_name(const HeapSite& site) {
   return site.frames.empty() ? none : site.frames[naming_frame(site)].function;
 }
 
+std::vector<HeapSite> sites_as_shown(const std::vector<HeapSite>& sites, size_t callers) {
+  std::vector<HeapSite> out;
+  std::unordered_map<std::string, size_t> index;
+  for (const HeapSite& site : sites) {
+    const size_t begin = std::min(site.naming, site.frames.size());
+    const size_t end = std::min(site.frames.size(), begin + 1 + callers);
+    std::string key;
+    for (size_t i = begin; i < end; ++i) {
+      const Frame& f = site.frames[i];
+      fmt::format_to(std::back_inserter(key), "{}\x1f{}\x1f{}\x1e", f.function, f.file, f.line);
+    }
+    auto [it, inserted] = index.try_emplace(key, out.size());
+    if (inserted) {
+      HeapSite& shown = out.emplace_back(site);
+      shown.frames.assign(site.frames.begin() + static_cast<ptrdiff_t>(begin),
+                          site.frames.begin() + static_cast<ptrdiff_t>(end));
+      shown.naming = 0;
+      continue;
+    }
+    HeapSite& shown = out[it->second];
+    shown.counts.add(site.counts);
+    for (size_t b = 0; b < shown.size_histogram.size(); ++b) shown.size_histogram[b] += site.size_histogram[b];
+    if (site.first_pid == shown.first_pid) {
+      if (shown.snapshots.size() < site.snapshots.size()) shown.snapshots.resize(site.snapshots.size());
+      for (size_t i = 0; i < site.snapshots.size(); ++i) shown.snapshots[i] += site.snapshots[i];
+    }
+    std::vector<uint64_t> tids;
+    std::set_union(shown.tids.begin(), shown.tids.end(), site.tids.begin(), site.tids.end(),
+                   std::back_inserter(tids));
+    shown.tids = std::move(tids);
+  }
+  return out;
+}
+
 std::string_view alloc_sort_key_name(AllocSortKey key) {
   switch (key) {
     case AllocSortKey::Bytes: return "bytes";

@@ -100,6 +100,12 @@ inline size_t naming_frame(const HeapSite& site) { return site.naming; }
 // That frame's function, "<no stack>" for a site without frames.
 const std::string& site_name(const HeapSite& site);
 
+// `sites` merged by what a table shows of them: the naming frame and up to
+// `callers` of its callers (the allocator's own frames below it and the
+// deeper callers above dropped), so that a table has no two rows that read
+// alike. Frames of the result start at the naming frame.
+std::vector<HeapSite> sites_as_shown(const std::vector<HeapSite>& sites, size_t callers);
+
 enum class AllocSortKey { Bytes, Count, Peak, Leaked, Temporary };
 
 // "bytes", "count", "peak", "leaked", "temporary"; parse returns false for

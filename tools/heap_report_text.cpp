@@ -30,7 +30,8 @@ void write_site_frames(std::ostream& out, const HeapSite& site, size_t depth, si
     fmt::print(out, "{:{}}← {}\n", "", indent, frame_text(site.frames[i]));
 }
 
-void write_site_table(std::ostream& out, const std::vector<HeapSite>& sites, const ReportOptions& options) {
+void write_site_table(std::ostream& out, const std::vector<HeapSite>& all_sites, const ReportOptions& options) {
+  const std::vector<HeapSite> sites = sites_as_shown(all_sites, options.stack_depth);
   std::vector<size_t> ids = top_sites(sites, options.alloc_sort, options.top);
   fmt::print(out, "Top {} allocation sites by {}:\n\n", ids.size(), alloc_sort_title(options.alloc_sort));
   if (ids.empty()) return;

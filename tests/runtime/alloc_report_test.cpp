@@ -10,7 +10,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <map>
+#include <set>
+#include <sstream>
 #include <sstream>
 #include <string>
 
@@ -171,6 +174,35 @@ TEST(PerfReportAlloc, TextShowsTheSiteAndItsCallers) {
   EXPECT_NE(leaks.find("[low] never-freed: 2.9 KiB in 3 blocks never freed: allocated by leak_three"),
             std::string::npos)
       << leaks;
+  std::filesystem::remove_all(run.dir);
+}
+
+TEST(PerfReportAlloc, RowsThatWouldReadAlikeAreOne) {
+  // growth's shared allocates through path_a and through path_b: with no
+  // caller shown the two stacks read alike and are one row, and the rows
+  // still add up to every allocation.
+  ProgramRun run = run_tracked("growth");
+  std::string text = perf_report({"--alloc", "--stack-depth", "0", "--top", "1000", "--sort", "count", run.dumps.at(0)});
+  std::set<std::string> names;
+  uint64_t sum = 0;
+  std::istringstream in(text.substr(text.find("site\n") + 5));
+  for (std::string line; std::getline(in, line) && !line.empty();) {
+    std::istringstream fields(line);
+    std::string allocated, unit, count;
+    fields >> allocated >> unit >> count;
+    count.erase(std::remove(count.begin(), count.end(), ','), count.end());
+    sum += std::stoull(count);
+    EXPECT_TRUE(names.insert(line.substr(60)).second) << line;
+  }
+  std::ifstream source(std::string(FNPROF_SOURCE_DIR) + "/tests/programs/alloc/growth.c");
+  int line_no = 0, shared_line = 0;
+  for (std::string line; std::getline(source, line) && !shared_line;)
+    if (++line_no, line.find("void* p = malloc(10);") != std::string::npos) shared_line = line_no;
+  EXPECT_EQ(names.count("shared  growth.c:" + std::to_string(shared_line)), 1u) << text;
+  EXPECT_NE(text.find("20 B            2         0 B         0 B          2  shared  growth.c:"), std::string::npos)
+      << text;
+  nlohmann::json j = nlohmann::json::parse(perf_report({"--format", "json", run.dumps.at(0)}));
+  EXPECT_EQ(sum, j["allocations"]["summary"]["allocations"].get<uint64_t>()) << text;
   std::filesystem::remove_all(run.dir);
 }
 

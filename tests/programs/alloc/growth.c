@@ -8,6 +8,7 @@
    churn               100    50       10000    5000 in 50   never-freed, unbalanced
    spike                 1     1     8000000       0         the heap's peak: spike
    tick               3200  3200        3200       0         none (temporary)
+   shared                  2     2          20       0         none (temporary)
 
    startup_table allocates before the loop and keeps its block, never adding
    to it; each of the 50 iterations (2 ms apart) keeps one more 1000-byte
@@ -15,7 +16,8 @@
    frees one of them; iteration 25 allocates 8 MB in spike, touches and frees it. Each
    iteration also makes 64 one-byte temporary allocations in tick: the
    tracker reads the clock (and may take a heap sample) once per 64
-   allocations of a thread. */
+   allocations of a thread. shared allocates and frees one block when called
+   through path_a and one through path_b: two stacks, one allocating line. */
 #define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
@@ -50,8 +52,18 @@ NOINLINE static void tick(void) {
   }
 }
 
+NOINLINE static void shared(void) {
+  void* p = malloc(10);
+  ESCAPE(p);
+  free(p);
+}
+NOINLINE static void path_a(void) { shared(); }
+NOINLINE static void path_b(void) { shared(); }
+
 int main(void) {
   startup_table();
+  path_a();
+  path_b();
   for (int i = 0; i < 50; ++i) {
     struct timespec pause = {0, 2000000};
     nanosleep(&pause, NULL);
