@@ -254,7 +254,15 @@ void write_text_report(std::ostream& out, const Profile& profile, const ReportOp
     return;
   }
   out << '\n';
-  write_function_table(out, profile, profile.merged, options);
+  // A program run under the tracker without instrumentation has allocations
+  // and no calls: say why there is no function table rather than print an
+  // empty one.
+  const bool function_profile = profile.merged.total_calls > 0 || !profile.heap.present;
+  if (function_profile)
+    write_function_table(out, profile, profile.merged, options);
+  else
+    out << "No instrumented calls: compile with -finstrument-functions and link libfnprof.so for the "
+           "function profile.\n";
   out << '\n';
   write_findings(out, profile, options);
   write_call_views(out, profile, options);
@@ -265,11 +273,11 @@ void write_text_report(std::ostream& out, const Profile& profile, const ReportOp
     out << '\n', write_heap_text(out, profile, heap_options);
     out << '\n', write_leaks_text(out, profile, heap_options);
   }
-  if (options.tree) {
+  if (options.tree && function_profile) {
     out << '\n';
     write_tree(out, profile, profile.merged, options);
   }
-  if (options.threads) {
+  if (options.threads && function_profile) {
     for (const ThreadProfile& thread : profile.threads) {
       out << '\n';
       write_thread(out, profile, thread, options);

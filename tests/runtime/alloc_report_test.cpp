@@ -169,6 +169,10 @@ TEST(PerfReportAlloc, TextShowsTheSiteAndItsCallers) {
   EXPECT_NE(text.find("leak_three  patterns.c:"), std::string::npos) << text;
   EXPECT_NE(text.find("← main  patterns.c:"), std::string::npos) << text;
   EXPECT_EQ(text.find("Top 20 functions"), std::string::npos) << text;  // --alloc: only the allocations
+  std::string full = perf_report({run.dumps.at(0)});  // patterns is not instrumented
+  EXPECT_NE(full.find("No instrumented calls: compile with -finstrument-functions"), std::string::npos) << full;
+  EXPECT_EQ(full.find("Top 0 functions"), std::string::npos) << full;
+  EXPECT_NE(full.find("Top 16 allocation sites by bytes allocated:"), std::string::npos) << full;  // 15 + libstdc++
   std::string leaks = perf_report({"--leaks", run.dumps.at(0)});
   EXPECT_NE(leaks.find("Leaks: 2.9 KiB in 3 blocks never freed"), std::string::npos) << leaks;
   EXPECT_NE(leaks.find("[low] never-freed: 2.9 KiB in 3 blocks never freed: allocated by leak_three"),
