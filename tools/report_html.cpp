@@ -22,7 +22,8 @@
 //   findings: [{severity, kind, function, title, evidence, recommendation}]
 //   allocations, timeline, leaks: the allocation tracker's, null without it
 //     (layout: heap_report_html.cpp)
-//   phases: null until the dumps carry them.
+//   phases, checkpoints, counters, resources: the instrumentation API's, each
+//     null without it (layout: api_report_html.cpp)
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
@@ -33,6 +34,8 @@
 #include "report.h"
 
 namespace fnprof {
+
+void add_api_html_data(nlohmann::json& data, const Profile& profile);  // api_report_html.cpp
 
 extern const char kReportCss[];  // report_html_assets.cpp, generated
 extern const char kReportJs[];
@@ -165,14 +168,17 @@ json report_data(const Profile& profile, const ReportOptions& options) {
       {"functions", functions},
       {"trees", trees},
       {"findings", findings},
-      // The page shows a placeholder for each null; phases get filled when
-      // Profile carries phase data.
+      // The page shows a placeholder for each null.
       {"allocations", nullptr},
       {"timeline", nullptr},
       {"leaks", nullptr},
       {"phases", nullptr},
+      {"checkpoints", nullptr},
+      {"counters", nullptr},
+      {"resources", nullptr},
   };
   add_heap_html_data(data, profile);
+  add_api_html_data(data, profile);
   return data;
 }
 

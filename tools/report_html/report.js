@@ -622,39 +622,126 @@
     }));
   }
 
-  // The live heap of each process over time, as an inline SVG line chart.
-  function buildTimeline(main) {
-    const sec = dataPanel(main, 'sec-timeline', 'Timeline', 'live heap over time', data.timeline,
-      'No timeline data in this profile: the dumps carry no heap samples.');
-    if (!sec) return;
-    const NS = 'http://www.w3.org/2000/svg';
-    const svgEl = (tag, attrs, text) => {
-      const node = document.createElementNS(NS, tag);
-      for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-      if (text != null) node.textContent = text;
-      return node;
-    };
-    const W = 900, H = 240, L = 80, R = 10, T = 10, B = 28;
-    let maxT = 0, maxB = 0;
-    for (const p of data.timeline) for (const [t, b] of p.points) { maxT = Math.max(maxT, t); maxB = Math.max(maxB, b); }
-    maxT = maxT || 1; maxB = maxB || 1;
-    const sx = (t) => L + (W - L - R) * t / maxT, sy = (b) => H - B - (H - T - B) * b / maxB;
-    const svg = svgEl('svg', { id: 'heap-timeline', viewBox: '0 0 ' + W + ' ' + H, width: '100%', role: 'img',
-                               'aria-label': 'live heap over time' });
-    svg.append(svgEl('line', { x1: L, y1: H - B, x2: W - R, y2: H - B, stroke: '#8a93a6' }),
-               svgEl('line', { x1: L, y1: T, x2: L, y2: H - B, stroke: '#8a93a6' }),
-               svgEl('text', { x: L - 6, y: T + 10, 'text-anchor': 'end', 'font-size': 11 }, bytes(maxB)),
-               svgEl('text', { x: L - 6, y: H - B, 'text-anchor': 'end', 'font-size': 11 }, '0'),
+  // ---- timeline charts ----------------------------------------------------
+  // Inline SVG charts over one time axis (seconds since the process started)
+  // so the live heap and the CPU/RSS chart line up: every top-level phase
+  // instance is a translucent band behind both, its name in a <title>.
+  const SVG_NS = 'http://www.w3.org/2000/svg';
+  function svgEl(tag, attrs, text) {
+    const node = document.createElementNS(SVG_NS, tag);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+    if (text != null) node.textContent = text;
+    return node;
+  }
+  const CHART = { W: 900, H: 240, L: 80, R: 80, T: 18, B: 28 };
+  const phaseBands = () => (data.phases ? data.phases.bands : []);
+
+  // The end of the time axis: the last sample or phase end, 1 s when none.
+  function timelineEnd() {
+    let end = 0;
+    for (const p of data.timeline || []) for (const [t] of p.points) end = Math.max(end, t);
+    for (const [t] of data.resources ? data.resources.timeline : []) end = Math.max(end, t);
+    for (const [begin, length] of phaseBands()) end = Math.max(end, begin + length);
+    return end || 1;
+  }
+
+  // An empty chart: axes, time labels and the phase bands. sy(v, max) maps a
+  // value to y on either vertical axis.
+  function chartFrame(id, label, maxT) {
+    const { W, H, L, R, T, B } = CHART;
+    const sx = (t) => L + (W - L - R) * t / maxT;
+    const sy = (v, max) => H - B - (H - T - B) * v / (max || 1);
+    const svg = svgEl('svg', { id, viewBox: '0 0 ' + W + ' ' + H, width: '100%', role: 'img', 'aria-label': label });
+    const bands = svgEl('g', { class: 'phase-bands' });
+    for (const [begin, length, name, pid, tid] of phaseBands()) {
+      const x = sx(begin), w = Math.max(1, sx(begin + length) - x);
+      const band = svgEl('g', { class: 'phase-band' });
+      band.append(svgEl('rect', { x: x.toFixed(1), y: T, width: w.toFixed(1), height: H - T - B, fill: colour(name) }),
+                  svgEl('title', {}, name + ' (thread ' + tid + ', pid ' + pid + '): ' + duration(begin * 1e9) +
+                                     ' to ' + duration((begin + length) * 1e9) + ', ' + duration(length * 1e9)));
+      // The name on the band itself when it fits, cut at the band's width.
+      const fits = Math.floor((w - 4) / 6.5);
+      if (fits >= 3) {
+        band.append(svgEl('text', { x: (x + 2).toFixed(1), y: T - 5, 'font-size': 10, class: 'band-label' },
+                          name.length > fits ? name.slice(0, fits - 1) + '\u2026' : name));
+      }
+      bands.append(band);
+    }
+    svg.append(bands,
+               svgEl('line', { x1: L, y1: H - B, x2: W - R, y2: H - B, class: 'axis' }),
+               svgEl('line', { x1: L, y1: T, x2: L, y2: H - B, class: 'axis' }),
                svgEl('text', { x: L, y: H - 8, 'font-size': 11 }, '0'),
                svgEl('text', { x: W - R, y: H - 8, 'text-anchor': 'end', 'font-size': 11 }, duration(maxT * 1e9)));
+    return { svg, sx, sy };
+  }
+
+  const polyline = (points, sx, sy, max) =>
+    points.map(([t, v]) => sx(t).toFixed(1) + ',' + sy(v, max).toFixed(1)).join(' ');
+
+  // The live heap of each process over time.
+  function heapChart(maxT) {
+    const { H, L, T, B } = CHART;
+    let maxB = 0;
+    for (const p of data.timeline) for (const [, b] of p.points) maxB = Math.max(maxB, b);
+    maxB = maxB || 1;
+    const { svg, sx, sy } = chartFrame('heap-timeline', 'live heap over time', maxT);
+    svg.append(svgEl('text', { x: L - 6, y: T + 10, 'text-anchor': 'end', 'font-size': 11 }, bytes(maxB)),
+               svgEl('text', { x: L - 6, y: H - B, 'text-anchor': 'end', 'font-size': 11 }, '0'));
     data.timeline.forEach((p, i) => {
-      const points = p.points.map(([t, b]) => sx(t).toFixed(1) + ',' + sy(b).toFixed(1)).join(' ');
-      const line = svgEl('polyline', { points, fill: 'none', stroke: colour('pid ' + p.pid + i), 'stroke-width': 2,
+      const line = svgEl('polyline', { points: polyline(p.points, sx, sy, maxB), fill: 'none',
+                                       stroke: colour('pid ' + p.pid + i), 'stroke-width': 2,
                                        class: 'heap-line', 'data-pid': p.pid });
       line.append(svgEl('title', {}, 'pid ' + p.pid + ', peak at ' + duration(p.peak_seconds * 1e9)));
       svg.append(line);
     });
-    sec.append(el('div', { class: 'timeline-wrap' }, svg));
+    return svg;
+  }
+
+  // The sampler's process CPU (left axis, % of one CPU) and RSS (right axis).
+  function resourceChart(maxT) {
+    const { W, H, L, R, T, B } = CHART;
+    const points = data.resources.timeline;
+    let maxCpu = 100, maxRss = 0;
+    for (const [, cpu, rss] of points) { maxCpu = Math.max(maxCpu, cpu); maxRss = Math.max(maxRss, rss); }
+    maxRss = maxRss || 1;
+    const { svg, sx, sy } = chartFrame('resource-timeline', 'CPU and RSS over time', maxT);
+    const cpuLine = svgEl('polyline', { points: polyline(points.map(([t, c]) => [t, c]), sx, sy, maxCpu),
+                                        fill: 'none', class: 'cpu-line', 'stroke-width': 2 });
+    cpuLine.append(svgEl('title', {}, 'process CPU, % of one CPU: avg ' + data.resources.cpu_avg.toFixed(1) +
+                                      '%, peak ' + data.resources.cpu_peak.toFixed(1) + '%'));
+    const rssLine = svgEl('polyline', { points: polyline(points.map(([t, , r]) => [t, r]), sx, sy, maxRss),
+                                        fill: 'none', class: 'rss-line', 'stroke-width': 2 });
+    rssLine.append(svgEl('title', {}, 'RSS: avg ' + bytes(data.resources.rss_avg) + ', peak ' +
+                                      bytes(data.resources.rss_peak)));
+    svg.append(cpuLine, rssLine,
+               svgEl('line', { x1: W - R, y1: T, x2: W - R, y2: H - B, class: 'axis' }),
+               svgEl('text', { x: L - 6, y: T + 10, 'text-anchor': 'end', 'font-size': 11, class: 'cpu-label' },
+                     maxCpu.toFixed(0) + '%'),
+               svgEl('text', { x: L - 6, y: H - B, 'text-anchor': 'end', 'font-size': 11 }, '0'),
+               svgEl('text', { x: W - R + 6, y: T + 10, 'font-size': 11, class: 'rss-label' }, bytes(maxRss)),
+               svgEl('text', { x: W - R + 6, y: H - B, 'font-size': 11 }, '0'));
+    return svg;
+  }
+
+  function buildTimeline(main) {
+    const any = data.timeline || data.resources ? true : null;
+    const sec = dataPanel(main, 'sec-timeline', 'Timeline', 'live heap, CPU and RSS over time; bands are top-level phases',
+      any, 'No timeline data in this profile: the dumps carry no heap samples and no resource samples.');
+    if (!sec) return;
+    const maxT = timelineEnd();
+    if (data.timeline) sec.append(el('h3', { text: 'Live heap' }), el('div', { class: 'timeline-wrap' }, heapChart(maxT)));
+    if (data.resources) {
+      const r = data.resources;
+      sec.append(el('h3', { text: 'CPU and RSS' }),
+        el('p', { class: 'summary', id: 'resource-summary',
+          text: 'CPU avg ' + r.cpu_avg.toFixed(1) + '%, peak ' + r.cpu_peak.toFixed(1) + '% (100% = one core); RSS avg ' +
+                bytes(r.rss_avg) + ', peak ' + bytes(r.rss_peak) + '; threads peak ' + r.threads_peak + '; ' +
+                integer(r.samples) + ' samples every ' + duration(r.interval_ns) + ' (sampler cost ' +
+                r.sampler_cpu_percent.toFixed(3) + '% of a CPU)' }),
+        el('div', { class: 'legend' }, el('span', { class: 'cpu', text: 'process CPU, % of one core (left axis)' }),
+          el('span', { class: 'rss', text: 'RSS (right axis)' })),
+        el('div', { class: 'timeline-wrap' }, resourceChart(maxT)));
+    }
   }
 
   function buildLeaks(main) {
@@ -676,10 +763,70 @@
     sec.append(el('p', { class: 'summary', text: 'How start-up memory was told apart: ' + l.method + '.' }));
   }
 
+  // ---- phases, checkpoints, counters (the instrumentation API's) ---------
+  // A plain table: head labels ('name' and 'loc' columns left-aligned), rows
+  // of cells (text, or [text, class, style]).
+  function staticTable(id, head, rows) {
+    const body = el('tbody', { id });
+    for (const cells of rows) {
+      body.append(el('tr', {}, ...cells.map((c) => Array.isArray(c)
+        ? el('td', { class: c[1] || '', style: c[2] || '', text: c[0] }) : el('td', { text: c }))));
+    }
+    const cls = (h) => (h === 'phase' || h === 'checkpoint' || h === 'counter' || h === 'metadata' ? 'name' : '');
+    return el('div', { class: 'table-wrap' }, el('table', { class: 'data static' },
+      el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { class: cls(h), text: h })))), body));
+  }
+
+  const meta = (m) => Object.entries(m).map(([k, v]) => k + '=' + v).join(' ');
+  const signed = (n) => (n < 0 ? '-' + integer(-n) : integer(n));
+  // As the text report's rate().
+  function rate(perSecond) {
+    const a = Math.abs(perSecond);
+    if (a >= 1e9) return (perSecond / 1e9).toFixed(2) + 'G/s';
+    if (a >= 1e6) return (perSecond / 1e6).toFixed(2) + 'M/s';
+    if (a >= 1e3) return (perSecond / 1e3).toFixed(2) + 'k/s';
+    return perSecond.toFixed(2) + '/s';
+  }
+
   function buildPhases(main) {
-    const sec = dataPanel(main, 'sec-phases', 'Phases', 'program phases and checkpoints', data.phases,
-      'No phase data in this profile: the program marked no phases.');
-    if (sec) placeholder(sec, 'This version of the page cannot show this data yet.');
+    const p = data.phases;
+    const any = p || data.checkpoints || data.counters ? true : null;
+    const sec = dataPanel(main, 'sec-phases', 'Phases', 'program phases, checkpoints and counters', any,
+      'No phase data in this profile: the program marked no phases, checkpoints or counters.');
+    if (!sec) return;
+    if (p) {
+      const rows = p.rows.map((r) => [
+        [r.name, 'name', 'padding-left:' + (9 + 18 * r.depth) + 'px'],
+        integer(r.count) + (r.open ? ' (' + integer(r.open) + ' open)' : ''),
+        duration(r.total_ns), duration(r.avg_ns), duration(r.min_ns), duration(r.max_ns), duration(r.p95_ns),
+        r.cpu_avg == null ? '-' : r.cpu_avg.toFixed(0) + '% / ' + r.cpu_peak.toFixed(0) + '%',
+        r.rss_peak == null ? '-' : bytes(r.rss_peak)]);
+      sec.append(el('h3', { text: 'Phases (nested phases indented)' }),
+        staticTable('phase-rows', ['phase', 'count', 'total', 'avg', 'min', 'max', 'p95', 'CPU avg / peak', 'RSS peak'], rows));
+      p.rows.forEach((r, i) => sec.querySelector('#phase-rows').children[i].setAttribute('title', r.path));
+      if (p.dropped) {
+        sec.append(el('p', { class: 'summary', text: integer(p.dropped) +
+          ' phases not recorded: a thread\'s log was full or nested too deep.' }));
+      }
+      if (p.rates.length) {
+        sec.append(el('h3', { text: 'Counter throughput during phases' }),
+          staticTable('phase-rate-rows', ['phase', 'counter', 'rate'],
+            p.rates.map(([path, counter, perSecond]) => [[path, 'name'], [counter, 'name'], rate(perSecond)])));
+      }
+    }
+    if (data.checkpoints) {
+      sec.append(el('h3', { text: 'Checkpoints' }),
+        staticTable('checkpoint-rows', ['checkpoint', 'thread', 'at', 'since previous', 'metadata'],
+          data.checkpoints.map(([name, , tid, at, since, m]) =>
+            [[name, 'name'], String(tid), duration(at), duration(since), [meta(m), 'name']])));
+    }
+    if (data.counters) {
+      sec.append(el('h3', { text: 'Counters' }),
+        staticTable('counter-rows', ['counter', 'kind', 'value', 'rate', 'better', 'gauge min..max'],
+          data.counters.map((c) => [[c.name, 'name'], c.kind, signed(c.value),
+            c.kind === 'gauge' ? '' : rate(c.per_second), c.direction,
+            c.kind === 'gauge' && c.updates ? signed(c.min) + '..' + signed(c.max) : ''])));
+    }
   }
 
   // ---- thread switching and URL fragment -------------------------------
