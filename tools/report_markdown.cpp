@@ -7,12 +7,14 @@
 // first. Prose that quotes a name is escaped for Markdown. With the
 // allocation tracker's data, an "Allocations" table (the top sites by
 // --sort's allocation key) and a "Leaks" list (each finding with its
-// severity) follow the findings; phase sections go there too when Profile
-// carries their data.
+// severity) follow the findings; then, with the instrumentation API's data,
+// "Phases" (nested phases indented), "Checkpoints", "Counters" and a
+// "Resources" summary, the figures of the text report's API tables.
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "call_views.h"
 #include "heap_report.h"
@@ -139,6 +141,94 @@ void write_leaks(std::ostream& out, const Profile& profile) {
   }
 }
 
+std::string rate(double per_second) {
+  double a = std::abs(per_second);
+  if (a >= 1e9) return fmt::format("{:.2f}G/s", per_second / 1e9);
+  if (a >= 1e6) return fmt::format("{:.2f}M/s", per_second / 1e6);
+  if (a >= 1e3) return fmt::format("{:.2f}k/s", per_second / 1e3);
+  return fmt::format("{:.2f}/s", per_second);
+}
+
+std::string signed_digits(int64_t n) {
+  return n < 0 ? "-" + group_digits(static_cast<uint64_t>(-n)) : group_digits(static_cast<uint64_t>(n));
+}
+
+void write_phases(std::ostream& out, const ApiProfile& api, bool resources) {
+  out << "\n## Phases\n\nBy name; nested phases are indented under the phase they ran in.\n\n";
+  out << "| phase | count | total | avg | min | max | p95 |"
+      << (resources ? " CPU avg/peak | RSS peak |" : "") << "\n|---|--:|--:|--:|--:|--:|--:|"
+      << (resources ? "--:|--:|" : "") << '\n';
+  for (const PhaseStats& p : api.phases) {
+    // Leading spaces are dropped from a cell; no-break spaces are not.
+    std::string indent;
+    for (size_t i = 0; i < 2 * p.depth; ++i) indent += "\u00a0";
+    std::string count =
+        group_digits(p.count) + (p.open ? fmt::format(" ({} open)", group_digits(p.open)) : "");
+    fmt::print(out, "| {}{} | {} | {} | {} | {} | {} | {} |", indent, code(p.name), count,
+               format_duration(p.total_seconds), format_duration(p.avg_seconds()),
+               format_duration(p.min_seconds), format_duration(p.max_seconds),
+               format_duration(p.p95_seconds));
+    const ResourceUse& u = p.resources;
+    if (resources)
+      fmt::print(out, " {} | {} |",
+                 u.present ? fmt::format("{:.0f}% / {:.0f}%", u.cpu_avg_percent, u.cpu_peak_percent) : "-",
+                 u.present ? format_bytes(u.rss_peak_bytes) : "-");
+    out << '\n';
+  }
+  if (api.dropped_phases)
+    fmt::print(out, "\n{} phases not recorded: a thread's log was full or nested too deep.\n",
+               group_digits(api.dropped_phases));
+  bool any_rate = false;
+  for (const PhaseStats& p : api.phases)
+    for (const CounterRate& r : p.counter_rates) {
+      if (!any_rate)
+        out << "\nCounter throughput during phases:\n\n| phase | counter | rate |\n|---|---|--:|\n";
+      any_rate = true;
+      fmt::print(out, "| {} | {} | {} |\n", code(p.path), code(r.counter), rate(r.per_second));
+    }
+}
+
+void write_checkpoints(std::ostream& out, const ApiProfile& api) {
+  out << "\n## Checkpoints\n\n| checkpoint | thread | at | since previous | metadata "
+         "|\n|---|--:|--:|--:|---|\n";
+  for (const CheckpointRow& c : api.checkpoints) {
+    std::string meta;
+    for (const MetaPair& m : c.meta) meta += (meta.empty() ? "" : " ") + m.key + "=" + m.text();
+    fmt::print(out, "| {} | {} | {} | {} | {} |\n", code(c.name), c.tid, format_duration(c.at_seconds),
+               format_duration(c.since_previous_seconds), meta.empty() ? "" : code(meta));
+  }
+}
+
+void write_counters(std::ostream& out, const ApiProfile& api) {
+  out << "\n## Counters\n\n| counter | kind | value | rate | better | gauge min..max "
+         "|\n|---|---|--:|--:|---|--:|\n";
+  for (const CounterRow& c : api.counters)
+    fmt::print(out, "| {} | {} | {} | {} | {} | {} |\n", code(c.name), c.gauge ? "gauge" : "counter",
+               signed_digits(c.value), c.gauge ? "" : rate(c.per_second), c.direction,
+               c.gauge && c.updates ? signed_digits(c.min) + ".." + signed_digits(c.max) : "");
+}
+
+void write_resources(std::ostream& out, const ResourceSummary& r) {
+  fmt::print(out,
+             "\n## Resources\n\n{} {} every {}; the sampler cost {:.3f}% of a CPU.\n\n| | |\n|---|---|\n",
+             group_digits(r.samples), r.samples == 1 ? "sample" : "samples",
+             format_duration(r.interval_seconds), r.sampler_cpu_percent);
+  if (r.process.present)
+    fmt::print(out, "| CPU | avg {:.1f}%, peak {:.1f}% (100% = one core) |\n", r.process.cpu_avg_percent,
+               r.process.cpu_peak_percent);
+  fmt::print(out, "| RSS | avg {}, peak {} |\n", format_bytes(r.process.rss_avg_bytes),
+             format_bytes(r.process.rss_peak_bytes));
+  fmt::print(out, "| page faults | {} minor, {} major |\n", group_digits(r.minor_faults),
+             group_digits(r.major_faults));
+  fmt::print(out, "| context switches | {} voluntary, {} involuntary |\n", group_digits(r.voluntary_switches),
+             group_digits(r.involuntary_switches));
+  fmt::print(out, "| I/O | {} read, {} written |\n", format_bytes(r.read_bytes), format_bytes(r.write_bytes));
+  fmt::print(out, "| threads | peak {} |\n", r.threads_peak);
+  fmt::print(out, "| system | CPU avg {:.1f}%, peak {:.1f}% of all cores; memory used peak {} of {} |\n",
+             r.system_cpu_avg_percent, r.system_cpu_peak_percent, format_bytes(r.system_mem_used_peak_bytes),
+             format_bytes(r.system_mem_total_bytes));
+}
+
 void write_function_table(std::ostream& out, const Profile& profile, const CallTree& tree,
                           const ReportOptions& options, const char* heading) {
   std::vector<uint32_t> ids = top_functions(profile, tree.functions, options.sort, options.top);
@@ -226,6 +316,11 @@ void write_markdown_report(std::ostream& out, const Profile& profile, const Repo
     write_allocations(out, profile, options);
     write_leaks(out, profile);
   }
+  const ApiProfile& api = profile.api;
+  if (!api.phases.empty()) write_phases(out, api, api.resources.present);
+  if (!api.checkpoints.empty()) write_checkpoints(out, api);
+  if (!api.counters.empty()) write_counters(out, api);
+  if (api.resources.present) write_resources(out, api.resources);
   write_function_table(out, profile, profile.merged, options, "##");
   write_call_views(out, profile, options);
   if (options.tree) write_tree(out, profile, profile.merged, options);
