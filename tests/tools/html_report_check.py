@@ -11,6 +11,13 @@ built (report.js writes its state into the DOM):
   - with --timeline: the live-heap chart (svg#heap-timeline) has a line per
     process (--timeline N: N lines), and the allocation flame graph's
     canvas (#alloc-flame-canvas) is there;
+  - with --phases NAME...: the phase table (#phase-rows) holds these rows in
+    this order, each name led by two spaces per level of nesting (read from
+    the cell's indentation), e.g. --phases load "  parse" compute;
+  - with --checkpoints N / --counters N: those tables have N rows;
+  - with --resources: the CPU/RSS chart (svg#resource-timeline) has its CPU
+    and RSS lines;
+  - with --bands N: each timeline chart on the page draws N phase bands;
   - with --search TEXT [--matches N]: the page opened as report.html#search=TEXT
     shows a match count (#search-count[data-count]), N if given, else > 0;
   - with --screenshot PNG: a 1400x1600 screenshot is saved there.
@@ -21,6 +28,7 @@ Used by tests/tools/report_formats_test.cpp (HtmlReport.*).
 import argparse
 import html.parser
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -68,9 +76,29 @@ class DomReader(html.parser.HTMLParser):
         self.text = {}      # id -> text of elements whose text we want
         self._capture = []  # ids being captured
         self._in_rows = False
+        self.table_rows = {}  # id of a tbody -> [[cell text, cell style], ...] per row
+        self._table = None    # id of the tbody being read
+        self._cell = None     # [text, style] of the cell being read
+        self.chart = None     # id of the svg being read
+        self.lines = {}       # svg id -> classes of its polylines
+        self.bands = {}       # svg id -> number of phase bands
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        if tag == "tbody" and a.get("id") in ("phase-rows", "checkpoint-rows", "counter-rows"):
+            self._table = a["id"]
+            self.table_rows[self._table] = []
+        if tag == "tr" and self._table:
+            self.table_rows[self._table].append([])
+        if tag == "td" and self._table:
+            self._cell = ["", a.get("style") or ""]
+            self.table_rows[self._table][-1].append(self._cell)
+        if tag == "svg":
+            self.chart = a.get("id")
+        if tag == "polyline" and self.chart:
+            self.lines.setdefault(self.chart, []).append(a.get("class") or "")
+        if tag == "g" and self.chart and "phase-band" in (a.get("class") or "").split():
+            self.bands[self.chart] = self.bands.get(self.chart, 0) + 1
         if tag == "body":
             self.body_errors = a.get("data-errors")
         if tag == "tbody" and a.get("id") == "function-rows":
@@ -96,12 +124,19 @@ class DomReader(html.parser.HTMLParser):
     def handle_endtag(self, tag):
         if tag == "tbody":
             self._in_rows = False
+            self._table = None
+        if tag == "td":
+            self._cell = None
+        if tag == "svg":
+            self.chart = None
         if (tag, self._in) in (("tbody", "allocation-rows"), ("ul", "leaks-list")):
             self._in = None
         if tag in ("span", "div") and self._capture:
             self._capture.pop()
 
     def handle_data(self, data):
+        if self._cell is not None:
+            self._cell[0] += data
         for element_id in self._capture:
             self.text[element_id] += data
 
@@ -113,6 +148,11 @@ def main():
     parser.add_argument("--alloc-rows", type=int)
     parser.add_argument("--leaks", type=int)
     parser.add_argument("--timeline", type=int, nargs="?", const=-1)
+    parser.add_argument("--phases", nargs="+")
+    parser.add_argument("--checkpoints", type=int)
+    parser.add_argument("--counters", type=int)
+    parser.add_argument("--resources", action="store_true")
+    parser.add_argument("--bands", type=int)
     parser.add_argument("--search")
     parser.add_argument("--matches", type=int)
     parser.add_argument("--screenshot")
@@ -150,6 +190,31 @@ def main():
                             (dom.heap_lines, args.timeline if args.timeline >= 0 else "some"))
         if not dom.alloc_flame:
             failures.append("no allocation flame graph (#alloc-flame-canvas)")
+    if args.phases is not None:
+        shown = []
+        for row in dom.table_rows.get("phase-rows", []):
+            # report.js indents a phase by 18px per level, from 9px.
+            pad = re.search(r"padding-left:\s*(\d+)px", row[0][1]) if row else None
+            depth = (int(pad.group(1)) - 9) // 18 if pad else 0
+            shown.append("  " * depth + (row[0][0] if row else ""))
+        if shown != args.phases:
+            failures.append("the phase table has rows %r, expected %r" % (shown, args.phases))
+    for table, expected in (("checkpoint-rows", args.checkpoints), ("counter-rows", args.counters)):
+        got = len(dom.table_rows.get(table, []))
+        if expected is not None and got != expected:
+            failures.append("#%s has %d rows, expected %d" % (table, got, expected))
+    if args.resources:
+        lines = dom.lines.get("resource-timeline", [])
+        for line in ("cpu-line", "rss-line"):
+            if line not in lines:
+                failures.append("svg#resource-timeline has no %s (polylines: %r)" % (line, lines))
+    if args.bands is not None:
+        charts = [c for c in ("heap-timeline", "resource-timeline") if c in dom.lines]
+        if not charts:
+            failures.append("no timeline chart to draw phase bands on")
+        for chart in charts:
+            if dom.bands.get(chart, 0) != args.bands:
+                failures.append("svg#%s has %d phase bands, expected %d" % (chart, dom.bands.get(chart, 0), args.bands))
     if args.search:
         if dom.search_count is None:
             failures.append("no #search-count")

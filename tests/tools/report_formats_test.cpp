@@ -24,6 +24,7 @@
 #include "call_views.h"
 #include "dump_builder.h"
 #include "findings.h"
+#include "fnprof/format.h"
 #include "pprof/profile.pb.h"
 #include "profile.h"
 #include "report.h"
@@ -108,6 +109,65 @@ Profile fixture_profile() {
   return profile;
 }
 
+// The fixture with the instrumentation API's figures put together by hand
+// (times in seconds since the process started), with names each format
+// must escape:
+//
+//   load                    1 x 250 ms   (0 - 250 ms)     CPU 80%/100%, RSS peak 64 MiB
+//     parse <xml> & `x`|    3 x  50 ms   (40..60 ms)      no sampler interval inside
+//   compute                 2 x 600 ms   (300 - 800 ms, 1.0 s - open)   rows 1.5k/s
+//   checkpoints "ready" {n: 4} at 250 ms, "</script>done" at 1.8 s
+//   counters "rows" 3,000 (higher is better), gauge "queue depth" 2 (0..17)
+//   resources: 20 samples every 100 ms
+Profile api_fixture_profile() {
+  Profile profile = fixture_profile();
+  ApiProfile& api = profile.api;
+  auto use = [](double cpu_avg, double cpu_peak, uint64_t rss_peak) {
+    return ResourceUse{true, cpu_avg, cpu_peak, rss_peak / 2, rss_peak, 0.2};
+  };
+  auto phase = [](const char* name, const char* path, size_t depth, uint64_t count, uint64_t open,
+                  double total, double min, double max) {
+    PhaseStats p;
+    p.name = name, p.path = path, p.depth = depth, p.count = count, p.open = open;
+    p.total_seconds = total, p.min_seconds = min, p.max_seconds = p.p95_seconds = max;
+    return p;
+  };
+  PhaseStats load = phase("load", "load", 0, 1, 0, 0.25, 0.25, 0.25);
+  load.resources = use(80, 100, 64 << 20);
+  load.instances = {{4242, 4242, 0.0, 0.25, false, {}, {}}};
+  PhaseStats parse = phase("parse <xml> & `x`|", "load > parse <xml> & `x`|", 1, 3, 0, 0.15, 0.04, 0.06);
+  parse.instances = {{4242, 4242, 0.01, 0.05, false, {}, {}}};
+  PhaseStats compute = phase("compute", "compute", 0, 2, 1, 1.2, 0.5, 0.7);
+  compute.resources = use(190, 200, 96 << 20);
+  compute.counter_rates = {{"rows", 1500}};
+  compute.instances = {{4242, 4243, 0.3, 0.5, false, {}, {}}, {4242, 4243, 1.0, 0.7, true, {}, {}}};
+  api.phases = {load, parse, compute};
+  MetaPair n{"n", static_cast<uint64_t>(format::MetaType::Int), 4, 0, ""};
+  api.checkpoints = {{"ready", 4242, 4242, 0.25, 0.25, {n}}, {"</script>done", 4242, 4242, 1.8, 1.55, {}}};
+  api.counters = {{"rows", false, "higher", 3000, 0, 0, 3000, 1500},
+                  {"queue depth", true, "lower", 2, 0, 17, 40, 0}};
+  ResourceSummary& r = api.resources;
+  r.present = true;
+  r.samples = 20;
+  r.interval_seconds = 0.1;
+  r.sampler_cpu_seconds = 0.001;
+  r.sampler_cpu_percent = 0.05;
+  r.process = use(120, 200, 96 << 20);
+  r.process.rss_avg_bytes = 60 << 20;
+  r.minor_faults = 1200;
+  r.voluntary_switches = 30;
+  r.involuntary_switches = 4;
+  r.read_bytes = 4096;
+  r.threads_peak = 2;
+  r.system_cpu_avg_percent = 30;
+  r.system_cpu_peak_percent = 55;
+  r.system_mem_total_bytes = 8ull << 30;
+  r.system_mem_used_peak_bytes = 3ull << 30;
+  for (int i = 1; i <= 20; ++i)
+    r.timeline.push_back({0.1 * i, i < 3 ? 80.0 : 190.0, 10.0, static_cast<uint64_t>(40 + 3 * i) << 20, 2});
+  return profile;
+}
+
 std::string render(ReportFormat format, const ReportOptions& options) {
   std::ostringstream out;
   write_report(out, format, fixture_profile(), options);
@@ -173,6 +233,23 @@ TEST(ReportGolden, CsvThreads) {
   expect_golden("functions-threads.csv", render(ReportFormat::Csv, options));
 }
 TEST(ReportGolden, Markdown) { expect_golden("report.md", render(ReportFormat::Markdown, views_options())); }
+TEST(ReportGolden, MarkdownWithPhases) {
+  std::ostringstream out;
+  write_report(out, ReportFormat::Markdown, api_fixture_profile(), ReportOptions{});
+  expect_golden("report-phases.md", out.str());
+  // The rows people read first, spelled out: indented by no-break spaces
+  // (a cell drops plain leading spaces), `|` escaped even in code spans.
+  EXPECT_NE(
+      out.str().find(
+          "| `load` | 1 | 250ms | 250ms | 250ms | 250ms | 250ms | 80% / 100% | 64.0 MiB |\n"
+          "| \u00a0\u00a0``parse <xml> & `x`\\|`` | 3 | 150ms | 50.0ms | 40.0ms | 60.0ms | 60.0ms | - | - |\n"
+          "| `compute` | 2 (1 open) | 1.20s | 600ms | 500ms | 700ms | 700ms | 190% / 200% | 96.0 MiB |\n"),
+      std::string::npos)
+      << out.str();
+  EXPECT_NE(out.str().find("| `ready` | 4242 | 250ms | 250ms | `n=4` |\n"), std::string::npos);
+  EXPECT_NE(out.str().find("| `queue depth` | gauge | 2 |  | lower | 0..17 |\n"), std::string::npos);
+  EXPECT_NE(out.str().find("| CPU | avg 120.0%, peak 200.0% (100% = one core) |\n"), std::string::npos);
+}
 TEST(ReportGolden, Html) {
   expect_golden("report.html", html_without_assets(render(ReportFormat::Html, ReportOptions{})));
 }
@@ -492,13 +569,32 @@ TEST(HtmlReport, OpensInChromiumWithTablesAndSearch) {
             "");
 }
 
+// The HTML page of `profile`, also written to `path` for the browser.
+std::string write_page(const Profile& profile, const std::string& path) {
+  std::ostringstream out;
+  write_html_report(out, profile, ReportOptions{});
+  spit(path, out.str());
+  return out.str();
+}
+
+// Gives `profile` a heap by hand: one process (4242, ended by exit) with
+// this live-heap timeline; the caller adds sites and the tree.
+HeapProfile& add_heap_timeline(Profile& profile, std::vector<HeapProcess::Point> timeline) {
+  HeapProfile& heap = profile.heap;
+  heap.present = true;
+  heap.processes.push_back({});
+  heap.processes.back().pid = 4242;
+  heap.processes.back().end = "exit";
+  heap.processes.back().timeline = std::move(timeline);
+  return heap;
+}
+
 TEST(HtmlReport, AllocationNamesAreEscaped) {
   // A heap put together by hand, with names that would end the data's
   // <script> element or run code if they reached the page as HTML.
   Profile profile = fixture_profile();
   const std::string evil = "</script><img src=x onerror=\"document.body.dataset.errors=9\">&amp;";
-  HeapProfile& heap = profile.heap;
-  heap.present = true;
+  HeapProfile& heap = add_heap_timeline(profile, {{0.0, 0}, {0.5, 4096}});
   HeapSite site;
   site.frames = {{evil, "/src/<b>.c", 7, true}, {"main", "/src/main.c", 3, true}};
   site.counts.allocations = 4;
@@ -507,20 +603,29 @@ TEST(HtmlReport, AllocationNamesAreEscaped) {
   heap.totals = site.counts;
   heap.live_blocks = 4;
   heap.live_bytes = 4096;
-  heap.processes.push_back({});
-  heap.processes[0].pid = 4242;
-  heap.processes[0].end = "exit";
-  heap.processes[0].timeline = {{0.0, 0}, {0.5, 4096}};
   heap.tree = {
       {"<root>", 0, {1}, 4, 4096, 4096}, {"main", 0, {2}, 4, 4096, 4096}, {evil, 1, {}, 4, 4096, 4096}};
-  std::ostringstream out;
-  write_html_report(out, profile, ReportOptions{});
-  const std::string page = out.str();
+  const std::string html = std::string(ARTIFACT_DIR) + "/report-alloc.html";
+  const std::string page = write_page(profile, html);
   EXPECT_EQ(page.find("<img"), std::string::npos);
   EXPECT_NE(page.find("\\u003c/script\\u003e\\u003cimg"), std::string::npos);
-  const std::string html = std::string(ARTIFACT_DIR) + "/report-alloc.html";
-  spit(html, page);
   EXPECT_EQ(check_in_chromium(html, "--alloc-rows 1 --timeline 1"), "");
+}
+
+TEST(HtmlReport, PhasesTablesAndTimelines) {
+  Profile profile = api_fixture_profile();
+  // A live heap too, so the bands go behind both charts.
+  add_heap_timeline(profile, {{0.0, 0}, {0.5, 4096}, {1.9, 1024}}).tree = {{"<root>", 0, {}, 0, 0, 0}};
+  const std::string html = std::string(ARTIFACT_DIR) + "/report-phases.html";
+  const std::string page = write_page(profile, html);
+  EXPECT_EQ(page.find("<xml>"), std::string::npos);
+  EXPECT_EQ(page.find("</script>done"), std::string::npos);
+  // Three top-level instances (load, compute twice) band each chart.
+  EXPECT_EQ(check_in_chromium(html,
+                              "--phases load '  parse <xml> & `x`|' compute --checkpoints 2 --counters 2 "
+                              "--resources --bands 3 --timeline 1 --screenshot " +
+                                  std::string(ARTIFACT_DIR) + "/report-phases.png"),
+            "");
 }
 
 TEST(HtmlReport, OpensInSecondsWithAHundredThousandNodes) {
