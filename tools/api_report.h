@@ -7,6 +7,9 @@
 
 #include <nlohmann/json_fwd.hpp>
 #include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "profile.h"
 
@@ -18,8 +21,17 @@ void write_api_text(std::ostream& out, const Profile& profile);
 // Metadata pairs as one JSON object, {"batch": 17, "mode": "fast"}.
 nlohmann::json meta_json(const std::vector<MetaPair>& meta);
 
+// The resource summary as (label, value) rows: CPU, RSS, page faults,
+// switches, I/O, threads, system. Text and Markdown lay them out.
+std::vector<std::pair<std::string, std::string>> resource_rows(const ResourceSummary& resources);
+
 // Adds "phases", "checkpoints", "counters", "resources", "captured_stacks".
 void add_api_json(nlohmann::json& report, const Profile& profile);
+
+// Sets the HTML page's "phases", "checkpoints", "counters" and "resources"
+// (each null without that data); the layout is at the top of
+// api_report_html.cpp.
+void add_api_html_data(nlohmann::json& data, const Profile& profile);
 
 // --summary: run, top 5 functions by self time, phases, peak memory, counters.
 void write_summary_report(std::ostream& out, const Profile& profile);

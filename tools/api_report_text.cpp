@@ -16,14 +16,6 @@ std::string meta_text(const std::vector<MetaPair>& meta) {
   return s;
 }
 
-std::string rate(double per_second) {
-  double a = std::abs(per_second);
-  if (a >= 1e9) return fmt::format("{:.2f}G/s", per_second / 1e9);
-  if (a >= 1e6) return fmt::format("{:.2f}M/s", per_second / 1e6);
-  if (a >= 1e3) return fmt::format("{:.2f}k/s", per_second / 1e3);
-  return fmt::format("{:.2f}/s", per_second);
-}
-
 std::string cpu(const ResourceUse& u) {
   return u.present ? fmt::format("{:.0f}%/{:.0f}%", u.cpu_avg_percent, u.cpu_peak_percent) : "-";
 }
@@ -55,7 +47,7 @@ void write_phases(std::ostream& out, const ApiProfile& api, bool resources) {
     for (const CounterRate& r : p.counter_rates) {
       if (!any_rate) fmt::print(out, "\nCounter throughput during phases:\n\n");
       any_rate = true;
-      fmt::print(out, "  {:<30}  {:<20}  {}\n", p.path, r.counter, rate(r.per_second));
+      fmt::print(out, "  {:<30}  {:<20}  {}\n", p.path, r.counter, format_rate(r.per_second));
     }
 }
 
@@ -77,7 +69,7 @@ void write_counters(std::ostream& out, const ApiProfile& api) {
     std::string line = fmt::format("{:<24}  {:>7}  {:>16}  {:>12}  {:>7}  {}", c.name, c.gauge ? "gauge" : "counter",
                                    c.value < 0 ? "-" + group_digits(static_cast<uint64_t>(-c.value))
                                                : group_digits(static_cast<uint64_t>(c.value)),
-                                   c.gauge ? "" : rate(c.per_second), c.direction,
+                                   c.gauge ? "" : format_rate(c.per_second), c.direction,
                                    c.gauge && c.updates ? fmt::format("{}..{}", c.min, c.max) : "");
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out << line << '\n';
@@ -87,19 +79,7 @@ void write_counters(std::ostream& out, const ApiProfile& api) {
 void write_resources(std::ostream& out, const ResourceSummary& r) {
   fmt::print(out, "Resources ({} samples every {}, sampler cost {:.3f}% of a CPU):\n\n", r.samples,
              format_duration(r.interval_seconds), r.sampler_cpu_percent);
-  if (r.process.present)
-    fmt::print(out, "  CPU          avg {:.1f}%, peak {:.1f}% (100% = one core)\n", r.process.cpu_avg_percent,
-               r.process.cpu_peak_percent);
-  fmt::print(out, "  RSS          avg {}, peak {}\n", format_bytes(r.process.rss_avg_bytes),
-             format_bytes(r.process.rss_peak_bytes));
-  fmt::print(out, "  page faults  {} minor, {} major\n", group_digits(r.minor_faults), group_digits(r.major_faults));
-  fmt::print(out, "  switches     {} voluntary, {} involuntary\n", group_digits(r.voluntary_switches),
-             group_digits(r.involuntary_switches));
-  fmt::print(out, "  I/O          {} read, {} written\n", format_bytes(r.read_bytes), format_bytes(r.write_bytes));
-  fmt::print(out, "  threads      peak {}\n", r.threads_peak);
-  fmt::print(out, "  system       CPU avg {:.1f}%, peak {:.1f}% of all cores; memory used peak {} of {}\n",
-             r.system_cpu_avg_percent, r.system_cpu_peak_percent, format_bytes(r.system_mem_used_peak_bytes),
-             format_bytes(r.system_mem_total_bytes));
+  for (const auto& [label, value] : resource_rows(r)) fmt::print(out, "  {:<12} {}\n", label, value);
 }
 
 void write_stacks(std::ostream& out, const ApiProfile& api) {
@@ -116,6 +96,26 @@ void write_stacks(std::ostream& out, const ApiProfile& api) {
 }
 
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> resource_rows(const ResourceSummary& r) {
+  std::vector<std::pair<std::string, std::string>> rows;
+  if (r.process.present)
+    rows.emplace_back("CPU", fmt::format("avg {:.1f}%, peak {:.1f}% (100% = one core)", r.process.cpu_avg_percent,
+                                         r.process.cpu_peak_percent));
+  rows.emplace_back("RSS", fmt::format("avg {}, peak {}", format_bytes(r.process.rss_avg_bytes),
+                                       format_bytes(r.process.rss_peak_bytes)));
+  rows.emplace_back("page faults",
+                    fmt::format("{} minor, {} major", group_digits(r.minor_faults), group_digits(r.major_faults)));
+  rows.emplace_back("switches", fmt::format("{} voluntary, {} involuntary", group_digits(r.voluntary_switches),
+                                            group_digits(r.involuntary_switches)));
+  rows.emplace_back("I/O", fmt::format("{} read, {} written", format_bytes(r.read_bytes), format_bytes(r.write_bytes)));
+  rows.emplace_back("threads", fmt::format("peak {}", r.threads_peak));
+  rows.emplace_back("system", fmt::format("CPU avg {:.1f}%, peak {:.1f}% of all cores; memory used peak {} of {}",
+                                          r.system_cpu_avg_percent, r.system_cpu_peak_percent,
+                                          format_bytes(r.system_mem_used_peak_bytes),
+                                          format_bytes(r.system_mem_total_bytes)));
+  return rows;
+}
 
 void write_api_text(std::ostream& out, const Profile& profile) {
   const ApiProfile& api = profile.api;
@@ -156,7 +156,7 @@ void write_summary_report(std::ostream& out, const Profile& profile) {
     fmt::print(out, "counters:\n");
     for (const CounterRow& c : api.counters)
       fmt::print(out, "  {:<30}{:>16}{}\n", c.name, c.value,
-                 c.gauge ? fmt::format("  (gauge, {}..{})", c.min, c.max) : "  " + rate(c.per_second));
+                 c.gauge ? fmt::format("  (gauge, {}..{})", c.min, c.max) : "  " + format_rate(c.per_second));
   }
   if (!api.stacks.empty()) fmt::print(out, "{} captured stacks (see the full report)\n", api.stacks.size());
 }

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cmath>
 #include <utility>
 
 namespace fnprof {
@@ -75,6 +76,14 @@ std::string format_bytes(uint64_t bytes) {
   if (b < 1024.0 * 1024) return fmt::format("{:.1f} KiB", b / 1024);
   if (b < 1024.0 * 1024 * 1024) return fmt::format("{:.1f} MiB", b / (1024.0 * 1024));
   return fmt::format("{:.2f} GiB", b / (1024.0 * 1024 * 1024));
+}
+
+std::string format_rate(double per_second) {
+  double a = std::abs(per_second);
+  if (a >= 1e9) return fmt::format("{:.2f}G/s", per_second / 1e9);
+  if (a >= 1e6) return fmt::format("{:.2f}M/s", per_second / 1e6);
+  if (a >= 1e3) return fmt::format("{:.2f}k/s", per_second / 1e3);
+  return fmt::format("{:.2f}/s", per_second);
 }
 
 std::string percent(double part, double whole) {

@@ -86,6 +86,9 @@ std::string group_digits(uint64_t n);
 // "512 B", "4.2 KiB", "45.6 MiB", "1.20 GiB".
 std::string format_bytes(uint64_t bytes);
 
+// "950.00/s", "12.35k/s", "1.20M/s", "3.00G/s".
+std::string format_rate(double per_second);
+
 // "12.3%", or "-" when `whole` is 0.
 std::string percent(double part, double whole);
 

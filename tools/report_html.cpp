@@ -30,12 +30,11 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "api_report.h"
 #include "heap_report.h"
 #include "report.h"
 
 namespace fnprof {
-
-void add_api_html_data(nlohmann::json& data, const Profile& profile);  // api_report_html.cpp
 
 extern const char kReportCss[];  // report_html_assets.cpp, generated
 extern const char kReportJs[];

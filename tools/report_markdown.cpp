@@ -19,6 +19,7 @@
 #include "call_views.h"
 #include "heap_report.h"
 #include "leaks.h"
+#include "api_report.h"
 #include "report.h"
 
 namespace fnprof {
@@ -141,14 +142,6 @@ void write_leaks(std::ostream& out, const Profile& profile) {
   }
 }
 
-std::string rate(double per_second) {
-  double a = std::abs(per_second);
-  if (a >= 1e9) return fmt::format("{:.2f}G/s", per_second / 1e9);
-  if (a >= 1e6) return fmt::format("{:.2f}M/s", per_second / 1e6);
-  if (a >= 1e3) return fmt::format("{:.2f}k/s", per_second / 1e3);
-  return fmt::format("{:.2f}/s", per_second);
-}
-
 std::string signed_digits(int64_t n) {
   return n < 0 ? "-" + group_digits(static_cast<uint64_t>(-n)) : group_digits(static_cast<uint64_t>(n));
 }
@@ -184,7 +177,7 @@ void write_phases(std::ostream& out, const ApiProfile& api, bool resources) {
       if (!any_rate)
         out << "\nCounter throughput during phases:\n\n| phase | counter | rate |\n|---|---|--:|\n";
       any_rate = true;
-      fmt::print(out, "| {} | {} | {} |\n", code(p.path), code(r.counter), rate(r.per_second));
+      fmt::print(out, "| {} | {} | {} |\n", code(p.path), code(r.counter), format_rate(r.per_second));
     }
 }
 
@@ -204,7 +197,7 @@ void write_counters(std::ostream& out, const ApiProfile& api) {
          "|\n|---|---|--:|--:|---|--:|\n";
   for (const CounterRow& c : api.counters)
     fmt::print(out, "| {} | {} | {} | {} | {} | {} |\n", code(c.name), c.gauge ? "gauge" : "counter",
-               signed_digits(c.value), c.gauge ? "" : rate(c.per_second), c.direction,
+               signed_digits(c.value), c.gauge ? "" : format_rate(c.per_second), c.direction,
                c.gauge && c.updates ? signed_digits(c.min) + ".." + signed_digits(c.max) : "");
 }
 
@@ -213,20 +206,7 @@ void write_resources(std::ostream& out, const ResourceSummary& r) {
              "\n## Resources\n\n{} {} every {}; the sampler cost {:.3f}% of a CPU.\n\n| | |\n|---|---|\n",
              group_digits(r.samples), r.samples == 1 ? "sample" : "samples",
              format_duration(r.interval_seconds), r.sampler_cpu_percent);
-  if (r.process.present)
-    fmt::print(out, "| CPU | avg {:.1f}%, peak {:.1f}% (100% = one core) |\n", r.process.cpu_avg_percent,
-               r.process.cpu_peak_percent);
-  fmt::print(out, "| RSS | avg {}, peak {} |\n", format_bytes(r.process.rss_avg_bytes),
-             format_bytes(r.process.rss_peak_bytes));
-  fmt::print(out, "| page faults | {} minor, {} major |\n", group_digits(r.minor_faults),
-             group_digits(r.major_faults));
-  fmt::print(out, "| context switches | {} voluntary, {} involuntary |\n", group_digits(r.voluntary_switches),
-             group_digits(r.involuntary_switches));
-  fmt::print(out, "| I/O | {} read, {} written |\n", format_bytes(r.read_bytes), format_bytes(r.write_bytes));
-  fmt::print(out, "| threads | peak {} |\n", r.threads_peak);
-  fmt::print(out, "| system | CPU avg {:.1f}%, peak {:.1f}% of all cores; memory used peak {} of {} |\n",
-             r.system_cpu_avg_percent, r.system_cpu_peak_percent, format_bytes(r.system_mem_used_peak_bytes),
-             format_bytes(r.system_mem_total_bytes));
+  for (const auto& [label, value] : resource_rows(r)) fmt::print(out, "| {} | {} |\n", label, value);
 }
 
 void write_function_table(std::ostream& out, const Profile& profile, const CallTree& tree,
