@@ -203,9 +203,14 @@ void build_resources(const Dump& d, ApiProfile& out) {
     busy += db, total += dt;
     double sys = dt ? 100.0 * static_cast<double>(db) / static_cast<double>(dt) : 0;
     r.system_cpu_peak_percent = std::max(r.system_cpu_peak_percent, sys);
-    r.timeline.push_back({i.end, i.wall() > 0 ? 100 * i.cpu_seconds / i.wall() : 0, sys, i.rss, i.to->threads});
+    r.timeline.push_back({i.end, i.wall() > 0 ? 100 * i.cpu_seconds / i.wall() : 0, sys, i.rss, i.to->threads,
+                          i.to->counters});
   }
   r.system_cpu_avg_percent = total ? 100.0 * static_cast<double>(busy) / static_cast<double>(total) : 0;
+  size_t sampled = 0;
+  for (const ResourceSample& s : tl.samples) sampled = std::max(sampled, s.counters.size());
+  for (size_t c = 0; c < sampled && c < d.api.counters.size(); ++c)
+    r.counter_names.push_back(d.api.name(d.api.counters[c].name));
 
   // Per phase: resources and counter throughput over its intervals.
   for (PhaseStats& p : out.phases) {

@@ -91,8 +91,10 @@ struct ResourceSummary {
   struct Point {
     double at_seconds, cpu_percent, system_cpu_percent;
     uint64_t rss_bytes, threads;
+    std::vector<int64_t> counters;  // values at the sample, as counter_names
   };
   std::vector<Point> timeline;  // per interval (from the second sample on)
+  std::vector<std::string> counter_names;  // the counters the sampler records (the first 16)
 };
 
 struct CapturedStackRow {

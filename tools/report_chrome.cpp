@@ -11,7 +11,8 @@
 // The instrumentation API's figures do have real timestamps (microseconds
 // since the process started): phase instances ("X", nested phases nest by
 // time), checkpoints (thread-scoped instants, "i") and the resource sampler's
-// timeline (counters, "C": CPU %, RSS, threads). They go on a pseudo-process
+// timeline and fnprof_counter_* values (counters, "C": CPU %, RSS, threads,
+// one track per API counter). They go on a pseudo-process
 // of their own, pid + kRealTimePid, named "<program> <pid>: phases (real
 // time)", its threads named after the real ones:
 //
@@ -143,6 +144,10 @@ void append_resource_events(json& events, const ResourceSummary& r, uint64_t chr
                       {"args", {{"rss", p.rss_bytes}}}});
     events.push_back({{"ph", "C"}, {"name", "threads"}, {"pid", chrome_pid}, {"ts", us(p.at_seconds)},
                       {"args", {{"threads", p.threads}}}});
+    // fnprof_counter_* and fnprof_gauge_* values, one track each.
+    for (size_t c = 0; c < p.counters.size() && c < r.counter_names.size(); ++c)
+      events.push_back({{"ph", "C"}, {"name", r.counter_names[c]}, {"pid", chrome_pid}, {"ts", us(p.at_seconds)},
+                        {"args", {{"value", p.counters[c]}}}});
     start = p.at_seconds;
   }
 }

@@ -164,7 +164,7 @@ Profile api_fixture_profile() {
   r.system_mem_total_bytes = 8ull << 30;
   r.system_mem_used_peak_bytes = 3ull << 30;
   for (int i = 1; i <= 20; ++i)
-    r.timeline.push_back({0.1 * i, i < 3 ? 80.0 : 190.0, 10.0, static_cast<uint64_t>(40 + 3 * i) << 20, 2});
+    r.timeline.push_back({0.1 * i, i < 3 ? 80.0 : 190.0, 10.0, static_cast<uint64_t>(40 + 3 * i) << 20, 2, {}});
   return profile;
 }
 
