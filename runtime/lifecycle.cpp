@@ -169,20 +169,6 @@ FNPROF_EXPORT int fexecve(int fd, char* const argv[], char* const envp[]) {
 
 extern "C" {
 
-FNPROF_EXPORT int execl(const char* path, const char* arg, ...) {
-  FNPROF_COLLECT_ARGS(arg, (void)0);
-  return execv(path, argv);
-}
-
-FNPROF_EXPORT int execlp(const char* file, const char* arg, ...) {
-  FNPROF_COLLECT_ARGS(arg, (void)0);
-  return execvp(file, argv);
-}
-
-FNPROF_EXPORT int execle(const char* path, const char* arg, ...) {
-  char* const* envp;
-  FNPROF_COLLECT_ARGS(arg, envp = va_arg(ap, char* const*));
-  return execve(path, argv, envp);
-}
+FNPROF_EXECL_FAMILY
 
 }  // extern "C"
