@@ -54,41 +54,21 @@ CallView call_view(const Profile& profile, const CallTree& tree, uint32_t functi
   if (function < tree.functions.size()) view.stats = tree.functions[function];
   std::map<uint32_t, CallEdge> callers, callees;
 
-  // Depth-first with enter/leave steps, counting each function on the path.
-  std::vector<uint32_t> on_path(profile.functions.size(), 0);
-  struct Step {
-    uint32_t node;
-    bool leave;
-  };
-  std::vector<Step> steps{{0, false}};
-  while (!steps.empty()) {
-    Step step = steps.back();
-    steps.pop_back();
-    const ProfileNode& node = tree.nodes[step.node];
-    if (node.function != kNoFunction) {
-      if (step.leave) {
-        --on_path[node.function];
-        continue;
-      }
-      if (node.function == function) {
-        uint32_t caller = tree.nodes[node.parent].function;
-        CallEdge& in = callers.try_emplace(caller, CallEdge{caller}).first->second;
-        in.calls += node.calls;
-        const bool outermost = on_path[function] == 0;
-        if (outermost) in.seconds += node.incl_seconds;
-        for (uint32_t c : node.children) {
-          const ProfileNode& child = tree.nodes[c];
-          CallEdge& out = callees.try_emplace(child.function, CallEdge{child.function}).first->second;
-          out.calls += child.calls;
-          if (outermost && on_path[child.function] == 0 && child.function != function)
-            out.seconds += child.incl_seconds;
-        }
-      }
-      ++on_path[node.function];
-      steps.push_back({step.node, true});
+  walk_with_ancestors(tree, profile.functions.size(), [&](uint32_t id, const std::vector<uint32_t>& on_path) {
+    const ProfileNode& node = tree.nodes[id];
+    if (node.function != function) return;
+    uint32_t caller = tree.nodes[node.parent].function;
+    CallEdge& in = callers.try_emplace(caller, CallEdge{caller}).first->second;
+    in.calls += node.calls;
+    const bool outermost = on_path[function] == 0;
+    if (outermost) in.seconds += node.incl_seconds;
+    for (uint32_t c : node.children) {
+      const ProfileNode& child = tree.nodes[c];
+      CallEdge& out = callees.try_emplace(child.function, CallEdge{child.function}).first->second;
+      out.calls += child.calls;
+      if (outermost && on_path[child.function] == 0 && child.function != function) out.seconds += child.incl_seconds;
     }
-    for (uint32_t c : node.children) steps.push_back({c, false});
-  }
+  });
   view.callers = sorted(callers);
   view.callees = sorted(callees);
   return view;

@@ -69,34 +69,16 @@ void finish(CallTree& tree, size_t function_count) {
   root.self_seconds = 0;
   tree.total_seconds = root.incl_seconds;
 
-  // Depth-first with explicit enter/leave steps (recursion can be deeper than
-  // the stack), counting how often each function is on the current path.
   tree.functions.assign(function_count, FunctionStats{});
-  std::vector<uint32_t> on_path(function_count, 0);
-  struct Step {
-    uint32_t node;
-    bool leave;
-  };
-  std::vector<Step> steps{{0, false}};
-  while (!steps.empty()) {
-    Step step = steps.back();
-    steps.pop_back();
-    const ProfileNode& node = nodes[step.node];
-    if (node.function != kNoFunction) {
-      if (step.leave) {
-        --on_path[node.function];
-        continue;
-      }
-      FunctionStats& stats = tree.functions[node.function];
-      stats.calls += node.calls;
-      stats.self_seconds += node.self_seconds;
-      if (on_path[node.function]++ == 0) stats.incl_seconds += node.incl_seconds;
-      tree.total_calls += node.calls;
-      tree.total_self_seconds += node.self_seconds;
-      steps.push_back({step.node, true});
-    }
-    for (uint32_t c : node.children) steps.push_back({c, false});
-  }
+  walk_with_ancestors(tree, function_count, [&](uint32_t id, const std::vector<uint32_t>& on_path) {
+    const ProfileNode& node = nodes[id];
+    FunctionStats& stats = tree.functions[node.function];
+    stats.calls += node.calls;
+    stats.self_seconds += node.self_seconds;
+    if (on_path[node.function] == 0) stats.incl_seconds += node.incl_seconds;
+    tree.total_calls += node.calls;
+    tree.total_self_seconds += node.self_seconds;
+  });
 }
 
 std::string end_reason(const ProcessInfo& p) {

@@ -101,6 +101,36 @@ struct Profile {
   HeapProfile heap;                    // the allocation tracker's (fnprof-run)
 };
 
+// Calls visit(node, on_path) for every node of `tree` but the root,
+// depth-first with explicit steps (recursion can be deeper than the stack),
+// where on_path[f] counts the node's ancestors that are calls of function f:
+// 0 means the node is the outermost call of its function on its path, which
+// is how a recursive function's inclusive time is counted once.
+template <class Visit>
+void walk_with_ancestors(const CallTree& tree, size_t function_count, Visit&& visit) {
+  std::vector<uint32_t> on_path(function_count, 0);
+  struct Step {
+    uint32_t node;
+    bool leave;
+  };
+  std::vector<Step> steps{{0, false}};
+  while (!steps.empty()) {
+    Step step = steps.back();
+    steps.pop_back();
+    const ProfileNode& node = tree.nodes[step.node];
+    if (node.function != kNoFunction) {
+      if (step.leave) {
+        --on_path[node.function];
+        continue;
+      }
+      visit(step.node, static_cast<const std::vector<uint32_t>&>(on_path));
+      ++on_path[node.function];
+      steps.push_back({step.node, true});
+    }
+    for (uint32_t c : node.children) steps.push_back({c, false});
+  }
+}
+
 // Merges `dumps` and symbolizes their functions; the symbolizer collects the
 // warnings (missing files, build-id mismatches).
 Profile build_profile(const std::vector<Dump>& dumps, Symbolizer& symbolizer);
