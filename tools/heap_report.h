@@ -29,6 +29,6 @@ void add_heap_json(nlohmann::json& report, const Profile& profile, const ReportO
 // Sets the HTML page's "allocations", "timeline" and "leaks" (each stays
 // null when the dumps have no such data); the layout is at the top of
 // heap_report_html.cpp.
-void add_heap_html_data(nlohmann::json& data, const Profile& profile);
+void add_heap_html_data(nlohmann::json& data, const Profile& profile, const ReportOptions& options);
 
 }  // namespace fnprof

@@ -7,8 +7,10 @@
 //                 sites: [[name, file, line, allocations, frees,
 //                          bytes_allocated, live_bytes, bytes_at_peak,
 //                          temporary, mismatched, callers], ...]
-//                   every site, by bytes allocated; callers: the naming
-//                   frame's callers, innermost first, as one string;
+//                   every site as the table shows it (sites_as_shown: the
+//                   naming frame and --stack-depth callers), by bytes
+//                   allocated; callers: those callers, innermost first, as
+//                   one string;
 //                 tree: {functions: [name, ...],
 //                        nodes: {parent: [], func: [], count: [],
 //                                incl: [], self: [], live: []},
@@ -34,10 +36,11 @@ namespace {
 
 using nlohmann::json;
 
-json sites_json(const HeapProfile& heap) {
+json sites_json(const HeapProfile& heap, size_t callers_shown) {
   json sites = json::array();
-  for (size_t i : top_sites(heap.sites, AllocSortKey::Bytes, SIZE_MAX)) {
-    const HeapSite& site = heap.sites[i];
+  const std::vector<HeapSite> shown = sites_as_shown(heap.sites, callers_shown);
+  for (size_t i : top_sites(shown, AllocSortKey::Bytes, SIZE_MAX)) {
+    const HeapSite& site = shown[i];
     const AllocCounts& c = site.counts;
     std::string file, callers;
     uint32_t line = 0;
@@ -106,7 +109,7 @@ json leak_json(const Leak& leak, const HeapProfile& heap) {
 
 }  // namespace
 
-void add_heap_html_data(json& data, const Profile& profile) {
+void add_heap_html_data(json& data, const Profile& profile, const ReportOptions& options) {
   const HeapProfile& heap = profile.heap;
   if (!heap.present) return;
   const AllocCounts& t = heap.totals;
@@ -120,7 +123,7 @@ void add_heap_html_data(json& data, const Profile& profile) {
                            {"live_bytes", heap.live_bytes},
                            {"temporary", t.temporary},
                            {"mismatched", t.mismatched}}},
-                         {"sites", sites_json(heap)},
+                         {"sites", sites_json(heap, options.stack_depth)},
                          {"tree", tree_json(heap.tree)}};
 
   json timeline = json::array();

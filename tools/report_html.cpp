@@ -176,7 +176,7 @@ json report_data(const Profile& profile, const ReportOptions& options) {
       {"counters", nullptr},
       {"resources", nullptr},
   };
-  add_heap_html_data(data, profile);
+  add_heap_html_data(data, profile, options);
   add_api_html_data(data, profile);
   return data;
 }
