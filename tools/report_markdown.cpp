@@ -99,7 +99,8 @@ void write_findings(std::ostream& out, const Profile& profile, const ReportOptio
 void write_allocations(std::ostream& out, const Profile& profile, const ReportOptions& options) {
   const HeapProfile& heap = profile.heap;
   const AllocCounts& t = heap.totals;
-  std::vector<size_t> ids = top_sites(heap.sites, options.alloc_sort, options.top);
+  const std::vector<HeapSite> sites = sites_as_shown(heap.sites, options.stack_depth);
+  std::vector<size_t> ids = top_sites(sites, options.alloc_sort, options.top);
   fmt::print(out, "\n## Allocations\n\n{} allocations ({}), {} frees, peak {}; {} in {} {} at the end.\n\n",
              group_digits(t.allocations), format_bytes(t.bytes_allocated), group_digits(t.frees),
              format_bytes(t.peak_live_bytes), format_bytes(heap.live_bytes), group_digits(heap.live_blocks),
@@ -109,7 +110,7 @@ void write_allocations(std::ostream& out, const Profile& profile, const ReportOp
   out << "| # | site | allocations | allocated | at peak | leaked | temporary | file:line | called from |\n";
   out << "|--:|---|--:|--:|--:|--:|--:|---|---|\n";
   for (size_t i = 0; i < ids.size(); ++i) {
-    const HeapSite& site = heap.sites[ids[i]];
+    const HeapSite& site = sites[ids[i]];
     const AllocCounts& c = site.counts;
     std::string where, callers;
     if (!site.frames.empty()) {
