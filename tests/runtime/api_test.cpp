@@ -3,9 +3,6 @@
 // Clang, and their dumps are read back with perf-report's library.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
-#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -327,22 +324,6 @@ TEST_P(Api, CsvTablesOfPhasesAndCounters) {
   ReportOptions options;
   options.table = "counters";
   EXPECT_THROW(write_report(out, ReportFormat::Csv, p, options), std::runtime_error);  // api_phases has none
-}
-
-TEST_P(Api, ChromeTraceHasACounterTrackPerCounter) {
-  ProgramRun r = run("api_counters", {}, {"FNPROF_SAMPLE_INTERVAL=1ms"});
-  Profile p = profile_of({read_dump(r.dumps.at(0))});
-  ASSERT_GE(p.api.resources.timeline.size(), 2u) << "the run is too short for the test";
-  std::ostringstream out;
-  write_report(out, ReportFormat::Chrome, p, ReportOptions{});
-  nlohmann::json trace = nlohmann::json::parse(out.str());
-  std::vector<int64_t> tx;
-  for (const auto& e : trace["traceEvents"])
-    if (e["ph"] == "C" && e["name"] == "tx") tx.push_back(e["args"]["value"].get<int64_t>());
-  // One point per sampler interval, rising towards the final 8,000,000.
-  ASSERT_EQ(tx.size(), p.api.resources.timeline.size());
-  EXPECT_TRUE(std::is_sorted(tx.begin(), tx.end()));
-  EXPECT_LE(tx.back(), 8'000'000);
 }
 
 INSTANTIATE_TEST_SUITE_P(Compilers, Api, testing::Values("gcc", "clang"));

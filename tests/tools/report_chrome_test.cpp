@@ -47,9 +47,9 @@ struct Payload {
   }
 };
 
-enum Name : uint64_t { kLoad, kParse, kIndex, kServe, kReady, kDrained, kFile, kRows, kRatio, kPort };
-const std::vector<std::string> kStrings = {"load", "parse", "index", "serve", "ready",
-                                           "drained", "file", "rows", "ratio", "port"};
+enum Name : uint64_t { kLoad, kParse, kIndex, kServe, kReady, kDrained, kFile, kRows, kRatio, kPort, kRequests };
+const std::vector<std::string> kStrings = {"load", "parse",  "index", "serve", "ready",   "drained",
+                                           "file", "rows",   "ratio", "port",  "requests"};
 
 format::MetaRecord int_meta(uint64_t key, int64_t v) { return {key, uint64_t(format::MetaType::Int), v, 0, {}}; }
 format::MetaRecord string_meta(uint64_t key, std::string_view v) {
@@ -70,7 +70,8 @@ format::MetaRecord float_meta(uint64_t key, double v) {
 // thread 4243 "worker":
 //   serve  200,000 +800,000   (open: still running at the dump)
 //   checkpoint drained at 900,000
-// resources: samples every 100 ms from 0, the process at 50% then 25% CPU.
+// resources: samples every 100 ms from 0, the process at 50% then 25% CPU;
+// the counter "requests" at 0, 10 and 30 at the three samples.
 std::string api_dump() {
   format::ProcessRecord process = test_process();
   process.ticks_per_second = 1'000'000;
@@ -104,18 +105,24 @@ std::string api_dump() {
   timeline.add(format::ResourceTimelineRecord{100'000'000, 3, 1, 0, 2, 1 << 30});
   struct Sample {
     uint64_t ticks_delta, user_us_delta;
-    int64_t rss_delta, threads_delta;
+    int64_t rss_delta, threads_delta, requests_delta;
   };
-  for (Sample sample : {Sample{1'000'000, 0, 4 << 20, 1}, Sample{100'000, 50'000, 1 << 20, 1},
-                        Sample{100'000, 25'000, -(2 << 20), 0}}) {
+  for (Sample sample : {Sample{1'000'000, 0, 4 << 20, 1, 0}, Sample{100'000, 50'000, 1 << 20, 1, 10},
+                        Sample{100'000, 25'000, -(2 << 20), 0, 20}}) {
     format::ResourceSampleRecord s;
     s.ticks_delta = sample.ticks_delta;  // the first's is absolute: the process start
     s.user_us_delta = sample.user_us_delta;
     s.rss_bytes_delta = sample.rss_delta;
     s.threads_delta = sample.threads_delta;
-    timeline.add(s);
+    s.counter_count = 1;
+    timeline.add(s).varint(format::zigzag(sample.requests_delta));
   }
   b.section(format::SectionType::ResourceTimeline, timeline.bytes);
+
+  Payload counters;
+  counters.varint(1).add(format::CounterRecord{kRequests, uint64_t(format::CounterKind::Counter),
+                                               uint64_t(format::CounterDirection::HigherIsBetter), 30, 0, 0, 30});
+  b.section(format::SectionType::Counters, counters.bytes);
 
   Payload strings;
   strings.varint(kStrings.size());
@@ -191,14 +198,17 @@ TEST(ReportChrome, ResourceTimelineIsCounters) {
     EXPECT_EQ(e["pid"], kRealTimePid);
     rows.emplace_back(e["name"], e["ts"], e["args"]);
   }
-  // CPU % from the start of its interval; RSS and threads at the sample.
+  // CPU % from the start of its interval; RSS, threads and the API's
+  // counters at the sample.
   std::vector<std::tuple<std::string, double, json>> expected = {
       {"CPU %", 0, {{"process", 50.0}, {"system", 0.0}}},
       {"RSS bytes", 100'000, {{"rss", 5 << 20}}},
       {"threads", 100'000, {{"threads", 2}}},
+      {"requests", 100'000, {{"value", 10}}},
       {"CPU %", 100'000, {{"process", 25.0}, {"system", 0.0}}},
       {"RSS bytes", 200'000, {{"rss", 3 << 20}}},
       {"threads", 200'000, {{"threads", 2}}},
+      {"requests", 200'000, {{"value", 30}}},
   };
   EXPECT_EQ(rows, expected);
 }
