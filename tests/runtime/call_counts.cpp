@@ -160,12 +160,15 @@ std::string run_command(const std::string& command) {
   return out;
 }
 
-std::map<std::string, uint64_t> uftrace_calls(const std::string& binary) {
+std::map<std::string, uint64_t> uftrace_calls(const std::string& binary, std::string* failure) {
   char dir_template[] = "/tmp/fnprof-uftrace-XXXXXX";
   std::string dir = mkdtemp(dir_template);
   // Run inside the directory: libfnprof.so is loaded there too (uftrace's
   // hooks take precedence) and leaves its empty dump in the working directory.
-  run_command("cd " + dir + " && uftrace record --no-libcall -d data " + binary + " >/dev/null 2>&1");
+  std::string warnings =
+      run_command("cd " + dir + " && uftrace record --no-libcall -d data " + binary + " 2>&1 >/dev/null");
+  if (size_t at = warnings.find("child terminated by signal"); failure && at != std::string::npos)
+    *failure = "uftrace: " + warnings.substr(at, warnings.find('\n', at) - at);
   std::istringstream report(
       run_command("uftrace report -d " + dir + "/data -f call --no-pager --demangle=no 2>/dev/null"));
   std::filesystem::remove_all(dir);

@@ -63,6 +63,9 @@ std::string run_command(const std::string& command);
 
 // Calls per function of `binary` as `uftrace record --no-libcall` counts them
 // (kernel events left out), by mangled name.
-std::map<std::string, uint64_t> uftrace_calls(const std::string& binary);
+// When the program does not survive uftrace (uftrace's own shadow stack can
+// overflow on Clang-built code that throws), `failure` gets uftrace's warning
+// and the counts are not to be trusted.
+std::map<std::string, uint64_t> uftrace_calls(const std::string& binary, std::string* failure = nullptr);
 
 }  // namespace fnprof::test

@@ -39,7 +39,12 @@ TEST(Example, CallCountsEqualTheCountingBuild) {
 
 TEST(Example, CallCountsEqualUftraces) {
   if (run_command("command -v uftrace").empty()) GTEST_SKIP() << "uftrace is not installed";
-  std::map<std::string, uint64_t> theirs = uftrace_calls(kExample);
+  std::string uftrace_failure;
+  std::map<std::string, uint64_t> theirs = uftrace_calls(kExample, &uftrace_failure);
+  // Seen with the example built by Clang 14 (-finstrument-functions-after-
+  // inlining): uftrace warns "call depth beyond 1024" and the program dies
+  // by SIGSEGV, also with the counting-only hooks, so the reference is gone.
+  if (!uftrace_failure.empty()) GTEST_SKIP() << uftrace_failure;
   ProgramRun run = run_program(kExample);
   SymbolNames names;
   CallCounts ours = fnprof_counts(run, names);
