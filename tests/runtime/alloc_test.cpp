@@ -100,9 +100,12 @@ void expect_site(const ByFunction& f, const std::string& name, uint64_t allocs, 
   EXPECT_EQ(it->second.mismatched, mismatched);
 }
 
-// The process totals are the sums over every site; the peak is exact: the
-// sites' bytes at the peak add up to it.
-void expect_consistent(const Dump& d, const ByFunction& f) {
+// The process totals are the sums over every site, and the sites' bytes at
+// the peak add up to the peak. That share is exact when the peak is not
+// reached while other threads change their sites (tracker.cpp,
+// before_site_change); otherwise each of them may be one block off:
+// `peak_slack` bounds the difference.
+void expect_consistent(const Dump& d, const ByFunction& f, uint64_t peak_slack = 0) {
   const AllocSummary& s = d.alloc.summary;
   ASSERT_TRUE(d.alloc.present);
   EXPECT_EQ(s.allocations, f.all.allocations);
@@ -113,7 +116,13 @@ void expect_consistent(const Dump& d, const ByFunction& f) {
   EXPECT_EQ(s.mismatched, f.all.mismatched);
   EXPECT_EQ(s.live_bytes, s.bytes_allocated - s.bytes_freed);
   EXPECT_EQ(s.live_blocks, s.allocations - s.frees);
-  EXPECT_EQ(s.peak_live_bytes, f.all.bytes_at_peak);
+  if (peak_slack == 0) {
+    EXPECT_EQ(s.peak_live_bytes, f.all.bytes_at_peak);
+  } else {
+    const uint64_t hi = std::max(s.peak_live_bytes, f.all.bytes_at_peak);
+    const uint64_t lo = std::min(s.peak_live_bytes, f.all.bytes_at_peak);
+    EXPECT_LE(hi - lo, peak_slack) << "peak " << s.peak_live_bytes << ", sites at the peak " << f.all.bytes_at_peak;
+  }
   EXPECT_EQ(s.flags, 0u);
   uint64_t live = 0;
   for (const LiveBlock& b : d.alloc.live_blocks) live += b.size;
@@ -239,7 +248,9 @@ TEST(AllocTracker, EightThreads) {
   EXPECT_EQ(tracked.status(), "0");
   Dump d = only_dump(tracked);
   ByFunction f = by_function(d);
-  expect_consistent(d, f);
+  // The peak comes while the threads run: each of the 7 others may be one
+  // block (at most 128 bytes) off.
+  expect_consistent(d, f, 7 * 128);
   // One site per thread for each of the three functions.
   expect_site(f, "churn", 8000, 8000, 384000, 384000, 8000);
   expect_site(f, "leak", 8, 0, 576, 0, 0);
