@@ -11,15 +11,14 @@
 #include <fmt/format.h>
 
 #include "fnprof/format.h"
+#include "profile.h"
 
 namespace fnprof {
 namespace {
 
-std::string end_of(const ProcessInfo& p) {
-  if (p.reason == static_cast<uint64_t>(format::DumpReason::Signal)) return fmt::format("signal {}", p.signal);
-  if (p.reason == static_cast<uint64_t>(format::DumpReason::Exec)) return "exec";
-  if (p.reason == static_cast<uint64_t>(format::DumpReason::Flush)) return "flush";
-  return "exit";
+// A frame's part of a merge key: function, file and line.
+void append_frame_key(std::string& key, const Frame& f) {
+  fmt::format_to(std::back_inserter(key), "{}\x1f{}\x1f{}\x1e", f.function, f.file, f.line);
 }
 
 struct SymbolizedStack {
@@ -39,7 +38,7 @@ SymbolizedStack symbolize_stack(const Dump& dump, const AllocStack& stack, Symbo
     if (!named && !system_module(module) && !f.file.starts_with("/usr/include/"))
       out.naming = out.frames.size(), named = true;
     out.frames.push_back(f);
-    fmt::format_to(std::back_inserter(out.key), "{}\x1f{}\x1f{}\x1e", f.function, f.file, f.line);
+    append_frame_key(out.key, f);
   };
   for (uint64_t address : stack.frames) {
     const Module* module = dump.module_of(address);
@@ -62,29 +61,44 @@ AllocCounts counts_of(const AllocSite& s) {
   return c;
 }
 
-// Sites merged by frames.
+// Adds `from` into `into`, a site that merges with it.
+void merge_site(HeapSite& into, const HeapSite& from) {
+  into.counts.add(from.counts);
+  for (size_t b = 0; b < into.size_histogram.size(); ++b) into.size_histogram[b] += from.size_histogram[b];
+  if (from.first_pid == into.first_pid) {
+    if (into.snapshots.size() < from.snapshots.size()) into.snapshots.resize(from.snapshots.size());
+    for (size_t i = 0; i < from.snapshots.size(); ++i) into.snapshots[i] += from.snapshots[i];
+  }
+  std::vector<uint64_t> tids;
+  std::set_union(into.tids.begin(), into.tids.end(), from.tids.begin(), from.tids.end(), std::back_inserter(tids));
+  into.tids = std::move(tids);
+}
+
+// A dump's site on its own, with its symbolized stack.
+HeapSite heap_site(const SymbolizedStack& stack, const AllocSite& site, uint64_t pid) {
+  HeapSite h;
+  h.frames = stack.frames;
+  h.naming = stack.naming;
+  h.counts = counts_of(site);
+  for (const auto& [bucket, n] : site.size_histogram)
+    if (bucket < h.size_histogram.size()) h.size_histogram[bucket] += n;
+  h.snapshots = site.snapshots;
+  h.first_pid = pid;
+  h.tids = {site.tid};
+  return h;
+}
+
+// Sites merged by a key: the first of a key is kept, the rest added to it.
 class SiteMerger {
  public:
   explicit SiteMerger(std::vector<HeapSite>& sites) : sites_(sites) {}
 
-  void add(const SymbolizedStack& stack, const AllocSite& site, uint64_t pid) {
-    auto [it, inserted] = index_.try_emplace(stack.key, sites_.size());
-    if (inserted) {
-      sites_.emplace_back();
-      sites_.back().frames = stack.frames;
-      sites_.back().naming = stack.naming;
-      sites_.back().first_pid = pid;
-    }
-    HeapSite& s = sites_[it->second];
-    s.counts.add(counts_of(site));
-    for (const auto& [bucket, n] : site.size_histogram)
-      if (bucket < s.size_histogram.size()) s.size_histogram[bucket] += n;
-    if (pid == s.first_pid) {
-      if (s.snapshots.size() < site.snapshots.size()) s.snapshots.resize(site.snapshots.size());
-      for (size_t i = 0; i < site.snapshots.size(); ++i) s.snapshots[i] += site.snapshots[i];
-    }
-    auto tid = std::lower_bound(s.tids.begin(), s.tids.end(), site.tid);
-    if (tid == s.tids.end() || *tid != site.tid) s.tids.insert(tid, site.tid);
+  void add(const std::string& key, HeapSite site) {
+    auto [it, inserted] = index_.try_emplace(key, sites_.size());
+    if (inserted)
+      sites_.push_back(std::move(site));
+    else
+      merge_site(sites_[it->second], site);
   }
 
  private:
@@ -131,11 +145,6 @@ class TreeBuilder {
   std::map<std::pair<uint32_t, std::string>, uint32_t> children_;
 };
 
-double seconds_since(uint64_t start, uint64_t ticks, uint64_t ticks_per_second) {
-  return ticks > start && ticks_per_second ? static_cast<double>(ticks - start) / static_cast<double>(ticks_per_second)
-                                           : 0;
-}
-
 }  // namespace
 
 void AllocCounts::add(const AllocCounts& o) {
@@ -167,13 +176,13 @@ HeapProfile build_heap_profile(const std::vector<Dump>& dumps, Symbolizer& symbo
 
     HeapProcess proc;
     proc.pid = p.pid;
-    proc.end = end_of(p);
+    proc.end = end_reason(p);
     proc.totals.allocations = s.allocations, proc.totals.frees = s.frees;
     proc.totals.bytes_allocated = s.bytes_allocated, proc.totals.bytes_freed = s.bytes_freed;
     proc.totals.peak_live_bytes = proc.totals.bytes_at_peak = s.peak_live_bytes;
     proc.totals.temporary = s.temporary, proc.totals.mismatched = s.mismatched;
     proc.live_blocks = s.live_blocks, proc.live_bytes = s.live_bytes;
-    proc.peak_seconds = seconds_since(p.start_ticks, s.peak_ticks, p.ticks_per_second);
+    proc.peak_seconds = ticks_to_seconds(p.start_ticks, s.peak_ticks, p.ticks_per_second);
     proc.untracked_frees = s.untracked_frees;
     proc.truncated = s.flags & format::kAllocTruncated;
     bool shadow = std::any_of(alloc.stacks.begin(), alloc.stacks.end(), [](const AllocStack& st) {
@@ -181,7 +190,7 @@ HeapProfile build_heap_profile(const std::vector<Dump>& dumps, Symbolizer& symbo
     });
     proc.stack_mode = shadow ? "shadow" : "unwind";
     for (const HeapSample& h : alloc.timeline)
-      proc.timeline.push_back({seconds_since(p.start_ticks, h.ticks, p.ticks_per_second), h.live_bytes});
+      proc.timeline.push_back({ticks_to_seconds(p.start_ticks, h.ticks, p.ticks_per_second), h.live_bytes});
 
     // Processes' peaks need not coincide: the family's is the highest one's.
     const uint64_t peak = std::max(heap.totals.peak_live_bytes, proc.totals.peak_live_bytes);
@@ -197,7 +206,7 @@ HeapProfile build_heap_profile(const std::vector<Dump>& dumps, Symbolizer& symbo
     for (const AllocSite& site : alloc.sites) {
       auto it = stacks.find(site.stack_id);
       const SymbolizedStack& stack = it == stacks.end() ? kNoStack : it->second;
-      merged.add(stack, site, p.pid);
+      merged.add(stack.key, heap_site(stack, site, p.pid));
       tree.add(stack.frames, site);
       thread_sites[{p.pid, site.tid}].push_back({&stack, &site});
     }
@@ -205,7 +214,7 @@ HeapProfile build_heap_profile(const std::vector<Dump>& dumps, Symbolizer& symbo
   for (const auto& [thread, sites] : thread_sites) {
     ThreadHeap& t = heap.threads.emplace_back(ThreadHeap{thread.first, thread.second, {}});
     SiteMerger merger(t.sites);
-    for (const ThreadSite& s : sites) merger.add(*s.stack, *s.site, thread.first);
+    for (const ThreadSite& s : sites) merger.add(s.stack->key, heap_site(*s.stack, *s.site, thread.first));
   }
   tree.finish();
   return heap;
@@ -218,34 +227,17 @@ const std::string& site_name(const HeapSite& site) {
 
 std::vector<HeapSite> sites_as_shown(const std::vector<HeapSite>& sites, size_t callers) {
   std::vector<HeapSite> out;
-  std::unordered_map<std::string, size_t> index;
+  SiteMerger merger(out);
   for (const HeapSite& site : sites) {
+    HeapSite shown = site;
     const size_t begin = std::min(site.naming, site.frames.size());
     const size_t end = std::min(site.frames.size(), begin + 1 + callers);
+    shown.frames.assign(site.frames.begin() + static_cast<ptrdiff_t>(begin),
+                        site.frames.begin() + static_cast<ptrdiff_t>(end));
+    shown.naming = 0;
     std::string key;
-    for (size_t i = begin; i < end; ++i) {
-      const Frame& f = site.frames[i];
-      fmt::format_to(std::back_inserter(key), "{}\x1f{}\x1f{}\x1e", f.function, f.file, f.line);
-    }
-    auto [it, inserted] = index.try_emplace(key, out.size());
-    if (inserted) {
-      HeapSite& shown = out.emplace_back(site);
-      shown.frames.assign(site.frames.begin() + static_cast<ptrdiff_t>(begin),
-                          site.frames.begin() + static_cast<ptrdiff_t>(end));
-      shown.naming = 0;
-      continue;
-    }
-    HeapSite& shown = out[it->second];
-    shown.counts.add(site.counts);
-    for (size_t b = 0; b < shown.size_histogram.size(); ++b) shown.size_histogram[b] += site.size_histogram[b];
-    if (site.first_pid == shown.first_pid) {
-      if (shown.snapshots.size() < site.snapshots.size()) shown.snapshots.resize(site.snapshots.size());
-      for (size_t i = 0; i < site.snapshots.size(); ++i) shown.snapshots[i] += site.snapshots[i];
-    }
-    std::vector<uint64_t> tids;
-    std::set_union(shown.tids.begin(), shown.tids.end(), site.tids.begin(), site.tids.end(),
-                   std::back_inserter(tids));
-    shown.tids = std::move(tids);
+    for (const Frame& f : shown.frames) append_frame_key(key, f);
+    merger.add(key, std::move(shown));
   }
   return out;
 }

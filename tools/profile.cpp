@@ -81,20 +81,6 @@ void finish(CallTree& tree, size_t function_count) {
   });
 }
 
-std::string end_reason(const ProcessInfo& p) {
-  switch (static_cast<format::DumpReason>(p.reason)) {
-    case format::DumpReason::Exit: return "exit";
-    case format::DumpReason::Exec: return "exec";
-    case format::DumpReason::Signal: return fmt::format("signal {}", p.signal);
-    case format::DumpReason::Flush: return "flush";
-  }
-  return fmt::format("reason {}", p.reason);
-}
-
-double seconds(uint64_t from, uint64_t to, uint64_t ticks_per_second) {
-  return to > from ? static_cast<double>(to - from) / static_cast<double>(ticks_per_second) : 0;
-}
-
 // Interns functions by (module path, file address) across dumps.
 class FunctionTable {
  public:
@@ -122,6 +108,21 @@ class FunctionTable {
 
 }  // namespace
 
+std::string end_reason(const ProcessInfo& p) {
+  switch (static_cast<format::DumpReason>(p.reason)) {
+    case format::DumpReason::Exit: return "exit";
+    case format::DumpReason::Exec: return "exec";
+    case format::DumpReason::Signal: return fmt::format("signal {}", p.signal);
+    case format::DumpReason::Flush: return "flush";
+  }
+  return fmt::format("reason {}", p.reason);
+}
+
+double ticks_to_seconds(uint64_t from, uint64_t to, uint64_t ticks_per_second) {
+  return to > from && ticks_per_second ? static_cast<double>(to - from) / static_cast<double>(ticks_per_second)
+                                       : 0;
+}
+
 Profile build_profile(const std::vector<Dump>& dumps, Symbolizer& symbolizer) {
   Profile profile;
   FunctionTable table(profile.functions, symbolizer);
@@ -129,7 +130,7 @@ Profile build_profile(const std::vector<Dump>& dumps, Symbolizer& symbolizer) {
   for (const Dump& dump : dumps) {
     const ProcessInfo& p = dump.process;
     ProcessSummary summary{dump.path, p.pid, p.ppid, p.program, p.exe, p.args, clock_source_name(p.clock_source),
-                           p.ticks_per_second, seconds(p.start_ticks, p.end_ticks, p.ticks_per_second),
+                           p.ticks_per_second, ticks_to_seconds(p.start_ticks, p.end_ticks, p.ticks_per_second),
                            end_reason(p), dump.threads.size()};
     profile.wall_seconds = std::max(profile.wall_seconds, summary.wall_seconds);
     if (profile.clock.empty()) profile.clock = summary.clock;
@@ -148,7 +149,7 @@ Profile build_profile(const std::vector<Dump>& dumps, Symbolizer& symbolizer) {
       }
       ThreadProfile t;
       t.pid = p.pid, t.tid = thread.tid, t.name = thread.name;
-      t.wall_seconds = seconds(thread.start_ticks, thread.end_ticks, p.ticks_per_second);
+      t.wall_seconds = ticks_to_seconds(thread.start_ticks, thread.end_ticks, p.ticks_per_second);
       t.running = thread.flags & format::kThreadRunning;
       t.truncated = thread.flags & format::kThreadTruncated;
       TreeMerger(t.tree).add(thread, function_of_node, seconds_per_tick);

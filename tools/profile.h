@@ -145,6 +145,12 @@ std::string_view sort_key_name(SortKey key);
 std::vector<uint32_t> top_functions(const Profile& profile, const std::vector<FunctionStats>& stats,
                                     SortKey key, size_t limit);
 
+// How the dump's process ended: "exit", "exec", "signal 11", "flush".
+std::string end_reason(const ProcessInfo& process);
+
+// Seconds from tick `from` to tick `to`; 0 when `to` is not later.
+double ticks_to_seconds(uint64_t from, uint64_t to, uint64_t ticks_per_second);
+
 // "Tsc" -> "tsc"; unknown values as "clock 7".
 std::string clock_source_name(uint64_t clock_source);
 
