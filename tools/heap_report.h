@@ -23,6 +23,11 @@ void write_heap_text(std::ostream& out, const Profile& profile, const ReportOpti
 // The leak report: findings by severity, then what was kept from start-up.
 void write_leaks_text(std::ostream& out, const Profile& profile, const ReportOptions& options);
 
+// The leak report as JSON, for the JSON report and the HTML page alike: a
+// finding's "site" is the whole site (frames, counts), or with
+// `site_names_only` its name.
+nlohmann::json leaks_json(const HeapProfile& heap, bool site_names_only);
+
 // Adds "allocations" and "leaks".
 void add_heap_json(nlohmann::json& report, const Profile& profile, const ReportOptions& options);
 

@@ -29,7 +29,6 @@
 #include <nlohmann/json.hpp>
 
 #include "heap_report.h"
-#include "leaks.h"
 
 namespace fnprof {
 namespace {
@@ -96,17 +95,6 @@ json tree_json(const std::vector<HeapTreeNode>& tree) {
           {"total", tree.empty() ? 0 : tree[0].bytes_allocated}};
 }
 
-json leak_json(const Leak& leak, const HeapProfile& heap) {
-  return {{"severity", severity_name(leak.severity)},
-          {"kind", leak.kind},
-          {"bytes", leak.bytes},
-          {"blocks", leak.blocks},
-          {"site", leak.site ? site_name(heap.sites[*leak.site]) : ""},
-          {"title", leak.title},
-          {"evidence", leak.evidence},
-          {"recommendation", leak.recommendation}};
-}
-
 }  // namespace
 
 void add_heap_html_data(json& data, const Profile& profile, const ReportOptions& options) {
@@ -135,18 +123,7 @@ void add_heap_html_data(json& data, const Profile& profile, const ReportOptions&
   }
   if (!timeline.empty()) data["timeline"] = std::move(timeline);
 
-  LeakReport report = find_leaks(heap);
-  json findings = json::array(), startup = json::array();
-  for (const Leak& leak : report.leaks) findings.push_back(leak_json(leak, heap));
-  for (const Leak& leak : report.startup) startup.push_back(leak_json(leak, heap));
-  data["leaks"] = {{"at_exit", report.at_exit},
-                   {"leaked_bytes", report.leaked_bytes},
-                   {"leaked_blocks", report.leaked_blocks},
-                   {"startup_bytes", report.startup_bytes},
-                   {"startup_blocks", report.startup_blocks},
-                   {"method", report.method},
-                   {"findings", std::move(findings)},
-                   {"startup", std::move(startup)}};
+  data["leaks"] = leaks_json(heap, true);
 }
 
 }  // namespace fnprof

@@ -1,5 +1,6 @@
 // The allocation report and the leak report in the JSON report
-// (docs/report.schema.json: "allocations", "leaks").
+// (docs/report.schema.json: "allocations", "leaks"); the leak report also
+// feeds the HTML page.
 #include <nlohmann/json.hpp>
 
 #include "heap_report.h"
@@ -66,7 +67,7 @@ json tree_json(const std::vector<HeapTreeNode>& tree, uint32_t node, double cut)
   return j;
 }
 
-json leak_json(const Leak& leak, const HeapProfile& heap) {
+json leak_json(const Leak& leak, const HeapProfile& heap, bool site_names_only) {
   json j = {{"severity", severity_name(leak.severity)},
             {"kind", leak.kind},
             {"bytes", leak.bytes},
@@ -74,11 +75,29 @@ json leak_json(const Leak& leak, const HeapProfile& heap) {
             {"title", leak.title},
             {"evidence", leak.evidence},
             {"recommendation", leak.recommendation}};
-  if (leak.site) j["site"] = site_json(heap.sites[*leak.site], *leak.site);
+  if (site_names_only)
+    j["site"] = leak.site ? site_name(heap.sites[*leak.site]) : "";
+  else if (leak.site)
+    j["site"] = site_json(heap.sites[*leak.site], *leak.site);
   return j;
 }
 
 }  // namespace
+
+json leaks_json(const HeapProfile& heap, bool site_names_only) {
+  LeakReport leaks = find_leaks(heap);
+  json findings = json::array(), startup = json::array();
+  for (const Leak& leak : leaks.leaks) findings.push_back(leak_json(leak, heap, site_names_only));
+  for (const Leak& leak : leaks.startup) startup.push_back(leak_json(leak, heap, site_names_only));
+  return {{"at_exit", leaks.at_exit},
+          {"leaked_bytes", leaks.leaked_bytes},
+          {"leaked_blocks", leaks.leaked_blocks},
+          {"startup_bytes", leaks.startup_bytes},
+          {"startup_blocks", leaks.startup_blocks},
+          {"method", leaks.method},
+          {"findings", std::move(findings)},
+          {"startup", std::move(startup)}};
+}
 
 void add_heap_json(json& report, const Profile& profile, const ReportOptions& options) {
   const HeapProfile& heap = profile.heap;
@@ -117,18 +136,7 @@ void add_heap_json(json& report, const Profile& profile, const ReportOptions& op
   }
   report["allocations"] = std::move(allocations);
 
-  LeakReport leaks = find_leaks(heap);
-  json findings = json::array(), startup = json::array();
-  for (const Leak& leak : leaks.leaks) findings.push_back(leak_json(leak, heap));
-  for (const Leak& leak : leaks.startup) startup.push_back(leak_json(leak, heap));
-  report["leaks"] = {{"at_exit", leaks.at_exit},
-                     {"leaked_bytes", leaks.leaked_bytes},
-                     {"leaked_blocks", leaks.leaked_blocks},
-                     {"startup_bytes", leaks.startup_bytes},
-                     {"startup_blocks", leaks.startup_blocks},
-                     {"method", leaks.method},
-                     {"findings", std::move(findings)},
-                     {"startup", std::move(startup)}};
+  report["leaks"] = leaks_json(heap, false);
 }
 
 }  // namespace fnprof
