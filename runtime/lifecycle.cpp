@@ -12,7 +12,7 @@
 
 #include "api/api.h"
 #include "dump_writer.h"
-#include "exec_args.h"
+#include "exec_interpose.h"
 #include "module_map.h"
 #include "process.h"
 
@@ -73,19 +73,6 @@ Fn next_symbol(const char* name) {
 // interposer further down the chain (libfnprof_alloc.so's forwards to this
 // library's) must not write it again.
 __thread bool tls_exec_dumped;
-
-class ExecDump {
- public:
-  ExecDump() { written_ = write_exec_dump(path_, sizeof path_); }
-  int failed(int result) {
-    if (written_) exec_failed(path_);
-    return result;
-  }
-
- private:
-  bool written_ = false;
-  char path_[PATH_MAX + 64];
-};
 
 }  // namespace
 

@@ -15,7 +15,7 @@
 #include <dlfcn.h>
 #include <limits.h>
 
-#include "../exec_args.h"
+#include "../exec_interpose.h"
 #include "../export.h"
 #include "../runtime_api.h"
 
@@ -47,19 +47,6 @@ __attribute__((constructor)) void resolve_at_load() {
   next(g_next.execvpe, "execvpe");
   next(g_next.fexecve, "fexecve");
 }
-
-class ExecDump {
- public:
-  ExecDump() { written_ = fnprof_rt_exec_dump(path_, sizeof path_); }
-  int failed(int result) {
-    if (written_) fnprof_rt_exec_failed(path_);
-    return result;
-  }
-
- private:
-  bool written_ = false;
-  char path_[PATH_MAX + 64];
-};
 
 }  // namespace
 

@@ -1,13 +1,32 @@
-// The execl family takes its arguments as varargs: FNPROF_COLLECT_ARGS
-// gathers them into `argv` on the stack (no malloc: this may run in a vfork
-// child), for the interposers of execl, execlp and execle to call execv*.
-// FNPROF_EXECL_FAMILY defines those three interposers; lifecycle.cpp and
-// alloc/exit_interposer.cpp each expand it next to their own execv*, which
-// the calls resolve to.
+// What the exec interposers of lifecycle.cpp (an instrumented program) and
+// alloc/exit_interposer.cpp (the preloaded tracker) share: ExecDump around
+// each exec* call, and the execl family, whose arguments come as varargs:
+// FNPROF_COLLECT_ARGS gathers them into `argv` on the stack (no malloc: this
+// may run in a vfork child), and FNPROF_EXECL_FAMILY defines execl, execlp
+// and execle over the file's own execv*, which the calls resolve to.
 #pragma once
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
+
+#include "runtime_api.h"
+
+// Around an exec* call: the constructor writes the dump (the data gathered so
+// far must not be lost with the old image); failed() takes it back when the
+// exec returned, so that everything is written at exit instead.
+class ExecDump {
+ public:
+  ExecDump() { written_ = fnprof_rt_exec_dump(path_, sizeof path_); }
+  int failed(int result) {
+    if (written_) fnprof_rt_exec_failed(path_);
+    return result;
+  }
+
+ private:
+  bool written_ = false;
+  char path_[PATH_MAX + 64];
+};
 
 #define FNPROF_COLLECT_ARGS(first, extra_envp)                                    \
   va_list ap;                                                                     \
