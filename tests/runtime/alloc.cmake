@@ -50,7 +50,7 @@ list(APPEND alloc_programs ${alloc_out}/patterns_instrumented ${alloc_out}/patte
 add_custom_target(alloc_test_programs ALL DEPENDS ${alloc_programs})
 
 add_executable(alloc_tests alloc_test.cpp alloc_report_test.cpp program_run.cpp)
-target_link_libraries(alloc_tests PRIVATE fnprof_analysis GTest::gtest_main)
+target_link_libraries(alloc_tests PRIVATE fnprof_report GTest::gtest_main)
 target_compile_definitions(alloc_tests PRIVATE
   FNPROF_ALLOC_PROGRAMS_DIR="${alloc_out}"
   FNPROF_ALLOC_LIBRARY="$<TARGET_FILE:fnprof_alloc>"

@@ -17,12 +17,12 @@
 #include <sstream>
 #include <string>
 
-#include "dump_reader.h"
-#include "findings.h"
-#include "leaks.h"
-#include "profile.h"
+#include "dump/dump_reader.h"
+#include "analysis/findings.h"
+#include "analysis/leaks.h"
+#include "model/profile.h"
 #include "program_run.h"
-#include "symbolizer.h"
+#include "symbolize/symbolizer.h"
 
 namespace fnprof {
 namespace {
@@ -337,7 +337,7 @@ TEST(AllocFormats, PprofCarriesTheAllocationSampleTypes) {
   Profile profile = profile_of(run);
   const std::string pprof = run.dir + "/profile.pb.gz";
   report_output({"--format", "pprof", "-o", pprof, run.dumps.at(0)});
-  const std::string proto_dir = std::string(FNPROF_SOURCE_DIR) + "/tools";
+  const std::string proto_dir = std::string(FNPROF_SOURCE_DIR) + "/tools/report";
   ProgramRun decode = run_program(
       "/bin/sh", {"-c", "gunzip -c " + pprof + " | protoc --decode=fnprof.pprof.Profile --proto_path=" +
                             proto_dir + " " + proto_dir + "/pprof/profile.proto"});

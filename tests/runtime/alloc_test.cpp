@@ -12,10 +12,10 @@
 #include <map>
 #include <string>
 
-#include "dump_reader.h"
+#include "dump/dump_reader.h"
 #include "fnprof/format.h"
 #include "program_run.h"
-#include "symbolizer.h"
+#include "symbolize/symbolizer.h"
 
 namespace fnprof {
 namespace {

@@ -8,14 +8,14 @@
 #include <set>
 #include <sstream>
 
-#include "api_profile.h"
+#include "model/api_profile.h"
 #include "call_counts.h"
-#include "dump_reader.h"
+#include "dump/dump_reader.h"
 #include "fnprof/format.h"
-#include "profile.h"
+#include "model/profile.h"
 #include "program_run.h"
-#include "report.h"
-#include "symbolizer.h"
+#include "report/report.h"
+#include "symbolize/symbolizer.h"
 
 namespace fnprof::test {
 namespace {
@@ -293,7 +293,7 @@ std::vector<std::string> csv_rows(const Profile& p, const std::string& table, si
   std::ostringstream out;
   ReportOptions options;
   options.table = table;
-  write_report(out, ReportFormat::Csv, p, options);
+  write_report(out, "csv", p, options);
   std::vector<std::string> rows;
   std::istringstream in(out.str());
   std::string line;
@@ -323,7 +323,7 @@ TEST_P(Api, CsvTablesOfPhasesAndCounters) {
   std::ostringstream out;
   ReportOptions options;
   options.table = "counters";
-  EXPECT_THROW(write_report(out, ReportFormat::Csv, p, options), std::runtime_error);  // api_phases has none
+  EXPECT_THROW(write_report(out, "csv", p, options), std::runtime_error);  // api_phases has none
 }
 
 INSTANTIATE_TEST_SUITE_P(Compilers, Api, testing::Values("gcc", "clang"));

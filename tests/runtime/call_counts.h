@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "profile.h"
+#include "model/profile.h"
 
 namespace fnprof::test {
 

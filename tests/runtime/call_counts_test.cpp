@@ -12,11 +12,11 @@
 #include <fstream>
 #include <sstream>
 
-#include "dump_reader.h"
-#include "profile.h"
+#include "dump/dump_reader.h"
+#include "model/profile.h"
 #include "program_case.h"
 #include "program_run.h"
-#include "symbolizer.h"
+#include "symbolize/symbolizer.h"
 
 namespace fnprof::test {
 namespace {

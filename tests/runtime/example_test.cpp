@@ -6,10 +6,10 @@
 #include <filesystem>
 
 #include "call_counts.h"
-#include "dump_reader.h"
-#include "profile.h"
+#include "dump/dump_reader.h"
+#include "model/profile.h"
 #include "program_run.h"
-#include "symbolizer.h"
+#include "symbolize/symbolizer.h"
 
 namespace fnprof::test {
 namespace {

@@ -1,6 +1,6 @@
 // read_dump against dumps built in code: a full round trip, then every class
 // of bad input with the exact one-line message perf-report will print.
-#include "dump_reader.h"
+#include "dump/dump_reader.h"
 
 #include <cstddef>
 #include <cstring>

@@ -2,7 +2,7 @@
 // construction. Ticks are milliseconds (1000 ticks per second) unless a test
 // says otherwise; the module files do not exist, so functions are named
 // "app+0xoffset".
-#include "profile.h"
+#include "model/profile.h"
 
 #include <gtest/gtest.h>
 

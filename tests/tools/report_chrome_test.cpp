@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "dump_builder.h"
-#include "profile.h"
-#include "report.h"
+#include "model/profile.h"
+#include "report/report.h"
 
 namespace fnprof {
 namespace {
@@ -136,7 +136,7 @@ json chrome_trace() {
   Symbolizer symbolizer;
   Profile profile = build_profile({read_dump(api_dump())}, symbolizer);
   std::ostringstream out;
-  write_chrome_report(out, profile, ReportOptions{});
+  write_report(out, "chrome", profile, ReportOptions{});
   json trace = json::parse(out.str());  // throws (and fails the test) unless valid JSON
   return trace["traceEvents"];
 }

@@ -21,18 +21,18 @@
 #include <string>
 #include <vector>
 
-#include "call_views.h"
+#include "model/call_views.h"
 #include "dump_builder.h"
-#include "findings.h"
+#include "analysis/findings.h"
 #include "fnprof/format.h"
 #include "pprof/profile.pb.h"
-#include "profile.h"
-#include "report.h"
+#include "model/profile.h"
+#include "report/report.h"
 #include "test_paths.h"
 
 namespace fnprof {
 
-pprof::Profile build_pprof_profile(const Profile& profile);  // report_pprof.cpp
+pprof::Profile build_pprof_profile(const Profile& profile);  // report/formats/pprof.cpp
 extern const char kReportCss[];                              // report_html_assets.cpp
 extern const char kReportJs[];
 
@@ -168,7 +168,7 @@ Profile api_fixture_profile() {
   return profile;
 }
 
-std::string render(ReportFormat format, const ReportOptions& options) {
+std::string render(std::string_view format, const ReportOptions& options) {
   std::ostringstream out;
   write_report(out, format, fixture_profile(), options);
   return out.str();
@@ -224,18 +224,18 @@ std::string html_without_assets(std::string html) {
   return html;
 }
 
-TEST(ReportGolden, Text) { expect_golden("report.txt", render(ReportFormat::Text, views_options())); }
-TEST(ReportGolden, Json) { expect_golden("report.json", render(ReportFormat::Json, views_options())); }
-TEST(ReportGolden, Csv) { expect_golden("functions.csv", render(ReportFormat::Csv, ReportOptions{})); }
+TEST(ReportGolden, Text) { expect_golden("report.txt", render("text", views_options())); }
+TEST(ReportGolden, Json) { expect_golden("report.json", render("json", views_options())); }
+TEST(ReportGolden, Csv) { expect_golden("functions.csv", render("csv", ReportOptions{})); }
 TEST(ReportGolden, CsvThreads) {
   ReportOptions options;
   options.threads = true;
-  expect_golden("functions-threads.csv", render(ReportFormat::Csv, options));
+  expect_golden("functions-threads.csv", render("csv", options));
 }
-TEST(ReportGolden, Markdown) { expect_golden("report.md", render(ReportFormat::Markdown, views_options())); }
+TEST(ReportGolden, Markdown) { expect_golden("report.md", render("md", views_options())); }
 TEST(ReportGolden, MarkdownWithPhases) {
   std::ostringstream out;
-  write_report(out, ReportFormat::Markdown, api_fixture_profile(), ReportOptions{});
+  write_report(out, "md", api_fixture_profile(), ReportOptions{});
   expect_golden("report-phases.md", out.str());
   // The rows people read first, spelled out: indented by no-break spaces
   // (a cell drops plain leading spaces), `|` escaped even in code spans.
@@ -251,24 +251,24 @@ TEST(ReportGolden, MarkdownWithPhases) {
   EXPECT_NE(out.str().find("| CPU | avg 120.0%, peak 200.0% (100% = one core) |\n"), std::string::npos);
 }
 TEST(ReportGolden, Html) {
-  expect_golden("report.html", html_without_assets(render(ReportFormat::Html, ReportOptions{})));
+  expect_golden("report.html", html_without_assets(render("html", ReportOptions{})));
 }
 TEST(ReportGolden, FoldedTime) {
-  expect_golden("time.folded", render(ReportFormat::Folded, ReportOptions{}));
+  expect_golden("time.folded", render("folded", ReportOptions{}));
 }
 TEST(ReportGolden, FoldedCallsPerThread) {
   ReportOptions options;
   options.folded_value = FoldedValue::Calls;
   options.threads = true;
-  expect_golden("calls-threads.folded", render(ReportFormat::Folded, options));
+  expect_golden("calls-threads.folded", render("folded", options));
 }
 TEST(ReportGolden, Callgrind) {
-  expect_golden("callgrind.out", render(ReportFormat::Callgrind, ReportOptions{}));
+  expect_golden("callgrind.out", render("callgrind", ReportOptions{}));
 }
 TEST(ReportGolden, Pprof) {
   expect_golden("pprof.txtpb", build_pprof_profile(fixture_profile()).DebugString());
 }
-TEST(ReportGolden, Chrome) { expect_golden("chrome.json", render(ReportFormat::Chrome, ReportOptions{})); }
+TEST(ReportGolden, Chrome) { expect_golden("chrome.json", render("chrome", ReportOptions{})); }
 
 // ---- Findings and call views ----------------------------------------------
 
@@ -355,7 +355,7 @@ TEST(ReportFormats, CsvReadsBackWithPythonsCsvModule) {
   const std::string path = temp_path("functions.csv");
   ReportOptions options;
   options.threads = true;
-  spit(path, render(ReportFormat::Csv, options));
+  spit(path, render("csv", options));
   std::string out = run_capture(
       "python3 -c 'import csv, json, sys; print(json.dumps(list(csv.reader(open(sys.argv[1], "
       "newline=\"\")))))' " +
@@ -379,7 +379,7 @@ TEST(ReportFormats, CsvTablesWithoutDataAreErrors) {
   ReportOptions options;
   options.table = "allocators";
   try {
-    render(ReportFormat::Csv, options);
+    render("csv", options);
     ADD_FAILURE() << "expected an error";
   } catch (const std::runtime_error& e) {
     EXPECT_STREQ(e.what(), "no allocation data in fnprof.app.4242.fnp");
@@ -389,29 +389,29 @@ TEST(ReportFormats, CsvTablesWithoutDataAreErrors) {
 TEST(ReportFormats, AllocationViewsWithoutDataAreErrors) {
   ReportOptions options;
   options.table = "leaks";
-  EXPECT_THROW(render(ReportFormat::Csv, options), std::runtime_error);
+  EXPECT_THROW(render("csv", options), std::runtime_error);
   options.folded_value = FoldedValue::Bytes;
   try {
-    render(ReportFormat::Folded, options);
+    render("folded", options);
     ADD_FAILURE() << "expected an error";
   } catch (const std::runtime_error& e) {
     EXPECT_STREQ(e.what(), "--folded-value bytes: no allocation data in fnprof.app.4242.fnp");
   }
   options.folded_value = FoldedValue::Allocations;
-  EXPECT_THROW(render(ReportFormat::Folded, options), std::runtime_error);
+  EXPECT_THROW(render("folded", options), std::runtime_error);
   // The formats that show allocations beside the rest leave them out.
-  EXPECT_EQ(render(ReportFormat::Markdown, ReportOptions{}).find("## Allocations"), std::string::npos);
+  EXPECT_EQ(render("md", ReportOptions{}).find("## Allocations"), std::string::npos);
   EXPECT_EQ(build_pprof_profile(fixture_profile()).sample_type_size(), 2);
 }
 
 TEST(ReportFormats, JsonMatchesItsSchema) {
   const std::string report = temp_path("report.json");
-  spit(report, render(ReportFormat::Json, views_options()));
+  spit(report, render("json", views_options()));
   const std::string command = std::string("python3 ") + VALIDATE_JSON + " " + SCHEMA + " " + report + " 2>&1";
   int rc = std::system((command + " >/dev/null").c_str());
   EXPECT_EQ(rc, 0) << run_capture(command);
   // And without the optional parts.
-  spit(report, render(ReportFormat::Json, ReportOptions{}));
+  spit(report, render("json", ReportOptions{}));
   rc = std::system((command + " >/dev/null").c_str());
   EXPECT_EQ(rc, 0) << run_capture(command);
 }
@@ -428,13 +428,13 @@ TEST(ReportFormats, FoldedSumsEqualTheTree) {
   Profile profile = fixture_profile();
   ReportOptions options;
   std::ostringstream time, calls, threads;
-  write_folded_report(time, profile, options);
+  write_report(time, "folded", profile, options);
   EXPECT_EQ(folded_sum(time.str()), std::llround(profile.merged.total_self_seconds * 1e6));
   options.folded_value = FoldedValue::Calls;
-  write_folded_report(calls, profile, options);
+  write_report(calls, "folded", profile, options);
   EXPECT_EQ(folded_sum(calls.str()), static_cast<long long>(profile.merged.total_calls));
   options.threads = true;
-  write_folded_report(threads, profile, options);
+  write_report(threads, "folded", profile, options);
   EXPECT_EQ(folded_sum(threads.str()), static_cast<long long>(profile.merged.total_calls));
   // A path's value is its own: main;format<...> made 2 calls.
   EXPECT_NE(calls.str().find("\nmain;" + kNames.at(0x500) + " 2\n"), std::string::npos) << calls.str();
@@ -454,7 +454,7 @@ TEST(ReportFormats, FoldedTimeRoundingKeepsTheSum) {
   Symbolizer symbolizer;
   Profile profile = build_profile({read_dump(b.write("tiny.fnp"))}, symbolizer);
   std::ostringstream out;
-  write_folded_report(out, profile, ReportOptions{});
+  write_report(out, "folded", profile, ReportOptions{});
   EXPECT_EQ(folded_sum(out.str()), 400);
 }
 
@@ -462,7 +462,7 @@ TEST(ReportFormats, CallgrindAnnotateReadsItAndTotalsMatch) {
   Profile profile = fixture_profile();
   const std::string path = temp_path("callgrind.out");
   std::ostringstream out;
-  write_callgrind_report(out, profile, ReportOptions{});
+  write_report(out, "callgrind", profile, ReportOptions{});
   spit(path, out.str());
   std::string annotate = run_capture("callgrind_annotate " + path + " 2>&1");
   // "1,500,000,000 (100.0%) 1,001,078 (100.0%)  PROGRAM TOTALS"
@@ -505,7 +505,7 @@ std::string gunzip(const std::string& data) {
 TEST(ReportFormats, ProtocDecodesThePprofFileAndTotalsMatch) {
   Profile profile = fixture_profile();
   std::ostringstream out;
-  write_pprof_report(out, profile, ReportOptions{});
+  write_report(out, "pprof", profile, ReportOptions{});
   ASSERT_GE(out.str().size(), 2u);
   EXPECT_EQ(out.str().substr(0, 2), "\x1f\x8b");  // gzip magic
   const std::string raw = temp_path("profile.pb");
@@ -530,7 +530,7 @@ TEST(ReportFormats, ProtocDecodesThePprofFileAndTotalsMatch) {
 }
 
 TEST(ReportFormats, ChromeTraceIsJsonWithNestedCompleteEvents) {
-  nlohmann::json trace = nlohmann::json::parse(render(ReportFormat::Chrome, ReportOptions{}));
+  nlohmann::json trace = nlohmann::json::parse(render("chrome", ReportOptions{}));
   size_t complete = 0;
   bool thread_named = false;
   for (const nlohmann::json& e : trace["traceEvents"]) {
@@ -561,7 +561,7 @@ TEST(HtmlReport, OpensInChromiumWithTablesAndSearch) {
   const std::string html = std::string(ARTIFACT_DIR) + "/report.html";
   ReportOptions options;
   options.threads = true;
-  spit(html, render(ReportFormat::Html, options));
+  spit(html, render("html", options));
   // The table holds the 7 functions; a search for "evaluate" finds its 2
   // nodes in the merged tree; the screenshot is kept for people to look at.
   EXPECT_EQ(check_in_chromium(html, "--rows 7 --search evaluate --matches 2 --screenshot " +
@@ -572,7 +572,7 @@ TEST(HtmlReport, OpensInChromiumWithTablesAndSearch) {
 // The HTML page of `profile`, also written to `path` for the browser.
 std::string write_page(const Profile& profile, const std::string& path) {
   std::ostringstream out;
-  write_html_report(out, profile, ReportOptions{});
+  write_report(out, "html", profile, ReportOptions{});
   spit(path, out.str());
   return out.str();
 }
@@ -657,7 +657,7 @@ TEST(HtmlReport, OpensInSecondsWithAHundredThousandNodes) {
   ASSERT_EQ(profile.merged.nodes.size(), 100'001u);
   const std::string html = std::string(ARTIFACT_DIR) + "/report-100k.html";
   std::ostringstream out;
-  write_html_report(out, profile, ReportOptions{});
+  write_report(out, "html", profile, ReportOptions{});
   spit(html, out.str());
   auto start = std::chrono::steady_clock::now();
   EXPECT_EQ(check_in_chromium(

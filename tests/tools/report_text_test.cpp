@@ -1,5 +1,5 @@
 // The text report's formatting helpers: durations and long-name elision.
-#include "report.h"
+#include "report/report.h"
 
 #include <gtest/gtest.h>
 

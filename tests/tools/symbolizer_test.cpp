@@ -1,7 +1,7 @@
 // Symbolizer against real binaries: this test program itself (addresses of
 // its own functions less its load bias), the symbolize_target program with
 // and without DWARF, and modules whose file is missing or was rebuilt.
-#include "symbolizer.h"
+#include "symbolize/symbolizer.h"
 
 #include <elf.h>
 #include <link.h>

@@ -1,0 +1,255 @@
+// Bottleneck findings over the merged tree; see findings.h.
+#include "analysis/findings.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <stdexcept>
+
+#include "analysis/leaks.h"
+#include "model/display.h"
+
+namespace fnprof {
+namespace {
+
+// "5%", "5" -> 5; "30ns", "0.03us", "0.03µs" -> 30 (in ns).
+double parse_number(std::string_view text, std::string_view key, std::string_view& unit) {
+  double value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || value < 0)
+    throw std::invalid_argument(fmt::format("--threshold {}: '{}' is not a non-negative number", key, text));
+  unit = text.substr(static_cast<size_t>(end - text.data()));
+  return value;
+}
+
+double parse_percent(std::string_view text, std::string_view key) {
+  std::string_view unit;
+  double value = parse_number(text, key, unit);
+  if (!unit.empty() && unit != "%")
+    throw std::invalid_argument(
+        fmt::format("--threshold {}: expected a percentage like 5%, got '{}'", key, text));
+  return value;
+}
+
+double parse_nanoseconds(std::string_view text, std::string_view key) {
+  std::string_view unit;
+  double value = parse_number(text, key, unit);
+  if (unit.empty() || unit == "ns") return value;
+  if (unit == "us" || unit == "µs") return value * 1e3;
+  if (unit == "ms") return value * 1e6;
+  throw std::invalid_argument(
+      fmt::format("--threshold {}: expected a duration like 30ns or 0.1us, got '{}'", key, text));
+}
+
+// What GCC's -finstrument-functions-exclude-function-list= can take for the
+// function: the name without its parameters (the option matches substrings of
+// the user-visible name, and splits its list at commas, so a name with a comma
+// is cut to its last component).
+std::string exclude_list_name(const std::string& name) {
+  std::string base = name;
+  int depth = 0;
+  for (size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    if (c == '<') ++depth;
+    if (c == '>' && depth > 0) --depth;
+    if (c == '(' && depth == 0 && !std::string_view(name).substr(0, i).ends_with("operator") &&
+        !std::string_view(name).substr(i).starts_with("(anonymous namespace)")) {
+      base = name.substr(0, i);
+      break;
+    }
+  }
+  if (base.find(',') != std::string::npos) {
+    size_t colon = base.rfind("::");
+    base = colon == std::string::npos ? base : base.substr(colon + 2);
+    if (base.find(',') != std::string::npos) base = base.substr(0, base.find('<'));
+  }
+  return base;
+}
+
+double parse_count(std::string_view text, std::string_view key) {
+  std::string_view unit;
+  double value = parse_number(text, key, unit);
+  if (!unit.empty())
+    throw std::invalid_argument(
+        fmt::format("--threshold {}: expected a count like 1000, got '{}'", key, text));
+  return value;
+}
+
+Severity severity_of_share(double percent_share, double critical, double high, double medium) {
+  if (percent_share >= critical) return Severity::Critical;
+  if (percent_share >= high) return Severity::High;
+  if (percent_share >= medium) return Severity::Medium;
+  return Severity::Low;
+}
+
+}  // namespace
+
+std::string_view severity_name(Severity severity) {
+  switch (severity) {
+    case Severity::Info:
+      return "info";
+    case Severity::Low:
+      return "low";
+    case Severity::Medium:
+      return "medium";
+    case Severity::High:
+      return "high";
+    case Severity::Critical:
+      return "critical";
+  }
+  return "?";
+}
+
+void parse_threshold(std::string_view spec, FindingThresholds& thresholds) {
+  size_t eq = spec.find('=');
+  if (eq == std::string_view::npos)
+    throw std::invalid_argument(fmt::format("--threshold '{}': expected KEY=VALUE, e.g. self=5%", spec));
+  std::string_view key = spec.substr(0, eq), value = spec.substr(eq + 1);
+  if (key == "self")
+    thresholds.self_percent = parse_percent(value, key);
+  else if (key == "overhead")
+    thresholds.overhead_ns = parse_nanoseconds(value, key);
+  else if (key == "tiny")
+    thresholds.tiny_ns = parse_nanoseconds(value, key);
+  else if (key == "overhead-share")
+    thresholds.overhead_percent = parse_percent(value, key);
+  else if (key == "temporary")
+    thresholds.temporary = parse_count(value, key);
+  else
+    throw std::invalid_argument(fmt::format(
+        "--threshold '{}': unknown key '{}' (self, overhead, tiny, overhead-share, temporary)", spec, key));
+}
+
+std::vector<Finding> find_bottlenecks(const Profile& profile, const FindingThresholds& thresholds) {
+  struct Ranked {
+    Finding finding;
+    double share;
+  };
+  std::vector<Ranked> ranked;
+  const CallTree& tree = profile.merged;
+
+  for (uint32_t id = 0; id < tree.functions.size(); ++id) {
+    const FunctionStats& s = tree.functions[id];
+    const std::string& name = profile.functions[id].symbol.function;
+
+    // A hotspot: the function's own code is where the time goes.
+    double self_share = tree.total_self_seconds > 0 ? 100 * s.self_seconds / tree.total_self_seconds : 0;
+    if (s.calls && self_share >= thresholds.self_percent && self_share > 0) {
+      Finding f;
+      f.severity = severity_of_share(self_share, 50, 25, 10);
+      f.kind = "hotspot";
+      f.function = id;
+      f.title = fmt::format("{} takes {:.1f}% of the self time", name, self_share);
+      f.evidence = fmt::format("self {} of {} ({:.1f}%), {} {}, {} per call inclusive, {} inclusive in total",
+                               format_duration(s.self_seconds), format_duration(tree.total_self_seconds),
+                               self_share, group_digits(s.calls), s.calls == 1 ? "call" : "calls",
+                               format_duration(s.incl_per_call()), format_duration(s.incl_seconds));
+      double self_per_call = s.self_seconds / static_cast<double>(s.calls);
+      if (self_per_call * 1e9 < 10 * thresholds.overhead_ns)
+        f.recommendation = fmt::format(
+            "Each call is short ({} of its own): call it less often (hoist it out of loops, cache its "
+            "result) "
+            "or let the compiler inline it.",
+            format_duration(self_per_call));
+      else
+        f.recommendation =
+            "The time is spent in its own body, not in profiled callees: look at its loops, its data access "
+            "and the uninstrumented code it calls (libraries, system calls).";
+      ranked.push_back({std::move(f), self_share});
+    }
+
+    // A tiny function: the hooks cost about as much as the function itself.
+    double incl_ns = s.incl_per_call() * 1e9;
+    double overhead_seconds = static_cast<double>(s.calls) * thresholds.overhead_ns * 1e-9;
+    double overhead_share = tree.total_seconds > 0 ? 100 * overhead_seconds / tree.total_seconds : 0;
+    if (s.calls && incl_ns <= thresholds.tiny_ns && overhead_share >= thresholds.overhead_percent) {
+      Finding f;
+      f.severity = severity_of_share(overhead_share, 50, 25, 10);
+      f.kind = "instrumentation-overhead";
+      f.function = id;
+      f.title = fmt::format("{} is tiny and called {} times: instrumentation dominates its time", name,
+                            group_digits(s.calls));
+      f.evidence = fmt::format(
+          "{} calls averaging {} inclusive; at ~{:g}ns per enter/exit pair the hooks cost ~{}, {:.1f}% of "
+          "the {} "
+          "measured",
+          group_digits(s.calls), format_duration(s.incl_per_call()), thresholds.overhead_ns,
+          format_duration(overhead_seconds), overhead_share, format_duration(tree.total_seconds));
+      f.recommendation = fmt::format(
+          "Exclude it from instrumentation: compile with -finstrument-functions-exclude-function-list={} "
+          "(GCC), "
+          "or with Clang use -finstrument-functions-after-inlining so inlined calls are not hooked, or mark "
+          "it "
+          "__attribute__((no_instrument_function)).",
+          exclude_list_name(name));
+      ranked.push_back({std::move(f), overhead_share});
+    }
+  }
+
+  for (const ThreadProfile& t : profile.threads) {
+    if (!t.truncated) continue;
+    Finding f;
+    f.severity = Severity::Medium;
+    f.kind = "truncated";
+    f.title = fmt::format("thread {} (pid {}) was truncated", t.tid, t.pid);
+    f.evidence =
+        "the runtime ran out of call-tree node or depth capacity for this thread; deeper calls are missing";
+    f.recommendation =
+        "Treat its figures as a lower bound; profile a smaller input or exclude deeply recursive functions "
+        "from instrumentation.";
+    ranked.push_back({std::move(f), 0});
+  }
+
+  if (profile.heap.present) {
+    const HeapProfile& heap = profile.heap;
+    const double all = static_cast<double>(heap.totals.allocations);
+    for (const HeapSite& site : heap.sites) {
+      const AllocCounts& c = site.counts;
+      const double temporary = static_cast<double>(c.temporary);
+      if (!c.temporary || temporary < thresholds.temporary || 2 * c.temporary < c.allocations) continue;
+      const double share = all > 0 ? 100 * temporary / all : 0;
+      std::string where;
+      if (!site.frames.empty() && !site.frames[naming_frame(site)].file.empty()) {
+        const Frame& f = site.frames[naming_frame(site)];
+        where = fmt::format(" ({}:{})", f.file.substr(f.file.rfind('/') + 1), f.line);
+      }
+      Finding f;
+      f.severity = severity_of_share(share, 50, 25, 10);
+      f.kind = "temporary-allocations";
+      f.title = fmt::format("{}{} makes {} temporary allocations", site_name(site), where,
+                            group_digits(c.temporary));
+      f.evidence = fmt::format(
+          "{} of its {} allocations ({:.1f}%) were freed before anything else was allocated; {:.1f}% of the "
+          "program's {} allocations; {} allocated in all",
+          group_digits(c.temporary), group_digits(c.allocations),
+          100 * temporary / static_cast<double>(c.allocations), share, group_digits(heap.totals.allocations),
+          format_bytes(c.bytes_allocated));
+      f.recommendation =
+          "Reuse one buffer across iterations (hoist it out of the loop, clear() a container instead of "
+          "rebuilding it, reserve() once), or use stack storage for small short-lived objects.";
+      ranked.push_back({std::move(f), share});
+    }
+    const double peak = static_cast<double>(heap.totals.peak_live_bytes);
+    for (const Leak& leak : find_leaks(heap).leaks) {
+      if (leak.severity < Severity::Medium) continue;
+      Finding f;
+      f.severity = leak.severity;
+      f.kind = "leak";
+      f.title = leak.kind + ": " + leak.title;
+      f.evidence = leak.evidence;
+      f.recommendation = leak.recommendation;
+      ranked.push_back({std::move(f), peak > 0 ? 100 * static_cast<double>(leak.bytes) / peak : 0});
+    }
+  }
+
+  std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+    if (a.finding.severity != b.finding.severity) return a.finding.severity > b.finding.severity;
+    return a.share > b.share;
+  });
+  std::vector<Finding> findings;
+  for (Ranked& r : ranked) findings.push_back(std::move(r.finding));
+  return findings;
+}
+
+}  // namespace fnprof

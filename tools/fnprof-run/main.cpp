@@ -1,0 +1,282 @@
+// fnprof-run: runs a program under the allocation tracker and says where the
+// profile went.
+//
+//   fnprof-run [--output DIR] [--no-alloc] [--follow-children] [--] PROGRAM ARGS...
+//
+// It preloads libfnprof_alloc.so (appended to any LD_PRELOAD), which brings
+// libfnprof.so with it, so every program gets an allocation profile and an
+// instrumented one its call profile too, in one dump per process. --no-alloc
+// preloads nothing (only an instrumented program writes a dump then). The
+// dumps go to DIR (FNPROF_OUTPUT; default: the current directory).
+//
+// Children: by default only this process is profiled: the tracker takes
+// itself out of LD_PRELOAD at start-up (FNPROF_FOLLOW_CHILDREN=0), so the
+// programs it executes, however started (exec, posix_spawn, system), run
+// without it; a fork child that does not exec keeps it and writes its own
+// dump. --follow-children keeps the preload in children: each exec'd process
+// writes a dump of its own.
+//
+// The program's exit status is fnprof-run's, and if a signal killed it
+// fnprof-run dies by the same signal. Last, one line on stderr names the
+// dumps and gives headline figures. A small C++ program rather than a shell
+// script: starting a shell costs more than many profiled runs.
+#include <elf.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "dump/dump_reader.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kAllocLibrary = "libfnprof_alloc.so";
+
+[[noreturn]] void usage(int code) {
+  std::fprintf(code ? stderr : stdout,
+               "usage: fnprof-run [--output DIR] [--no-alloc] [--follow-children] [--] PROGRAM ARGS...\n");
+  std::exit(code);
+}
+
+[[noreturn]] void fail(const std::string& message, int code = 2) {
+  std::fprintf(stderr, "fnprof-run: %s\n", message.c_str());
+  std::exit(code);
+}
+
+// Next to this executable (build tree, or an install's bin/ -> ../lib/),
+// else where the build put it.
+std::string find_alloc_library() {
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  std::vector<fs::path> candidates;
+  if (!ec) {
+    candidates.push_back(self.parent_path() / kAllocLibrary);
+    candidates.push_back(self.parent_path().parent_path() / "lib" / kAllocLibrary);
+  }
+#ifdef FNPROF_ALLOC_LIBRARY
+  candidates.emplace_back(FNPROF_ALLOC_LIBRARY);
+#endif
+  for (const fs::path& p : candidates)
+    if (fs::exists(p, ec)) return p.string();
+  fail(fmt::format("cannot find {} next to {} or in the build tree", kAllocLibrary, self.string()));
+}
+
+// The file execvp would run.
+std::string resolve_program(const std::string& name) {
+  if (name.find('/') != std::string::npos) return name;
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/bin:/bin";
+  size_t start = 0;
+  for (;;) {
+    size_t colon = dirs.find(':', start);
+    std::string dir = dirs.substr(start, colon - start);
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+    if (colon == std::string::npos) break;
+    start = colon + 1;
+  }
+  fail(fmt::format("{}: command not found", name), 127);
+}
+
+// An ELF executable without PT_INTERP is linked statically: no dynamic
+// loader runs, so nothing can be preloaded. (Scripts and non-ELF files are
+// left to exec.)
+bool is_static_elf(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  Elf64_Ehdr eh;
+  bool is_static = false;
+  if (pread(fd, &eh, sizeof eh, 0) == sizeof eh && std::memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 &&
+      eh.e_ident[EI_CLASS] == ELFCLASS64 && eh.e_phentsize == sizeof(Elf64_Phdr)) {
+    bool interp = false;
+    for (int i = 0; i < eh.e_phnum; ++i) {
+      Elf64_Phdr ph;
+      if (pread(fd, &ph, sizeof ph, static_cast<off_t>(eh.e_phoff + i * sizeof ph)) != sizeof ph) break;
+      interp |= ph.p_type == PT_INTERP;
+    }
+    is_static = !interp;
+  }
+  close(fd);
+  return is_static;
+}
+
+pid_t g_child = -1;
+
+void forward_signal(int sig) {
+  if (g_child > 0) kill(g_child, sig);
+}
+
+std::string human_bytes(uint64_t n) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = static_cast<double>(n);
+  int u = 0;
+  while (v >= 1024 && u < 4) v /= 1024, ++u;
+  return u == 0 ? fmt::format("{} B", n) : fmt::format("{:.1f} {}", v, units[u]);
+}
+
+std::string grouped(uint64_t n) {
+  std::string digits = std::to_string(n), s;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) s += ',';
+    s += digits[i];
+  }
+  return s;
+}
+
+// The dump files in `dir`, in name order.
+std::vector<fs::path> dumps_in(const fs::path& dir) {
+  std::vector<fs::path> paths;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.rfind("fnprof.", 0) == 0 && entry.path().extension() == ".fnp") paths.push_back(entry.path());
+  }
+  std::sort(paths.begin(), paths.end());
+  return paths;
+}
+
+// The dumps in `dir` that `before` does not hold: the runtime never reuses
+// a file name, so these are the run's, whatever the clock's resolution.
+std::vector<fs::path> new_dumps(const fs::path& dir, const std::vector<fs::path>& before) {
+  std::vector<fs::path> paths;
+  for (fs::path& p : dumps_in(dir))
+    if (!std::binary_search(before.begin(), before.end(), p)) paths.push_back(std::move(p));
+  return paths;
+}
+
+std::string headline(const std::vector<fs::path>& dumps, double seconds) {
+  if (dumps.empty()) return fmt::format("fnprof-run: no dump written ({:.3f} s)", seconds);
+  uint64_t calls = 0, peak = 0, leaked = 0, leaked_blocks = 0;
+  bool any_alloc = false;
+  std::vector<std::string> names, bad;
+  for (const fs::path& p : dumps) {
+    names.push_back(p.filename().string());
+    try {
+      fnprof::Dump d = fnprof::read_dump(p.string());
+      for (const auto& t : d.threads)
+        for (const auto& n : t.nodes) calls += n.calls;
+      if (d.alloc.present) {
+        any_alloc = true;
+        peak = std::max(peak, d.alloc.summary.peak_live_bytes);
+        leaked += d.alloc.summary.live_bytes;
+        leaked_blocks += d.alloc.summary.live_blocks;
+      }
+    } catch (const std::exception& e) {
+      bad.push_back(e.what());
+    }
+  }
+  std::string names_text = names.size() <= 3 ? fmt::format("{}", fmt::join(names, ", "))
+                                             : fmt::format("{} and {} more", names[0], names.size() - 1);
+  std::string line = fmt::format("fnprof-run: wrote {} in {}: {:.3f} s, {} calls", names_text,
+                                 dumps.front().parent_path().string(), seconds, grouped(calls));
+  if (any_alloc)
+    // Not yet told apart from memory kept on purpose: perf-report --leaks does that.
+    line += fmt::format(", peak heap {}, {} in {} {} not freed at exit", human_bytes(peak), human_bytes(leaked),
+                        grouped(leaked_blocks), leaked_blocks == 1 ? "block" : "blocks");
+  for (const std::string& b : bad) line += "; " + b;
+  return line;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string output;
+  bool alloc = true, follow = false;
+  int i = 1;
+  for (; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--") {
+      ++i;
+      break;
+    } else if (a == "--output" || a == "-o") {
+      if (++i == argc) usage(2);
+      output = argv[i];
+    } else if (a.rfind("--output=", 0) == 0) {
+      output = a.substr(9);
+    } else if (a == "--no-alloc") {
+      alloc = false;
+    } else if (a == "--follow-children") {
+      follow = true;
+    } else if (a == "--help" || a == "-h") {
+      usage(0);
+    } else if (!a.empty() && a[0] == '-') {
+      std::fprintf(stderr, "fnprof-run: unknown option %s\n", a.c_str());
+      usage(2);
+    } else {
+      break;
+    }
+  }
+  if (i == argc) usage(2);
+  std::string program = resolve_program(argv[i]);
+  if (alloc && is_static_elf(program))
+    fail(fmt::format("{}: statically linked: preloading cannot work, so its allocations cannot be "
+                     "tracked (link it dynamically, or use --no-alloc with an instrumented build)",
+                     program));
+
+  std::error_code ec;
+  fs::path dir = output.empty() ? fs::current_path() : fs::absolute(output);
+  fs::create_directories(dir, ec);
+  if (!fs::is_directory(dir, ec)) fail(fmt::format("{}: not a directory", dir.string()));
+  setenv("FNPROF_OUTPUT", dir.c_str(), 1);
+  if (alloc) {
+    std::string lib = find_alloc_library();
+    const char* old = std::getenv("LD_PRELOAD");
+    std::string preload = old && *old ? std::string(old) + ":" + lib : lib;
+    setenv("LD_PRELOAD", preload.c_str(), 1);
+    setenv("FNPROF_FOLLOW_CHILDREN", follow ? "1" : "0", 1);
+  }
+
+  const std::vector<fs::path> before = dumps_in(dir);
+  auto start = std::chrono::steady_clock::now();
+  // Like system(): a terminal's ^C or ^\ goes to the program, which decides;
+  // a signal sent to fnprof-run alone is passed on.
+  signal(SIGINT, SIG_IGN);
+  signal(SIGQUIT, SIG_IGN);
+  struct sigaction sa{};
+  sa.sa_handler = forward_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  for (int sig : {SIGTERM, SIGHUP, SIGUSR1, SIGUSR2}) sigaction(sig, &sa, nullptr);
+
+  g_child = fork();
+  if (g_child < 0) fail(fmt::format("fork: {}", std::strerror(errno)));
+  if (g_child == 0) {
+    signal(SIGINT, SIG_DFL);
+    signal(SIGQUIT, SIG_DFL);
+    execv(program.c_str(), argv + i);
+    std::fprintf(stderr, "fnprof-run: %s: %s\n", program.c_str(), std::strerror(errno));
+    _exit(errno == ENOENT ? 127 : 126);
+  }
+  int status = 0;
+  while (waitpid(g_child, &status, 0) < 0 && errno == EINTR) {
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::string line = headline(new_dumps(dir, before), seconds);
+  std::fprintf(stderr, "%s\n", line.c_str());
+  std::fflush(stderr);
+  if (WIFSIGNALED(status)) {
+    int sig = WTERMSIG(status);
+    signal(sig, SIG_DFL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_UNBLOCK, &set, nullptr);
+    raise(sig);
+    return 128 + sig;
+  }
+  return WEXITSTATUS(status);
+}

@@ -1,0 +1,204 @@
+// Builds a Profile: interns functions across dumps, rebuilds each thread's
+// tree over function ids, merges the trees by call path and folds them into
+// flat per-function figures.
+#include "model/profile.h"
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "fnprof/format.h"
+#include "model/process_info.h"
+
+namespace fnprof {
+namespace {
+
+// Adds call paths to a CallTree, sharing a node when the path already exists.
+class TreeMerger {
+ public:
+  explicit TreeMerger(CallTree& tree) : tree_(tree) {
+    if (tree_.nodes.empty()) tree_.nodes.emplace_back();
+  }
+
+  // The child of `parent` for `function`, created when new.
+  uint32_t child(uint32_t parent, uint32_t function) {
+    uint64_t key = (static_cast<uint64_t>(parent) << 32) | function;
+    auto [it, inserted] = children_.try_emplace(key, static_cast<uint32_t>(tree_.nodes.size()));
+    if (inserted) {
+      ProfileNode node;
+      node.function = function;
+      node.parent = parent;
+      tree_.nodes.push_back(std::move(node));
+      tree_.nodes[parent].children.push_back(it->second);
+    }
+    return it->second;
+  }
+
+  // Adds a thread's nodes (already mapped to function ids) into the tree.
+  void add(const Thread& thread, const std::vector<uint32_t>& function_of_node, double seconds_per_tick) {
+    std::vector<uint32_t> merged(thread.nodes.size(), 0);  // thread node -> tree node
+    for (size_t i = 1; i < thread.nodes.size(); ++i) {
+      const CallNode& node = thread.nodes[i];
+      merged[i] = child(merged[node.parent], function_of_node[i]);
+      ProfileNode& target = tree_.nodes[merged[i]];
+      target.calls += node.calls;
+      target.incl_seconds += static_cast<double>(node.incl_ticks) * seconds_per_tick;
+    }
+  }
+
+ private:
+  CallTree& tree_;
+  std::unordered_map<uint64_t, uint32_t> children_;
+};
+
+// Fills in self times, the root's total, child order and the flat figures.
+void finish(CallTree& tree, size_t function_count) {
+  auto& nodes = tree.nodes;
+  ProfileNode& root = nodes[0];
+  root.incl_seconds = 0;
+  for (uint32_t c : root.children) root.incl_seconds += nodes[c].incl_seconds;
+  for (ProfileNode& node : nodes) {
+    double children = 0;
+    for (uint32_t c : node.children) children += nodes[c].incl_seconds;
+    node.self_seconds = std::max(0.0, node.incl_seconds - children);
+    std::stable_sort(node.children.begin(), node.children.end(),
+                     [&](uint32_t a, uint32_t b) { return nodes[a].incl_seconds > nodes[b].incl_seconds; });
+  }
+  root.self_seconds = 0;
+  tree.total_seconds = root.incl_seconds;
+
+  tree.functions.assign(function_count, FunctionStats{});
+  walk_with_ancestors(tree, function_count, [&](uint32_t id, const std::vector<uint32_t>& on_path) {
+    const ProfileNode& node = nodes[id];
+    FunctionStats& stats = tree.functions[node.function];
+    stats.calls += node.calls;
+    stats.self_seconds += node.self_seconds;
+    if (on_path[node.function] == 0) stats.incl_seconds += node.incl_seconds;
+    tree.total_calls += node.calls;
+    tree.total_self_seconds += node.self_seconds;
+  });
+}
+
+// Interns functions by (module path, file address) across dumps.
+class FunctionTable {
+ public:
+  FunctionTable(std::vector<ProfiledFunction>& functions, Symbolizer& symbolizer)
+      : functions_(functions), symbolizer_(symbolizer) {}
+
+  uint32_t id(const Dump& dump, uint64_t runtime_address) {
+    const Module* module = dump.module_of(runtime_address);
+    ProfiledFunction f;
+    f.module = module ? module->path : std::string();
+    f.address = module ? runtime_address - module->bias : runtime_address;
+    auto [it, inserted] = ids_.try_emplace({f.module, f.address}, static_cast<uint32_t>(functions_.size()));
+    if (inserted) {
+      f.symbol = symbolizer_.function_at(module, runtime_address);
+      functions_.push_back(std::move(f));
+    }
+    return it->second;
+  }
+
+ private:
+  std::vector<ProfiledFunction>& functions_;
+  Symbolizer& symbolizer_;
+  std::map<std::pair<std::string, uint64_t>, uint32_t> ids_;
+};
+
+}  // namespace
+
+Profile build_profile(const std::vector<Dump>& dumps, Symbolizer& symbolizer) {
+  Profile profile;
+  FunctionTable table(profile.functions, symbolizer);
+  TreeMerger merged(profile.merged);
+  for (const Dump& dump : dumps) {
+    const ProcessInfo& p = dump.process;
+    ProcessSummary summary{dump.path, p.pid, p.ppid, p.program, p.exe, p.args, clock_source_name(p.clock_source),
+                           p.ticks_per_second, ticks_to_seconds(p.start_ticks, p.end_ticks, p.ticks_per_second),
+                           end_reason(p), dump.threads.size()};
+    profile.wall_seconds = std::max(profile.wall_seconds, summary.wall_seconds);
+    if (profile.clock.empty()) profile.clock = summary.clock;
+    if (profile.clock != summary.clock) profile.clock = "mixed";
+    profile.processes.push_back(std::move(summary));
+
+    const double seconds_per_tick = 1.0 / static_cast<double>(p.ticks_per_second);
+    std::unordered_map<uint64_t, uint32_t> id_of_address;  // saves a module search per node
+    for (const Thread& thread : dump.threads) {
+      std::vector<uint32_t> function_of_node(thread.nodes.size(), kNoFunction);
+      for (size_t i = 1; i < thread.nodes.size(); ++i) {
+        uint64_t address = thread.nodes[i].func;
+        auto [it, inserted] = id_of_address.try_emplace(address, 0);
+        if (inserted) it->second = table.id(dump, address);
+        function_of_node[i] = it->second;
+      }
+      ThreadProfile t;
+      t.pid = p.pid, t.tid = thread.tid, t.name = thread.name;
+      t.wall_seconds = ticks_to_seconds(thread.start_ticks, thread.end_ticks, p.ticks_per_second);
+      t.running = thread.flags & format::kThreadRunning;
+      t.truncated = thread.flags & format::kThreadTruncated;
+      TreeMerger(t.tree).add(thread, function_of_node, seconds_per_tick);
+      merged.add(thread, function_of_node, seconds_per_tick);
+      profile.threads.push_back(std::move(t));
+    }
+  }
+  // Flat figures need the final function count, known only now.
+  for (ThreadProfile& t : profile.threads) finish(t.tree, profile.functions.size());
+  finish(profile.merged, profile.functions.size());
+  profile.api = build_api_profile(dumps, symbolizer);
+  profile.heap = build_heap_profile(dumps, symbolizer);
+  return profile;
+}
+
+std::string_view sort_key_name(SortKey key) {
+  switch (key) {
+    case SortKey::Calls: return "calls";
+    case SortKey::Self: return "self";
+    case SortKey::Incl: return "incl";
+    case SortKey::Avg: return "avg";
+  }
+  return "?";
+}
+
+std::vector<uint32_t> top_functions(const Profile& profile, const std::vector<FunctionStats>& stats,
+                                    SortKey key, size_t limit) {
+  std::vector<uint32_t> ids;
+  for (uint32_t id = 0; id < stats.size(); ++id)
+    if (stats[id].calls || stats[id].incl_seconds > 0) ids.push_back(id);
+  auto value = [&](uint32_t id) {
+    const FunctionStats& s = stats[id];
+    switch (key) {
+      case SortKey::Calls: return static_cast<double>(s.calls);
+      case SortKey::Self: return s.self_seconds;
+      case SortKey::Incl: return s.incl_seconds;
+      case SortKey::Avg: return s.incl_per_call();
+    }
+    return 0.0;
+  };
+  auto before = [&](uint32_t a, uint32_t b) {
+    if (value(a) != value(b)) return value(a) > value(b);
+    if (stats[a].self_seconds != stats[b].self_seconds) return stats[a].self_seconds > stats[b].self_seconds;
+    return profile.functions[a].symbol.function < profile.functions[b].symbol.function;
+  };
+  if (ids.size() > limit) {
+    std::partial_sort(ids.begin(), ids.begin() + static_cast<ptrdiff_t>(limit), ids.end(), before);
+    ids.resize(limit);
+  } else {
+    std::sort(ids.begin(), ids.end(), before);
+  }
+  return ids;
+}
+
+std::string dump_names(const Profile& profile) {
+  std::string names;
+  for (const ProcessSummary& p : profile.processes) names += (names.empty() ? "" : ", ") + p.dump_path;
+  return names;
+}
+
+const std::string& function_name(const Profile& profile, uint32_t function) {
+  static const std::string root = "<root>";
+  return function == kNoFunction ? root : profile.functions[function].symbol.function;
+}
+
+}  // namespace fnprof

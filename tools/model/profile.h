@@ -1,0 +1,154 @@
+// Aggregation: turns one or more dumps (the processes of a fork tree, or
+// repeated runs) into the figures the reports print.
+//
+// A function is identified by (module path, address - load bias), so the same
+// function merges across processes despite ASLR, then symbolized once. Every
+// thread's calling-context tree is rebuilt over these function ids, with
+// ticks converted to seconds by its dump's ticks_per_second, and all threads
+// are merged into one tree by call path:
+//
+//   thread 1: main -> [ work -> [ leaf ] ]      merged: main -> [ work -> [ leaf ],
+//   thread 2: main -> [ work, idle ]                            idle ]
+//
+// Flat per-function figures are folded from a tree. A recursive function's
+// inclusive time is counted once: a node adds its inclusive time only when
+// the same function is not among its ancestors, otherwise f -> f -> f would
+// count the outer call's time three times.
+//
+// Usage:
+//   fnprof::Symbolizer symbolizer;
+//   fnprof::Profile profile = fnprof::build_profile({fnprof::read_dump(path)}, symbolizer);
+//   for (uint32_t id : fnprof::top_functions(profile.merged.functions, fnprof::SortKey::Self, 10))
+//     std::cout << profile.functions[id].symbol.function << '\n';
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/api_profile.h"
+#include "dump/dump_reader.h"
+#include "model/heap_profile.h"
+#include "symbolize/symbolizer.h"
+
+namespace fnprof {
+
+// ProfileNode::function of the root, which stands for no function.
+inline constexpr uint32_t kNoFunction = UINT32_MAX;
+
+struct ProfiledFunction {
+  std::string module;    // path of its module; empty when outside every module
+  uint64_t address = 0;  // in the module's file (runtime address - bias), or
+                         // the runtime address when outside every module
+  Frame symbol;          // name, declaration file:line
+};
+
+// One function's figures over a whole tree.
+struct FunctionStats {
+  uint64_t calls = 0;
+  double incl_seconds = 0;  // a recursive function counted once
+  double self_seconds = 0;
+  double incl_per_call() const { return calls ? incl_seconds / static_cast<double>(calls) : 0; }
+};
+
+struct ProfileNode {
+  uint32_t function = kNoFunction;  // index in Profile::functions
+  uint32_t parent = 0;              // the root is its own parent
+  std::vector<uint32_t> children;   // by inclusive time, largest first
+  uint64_t calls = 0;
+  double incl_seconds = 0;  // the root's is the sum of its children's
+  double self_seconds = 0;  // incl_seconds less the children's, never below 0
+};
+
+struct CallTree {
+  std::vector<ProfileNode> nodes;        // nodes[0] is the root
+  std::vector<FunctionStats> functions;  // by function id; all zero when absent
+  uint64_t total_calls = 0;
+  double total_seconds = 0;       // the root's inclusive time
+  double total_self_seconds = 0;  // sum of every function's self time
+};
+
+struct ThreadProfile {
+  uint64_t pid = 0, tid = 0;
+  std::string name;  // may be empty
+  double wall_seconds = 0;
+  bool running = false;    // still running when the dump was taken
+  bool truncated = false;  // the runtime ran out of node or depth capacity
+  CallTree tree;
+};
+
+struct ProcessSummary {
+  std::string dump_path;
+  uint64_t pid = 0, ppid = 0;
+  std::string program, exe;
+  std::vector<std::string> args;
+  std::string clock;  // "tsc", "monotonic"
+  uint64_t ticks_per_second = 0;
+  double wall_seconds = 0;  // from runtime start to the dump
+  std::string end;          // "exit", "exec", "signal 11"
+  size_t threads = 0;
+};
+
+struct Profile {
+  std::vector<ProcessSummary> processes;  // one per dump, in the order given
+  std::vector<ProfiledFunction> functions;
+  std::vector<ThreadProfile> threads;  // every thread of every dump, in dump order
+  CallTree merged;                     // all threads merged by call path
+  double wall_seconds = 0;             // the longest process's wall time
+  std::string clock;                   // the dumps' clock, "mixed" if they differ
+  ApiProfile api;                      // phases, counters, resources... (fnprof.h)
+  HeapProfile heap;                    // the allocation tracker's (fnprof-run)
+};
+
+// Calls visit(node, on_path) for every node of `tree` but the root,
+// depth-first with explicit steps (recursion can be deeper than the stack),
+// where on_path[f] counts the node's ancestors that are calls of function f:
+// 0 means the node is the outermost call of its function on its path, which
+// is how a recursive function's inclusive time is counted once.
+template <class Visit>
+void walk_with_ancestors(const CallTree& tree, size_t function_count, Visit&& visit) {
+  std::vector<uint32_t> on_path(function_count, 0);
+  struct Step {
+    uint32_t node;
+    bool leave;
+  };
+  std::vector<Step> steps{{0, false}};
+  while (!steps.empty()) {
+    Step step = steps.back();
+    steps.pop_back();
+    const ProfileNode& node = tree.nodes[step.node];
+    if (node.function != kNoFunction) {
+      if (step.leave) {
+        --on_path[node.function];
+        continue;
+      }
+      visit(step.node, static_cast<const std::vector<uint32_t>&>(on_path));
+      ++on_path[node.function];
+      steps.push_back({step.node, true});
+    }
+    for (uint32_t c : node.children) steps.push_back({c, false});
+  }
+}
+
+// Merges `dumps` and symbolizes their functions; the symbolizer collects the
+// warnings (missing files, build-id mismatches).
+Profile build_profile(const std::vector<Dump>& dumps, Symbolizer& symbolizer);
+
+enum class SortKey { Calls, Self, Incl, Avg };
+
+// "calls", "self", "incl", "avg".
+std::string_view sort_key_name(SortKey key);
+
+// Ids of the functions with any calls or time in `stats`, ordered by `key`
+// (largest first, ties by self time then name), at most `limit` of them.
+std::vector<uint32_t> top_functions(const Profile& profile, const std::vector<FunctionStats>& stats,
+                                    SortKey key, size_t limit);
+
+// The function's name, "<root>" for kNoFunction.
+const std::string& function_name(const Profile& profile, uint32_t function);
+
+// The dumps the profile came from, "a.fnp, b.fnp", for error messages.
+std::string dump_names(const Profile& profile);
+
+}  // namespace fnprof

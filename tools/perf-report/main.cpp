@@ -1,0 +1,162 @@
+// perf-report: reads fnprof dumps and prints where the time went.
+//
+//   perf-report [--sort calls|self|incl|avg|bytes|count|peak|leaked|temporary] [--top N] [--threads] [--tree]
+//               [--min-percent X] [--callers FUNC] [--callees FUNC]
+//               [--threshold KEY=VALUE] [--table T] [--folded-value V] [--summary]
+//               [--alloc] [--leaks] [--stack-depth N]
+//               [--format text|json|csv|md|html|folded|callgrind|pprof|chrome]
+//               [-o FILE] DUMP...
+//
+// This file only parses options; the model and the writers (report/) do the
+// rest.
+// Every dump is read and validated before anything is printed, and the report
+// is rendered into memory first, so a bad dump or an unwritable output gives
+// one error line and never half a table.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "report/formats/api_report.h"
+#include "dump/dump_reader.h"
+#include "model/profile.h"
+#include "report/report.h"
+#include "symbolize/symbolizer.h"
+
+namespace {
+
+constexpr const char* kPrefix = "perf-report: ";
+
+int run(const std::vector<std::string>& paths, const fnprof::ReportOptions& options,
+        const fnprof::ReportFormat& format, const std::string& output_path, bool summary) {
+  const bool to_stdout = output_path.empty() || output_path == "-";
+  if (format.binary && !summary && to_stdout && isatty(STDOUT_FILENO))
+    throw std::runtime_error(fmt::format("--format {} is binary ({}): give -o FILE or redirect the output",
+                                         format.name, format.summary));
+  std::vector<fnprof::Dump> dumps;
+  for (const std::string& path : paths) dumps.push_back(fnprof::read_dump(path));
+
+  fnprof::Symbolizer symbolizer;
+  fnprof::Profile profile = fnprof::build_profile(dumps, symbolizer);
+  for (const std::string& warning : symbolizer.warnings())
+    std::cerr << kPrefix << "warning: " << warning << '\n';
+
+  std::ostringstream report;
+  if (summary)
+    fnprof::write_summary_report(report, profile);
+  else
+    format.write(report, profile, options);
+
+  if (to_stdout) {
+    std::cout << report.str() << std::flush;
+    if (!std::cout) throw std::runtime_error("cannot write the report to standard output");
+    return 0;
+  }
+  std::ofstream out(output_path, std::ios::binary | std::ios::trunc);
+  if (!out) throw std::runtime_error(output_path + ": cannot open for writing: " + std::strerror(errno));
+  out << report.str();
+  out.close();
+  if (!out) throw std::runtime_error(output_path + ": cannot write: " + std::strerror(errno));
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Reports where an fnprof-profiled program spent its time."};
+  app.name("perf-report");
+
+  std::vector<std::string> paths;
+  fnprof::ReportOptions options;
+  std::string format = "text", output_path;
+  const std::map<std::string, fnprof::SortKey> sort_keys = {
+      {"calls", fnprof::SortKey::Calls},
+      {"self", fnprof::SortKey::Self},
+      {"incl", fnprof::SortKey::Incl},
+      {"avg", fnprof::SortKey::Avg},
+  };
+  std::string sort = "self";
+  app.add_option("--sort", sort,
+                 "Order of the function tables: calls, self (default), incl, avg; or of the allocation "
+                 "sites: bytes (default), count, peak, leaked, temporary")
+      ->check(CLI::IsMember({"calls", "self", "incl", "avg", "bytes", "count", "peak", "leaked", "temporary"}));
+  app.add_option("--top", options.top, "Rows in each function table (default 20)");
+  app.add_flag("--threads", options.threads, "Also report each thread on its own");
+  app.add_flag("--tree", options.tree, "Also print the calling-context tree");
+  app.add_flag("--alloc", options.alloc,
+               "Only the allocation report: heap totals, top allocation sites (with --tree, by calling "
+               "context; with --threads, per thread)");
+  app.add_flag("--leaks", options.leaks, "Only the leak report, each finding with its severity");
+  app.add_option("--stack-depth", options.stack_depth, "Caller frames shown under each allocation site (default 3)");
+  bool summary = false;
+  app.add_flag("--summary", summary,
+               "Print only a short summary: top 5 functions, phases, peak memory, counters");
+  app.add_option("--min-percent", options.min_percent,
+                 "Hide tree nodes below this percentage of the total time (default 1.0)")
+      ->check(CLI::Range(0.0, 100.0));
+  std::string format_help = "Output format (default text):";
+  std::vector<std::string> format_names;
+  for (const fnprof::ReportFormat& f : fnprof::report_formats()) {
+    format_help += fmt::format("\n  {:<10} {}", f.name, f.summary);
+    format_names.emplace_back(f.name);
+  }
+  app.add_option("--format", format, format_help)->check(CLI::IsMember(format_names));
+  app.add_option("--table", options.table, "csv: the table to write (default functions)")
+      ->check(CLI::IsMember(
+          std::vector<std::string>(std::begin(fnprof::kCsvTables), std::end(fnprof::kCsvTables))));
+  std::string folded_value = "time";
+  app.add_option("--folded-value", folded_value,
+                 "folded: self time per path in microseconds (time, default) or calls; bytes allocated "
+                 "(bytes) or allocations (allocations) per allocation stack")
+      ->check(CLI::IsMember({"time", "calls", "bytes", "allocations"}));
+  app.add_option("--callers", options.callers, "Show who calls FUNC (exact or partial demangled name)")
+      ->option_text("FUNC");
+  app.add_option("--callees", options.callees, "Show what FUNC calls (exact or partial demangled name)")
+      ->option_text("FUNC");
+  std::vector<std::string> thresholds;
+  app.add_option(
+         "--threshold", thresholds,
+         "Findings threshold: self=5% (hotspot share of self time), overhead=30ns (cost of a hook pair), "
+         "tiny=100ns (incl/call of a tiny function), overhead-share=1% (of total time), temporary=1000 "
+         "(temporary allocations of a site)")
+      ->option_text("KEY=VALUE");
+  app.add_option("-o,--output", output_path, "Write the report to FILE instead of standard output")
+      ->option_text("FILE");
+  app.add_option("DUMP", paths, "Dump files written by libfnprof")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << kPrefix << e.what() << '\n';
+    return 2;
+  }
+
+  if (!fnprof::parse_alloc_sort_key(sort, options.alloc_sort)) options.sort = sort_keys.at(sort);
+  const std::map<std::string, fnprof::FoldedValue> folded_values = {
+      {"time", fnprof::FoldedValue::Time},
+      {"calls", fnprof::FoldedValue::Calls},
+      {"bytes", fnprof::FoldedValue::Bytes},
+      {"allocations", fnprof::FoldedValue::Allocations},
+  };
+  options.folded_value = folded_values.at(folded_value);
+  try {
+    for (const std::string& t : thresholds) fnprof::parse_threshold(t, options.thresholds);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << kPrefix << e.what() << '\n';
+    return 2;
+  }
+  try {
+    return run(paths, options, *fnprof::find_report_format(format), output_path, summary);
+  } catch (const std::exception& e) {
+    std::cerr << kPrefix << e.what() << '\n';
+    return 1;
+  }
+}

@@ -1,0 +1,192 @@
+// CSV (RFC 4180): one table per file, chosen with --table, for spreadsheets
+// and data frames. Fields holding a comma, a quote or a line break are quoted,
+// quotes doubled; records end with CRLF. The first record names the columns.
+// Times are in seconds with 12 significant digits (nanoseconds for up to
+// 1000 s), percentages with 6.
+//
+// Tables: functions; allocators (one row per allocation site, all of them,
+// ranked by --sort's allocation key; callers innermost first, joined by ';')
+// and leaks (the leak findings, then what was kept from start-up), which need
+// the allocation tracker's data; phases (one row per phase path, nested paths
+// joined by " > "), counters (counters and gauges) and resources (one row per
+// sampler interval), which need the instrumentation API's data. A table whose
+// data the dumps lack is an error, not an empty file.
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "analysis/leaks.h"
+#include "report/report.h"
+
+namespace fnprof {
+namespace {
+
+std::string csv_field(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + '"';
+}
+
+void write_record(std::ostream& out, const std::vector<std::string>& fields) {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i) out << ',';
+    out << csv_field(fields[i]);
+  }
+  out << "\r\n";
+}
+
+std::string seconds(double v) { return fmt::format("{:.12g}", v); }
+std::string number(double v) { return fmt::format("{:.6g}", v); }  // percentages, rates
+
+void write_functions(std::ostream& out, const Profile& profile, const ReportOptions& options) {
+  std::vector<std::string> thread_columns = {"pid", "tid", "thread"};
+  std::vector<std::string> columns = {
+      "function",     "calls", "incl_seconds", "self_seconds", "incl_per_call_seconds",
+      "self_percent", "file",  "line",         "module",       "address"};
+  if (options.threads) columns.insert(columns.begin(), thread_columns.begin(), thread_columns.end());
+  write_record(out, columns);
+
+  auto rows = [&](const CallTree& tree, const ThreadProfile* thread) {
+    // Every function with calls or time: a table for machines has no top N.
+    for (uint32_t id : top_functions(profile, tree.functions, options.sort, SIZE_MAX)) {
+      const ProfiledFunction& f = profile.functions[id];
+      const FunctionStats& s = tree.functions[id];
+      std::vector<std::string> fields;
+      if (thread) fields = {std::to_string(thread->pid), std::to_string(thread->tid), thread->name};
+      for (std::string field :
+           {f.symbol.function, std::to_string(s.calls), seconds(s.incl_seconds), seconds(s.self_seconds),
+            seconds(s.incl_per_call()),
+            number(tree.total_self_seconds > 0 ? 100 * s.self_seconds / tree.total_self_seconds : 0.0),
+            f.symbol.file, f.symbol.line ? std::to_string(f.symbol.line) : std::string(), f.module,
+            fmt::format("{:#x}", f.address)})
+        fields.push_back(std::move(field));
+      write_record(out, fields);
+    }
+  };
+  if (!options.threads) return rows(profile.merged, nullptr);
+  for (const ThreadProfile& t : profile.threads) rows(t.tree, &t);
+}
+
+// Every site: those with a value for the sort key first, by it, then the
+// rest by bytes allocated.
+std::vector<size_t> ranked_sites(const std::vector<HeapSite>& sites, AllocSortKey key) {
+  std::vector<size_t> ids = top_sites(sites, key, SIZE_MAX);
+  std::vector<bool> listed(sites.size());
+  for (size_t i : ids) listed[i] = true;
+  std::vector<size_t> rest;
+  for (size_t i = 0; i < sites.size(); ++i)
+    if (!listed[i]) rest.push_back(i);
+  std::stable_sort(rest.begin(), rest.end(), [&](size_t a, size_t b) {
+    return sites[a].counts.bytes_allocated > sites[b].counts.bytes_allocated;
+  });
+  ids.insert(ids.end(), rest.begin(), rest.end());
+  return ids;
+}
+
+void write_allocators(std::ostream& out, const Profile& profile, const ReportOptions& options) {
+  write_record(out, {"rank", "name", "file", "line", "allocations", "frees", "bytes_allocated", "bytes_freed",
+                     "live_blocks", "live_bytes", "bytes_at_peak", "temporary", "mismatched", "callers"});
+  const std::vector<HeapSite>& sites = profile.heap.sites;
+  size_t rank = 0;
+  for (size_t id : ranked_sites(sites, options.alloc_sort)) {
+    const HeapSite& site = sites[id];
+    const AllocCounts& c = site.counts;
+    std::string file, line, callers;
+    if (!site.frames.empty()) {
+      const Frame& naming = site.frames[naming_frame(site)];
+      file = naming.file;
+      if (naming.line) line = std::to_string(naming.line);
+      for (size_t i = naming_frame(site) + 1; i < site.frames.size(); ++i) {
+        if (!callers.empty()) callers += ';';
+        callers += site.frames[i].function;
+      }
+    }
+    write_record(out, {std::to_string(++rank), site_name(site), file, line, std::to_string(c.allocations),
+                       std::to_string(c.frees), std::to_string(c.bytes_allocated),
+                       std::to_string(c.bytes_freed), std::to_string(c.live_blocks()),
+                       std::to_string(c.live_bytes()), std::to_string(c.bytes_at_peak),
+                       std::to_string(c.temporary), std::to_string(c.mismatched), callers});
+  }
+}
+
+void write_leaks(std::ostream& out, const Profile& profile) {
+  write_record(out, {"severity", "kind", "bytes", "blocks", "site", "title", "evidence", "recommendation"});
+  LeakReport report = find_leaks(profile.heap);
+  auto row = [&](const Leak& leak) {
+    write_record(out,
+                 {std::string(severity_name(leak.severity)), leak.kind, std::to_string(leak.bytes),
+                  std::to_string(leak.blocks), leak.site ? site_name(profile.heap.sites[*leak.site]) : "",
+                  leak.title, leak.evidence, leak.recommendation});
+  };
+  for (const Leak& leak : report.leaks) row(leak);
+  for (const Leak& leak : report.startup) row(leak);
+}
+
+void write_phases(std::ostream& out, const ApiProfile& api) {
+  write_record(out, {"path", "name", "depth", "count", "open", "total_seconds", "avg_seconds", "min_seconds",
+                     "max_seconds", "p95_seconds", "cpu_avg_percent", "cpu_peak_percent", "rss_avg_bytes",
+                     "rss_peak_bytes"});
+  for (const PhaseStats& p : api.phases) {
+    const ResourceUse& r = p.resources;
+    write_record(out, {p.path, p.name, std::to_string(p.depth), std::to_string(p.count), std::to_string(p.open),
+                       seconds(p.total_seconds), seconds(p.avg_seconds()), seconds(p.min_seconds),
+                       seconds(p.max_seconds), seconds(p.p95_seconds), r.present ? number(r.cpu_avg_percent) : "",
+                       r.present ? number(r.cpu_peak_percent) : "", r.present ? std::to_string(r.rss_avg_bytes) : "",
+                       r.present ? std::to_string(r.rss_peak_bytes) : ""});
+  }
+}
+
+void write_counters(std::ostream& out, const ApiProfile& api) {
+  write_record(out, {"name", "kind", "direction", "value", "min", "max", "updates", "per_second"});
+  for (const CounterRow& c : api.counters)
+    write_record(out, {c.name, c.gauge ? "gauge" : "counter", c.direction, std::to_string(c.value),
+                       c.gauge ? std::to_string(c.min) : "", c.gauge ? std::to_string(c.max) : "",
+                       std::to_string(c.updates), c.gauge ? "" : number(c.per_second)});
+}
+
+void write_resources(std::ostream& out, const ResourceSummary& r) {
+  write_record(out, {"at_seconds", "cpu_percent", "system_cpu_percent", "rss_bytes", "threads"});
+  for (const ResourceSummary::Point& p : r.timeline)
+    write_record(out, {seconds(p.at_seconds), number(p.cpu_percent), number(p.system_cpu_percent),
+                       std::to_string(p.rss_bytes), std::to_string(p.threads)});
+}
+
+}  // namespace
+
+namespace {
+
+void write(std::ostream& out, const Profile& profile, const ReportOptions& options) {
+  const std::string& table = options.table;
+  if (table == "functions") return write_functions(out, profile, options);
+  if (table == "allocators" || table == "leaks") {
+    if (!profile.heap.present) throw std::runtime_error("no allocation data in " + dump_names(profile));
+    if (table == "allocators") return write_allocators(out, profile, options);
+    return write_leaks(out, profile);
+  }
+  const ApiProfile& api = profile.api;
+  if (table == "phases") {
+    if (api.phases.empty()) throw std::runtime_error("no phase data in " + dump_names(profile));
+    return write_phases(out, api);
+  }
+  if (table == "counters") {
+    if (api.counters.empty()) throw std::runtime_error("no counter data in " + dump_names(profile));
+    return write_counters(out, api);
+  }
+  if (table == "resources") {
+    if (!api.resources.present) throw std::runtime_error("no resource data in " + dump_names(profile));
+    return write_resources(out, api.resources);
+  }
+  throw std::runtime_error(fmt::format("--table {}: unknown table", table));
+}
+
+const FormatRegistration kCsv{{"csv", "spreadsheets, the table --table names", false, write}};
+
+}  // namespace
+
+}  // namespace fnprof

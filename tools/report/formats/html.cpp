@@ -1,0 +1,217 @@
+// One self-contained HTML page: summary, findings, a sortable and filterable
+// function table with callers/callees, an icicle graph of the calling-context
+// tree (canvas, zoom, search) per thread, and the places where allocation,
+// timeline, leak and phase views go when Profile carries their data.
+//
+// The page fetches nothing: the CSS and JS come from tools/report/report_html/
+// (compiled in, see tools/CMakeLists.txt) and the data is one JSON document
+// in <script type="application/json" id="fnprof-data">. Every '<', '>' and
+// '&' in that JSON is written as \u003c, \u003e, \u0026, so no "</script>"
+// or "<!--" in a C++ name can end the element; the script puts names on the
+// page with textContent only. The few strings written into the HTML itself
+// are HTML-escaped.
+//
+// The data, compact for trees of 100 000 nodes (arrays rather than objects):
+//   functions: [[name, file, line, module], ...]           by function id
+//   trees: [{label, pid, tid, total_ns, total_calls,
+//            nodes: {parent: [], func: [], calls: [], incl_ns: [], self_ns: []},
+//            stats: [[function id, calls, incl_ns, self_ns], ...]}, ...]
+//     trees[0] is all threads merged; nodes are in depth-first order (a
+//     parent before its children, children largest first), node 0 the root
+//     (func -1).
+//   findings: [{severity, kind, function, title, evidence, recommendation}]
+//   allocations, timeline, leaks: the allocation tracker's, null without it
+//     (layout: html_heap.cpp)
+//   phases, checkpoints, counters, resources: the instrumentation API's, each
+//     null without it (layout: html_api.cpp)
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "report/formats/api_report.h"
+#include "report/formats/heap_report.h"
+#include "report/report.h"
+
+namespace fnprof {
+
+extern const char kReportCss[];  // report_html_assets.cpp, generated
+extern const char kReportJs[];
+
+namespace {
+
+using nlohmann::json;
+
+constexpr int kHtmlDataVersion = 1;
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+// JSON safe inside <script>: no '<', '>' or '&' at all (they can only be in
+// strings, where \u escapes mean the same).
+std::string script_safe(const std::string& json_text) {
+  std::string out;
+  out.reserve(json_text.size());
+  for (char c : json_text) {
+    if (c == '<')
+      out += "\\u003c";
+    else if (c == '>')
+      out += "\\u003e";
+    else if (c == '&')
+      out += "\\u0026";
+    else
+      out += c;
+  }
+  return out;
+}
+
+int64_t ns(double seconds) { return std::llround(seconds * 1e9); }
+
+json tree_json(const CallTree& tree, const std::string& label, uint64_t pid, uint64_t tid) {
+  // Depth-first order: renumber nodes so a parent comes before its children
+  // and siblings are contiguous in their (largest first) order.
+  std::vector<uint32_t> order{0}, index(tree.nodes.size(), 0);
+  walk_paths(tree, [&](uint32_t n, const std::vector<uint32_t>&) {
+    index[n] = static_cast<uint32_t>(order.size());
+    order.push_back(n);
+  });
+  json parent = json::array(), func = json::array(), calls = json::array(), incl = json::array(),
+       self = json::array();
+  for (uint32_t n : order) {
+    const ProfileNode& node = tree.nodes[n];
+    parent.push_back(index[node.parent]);
+    func.push_back(node.function == kNoFunction ? -1 : static_cast<int64_t>(node.function));
+    calls.push_back(node.calls);
+    incl.push_back(ns(node.incl_seconds));
+    self.push_back(ns(node.self_seconds));
+  }
+  json stats = json::array();
+  for (uint32_t id = 0; id < tree.functions.size(); ++id) {
+    const FunctionStats& s = tree.functions[id];
+    if (s.calls || s.incl_seconds > 0) stats.push_back({id, s.calls, ns(s.incl_seconds), ns(s.self_seconds)});
+  }
+  return {
+      {"label", label},
+      {"pid", pid},
+      {"tid", tid},
+      {"total_ns", ns(tree.total_seconds)},
+      {"total_self_ns", ns(tree.total_self_seconds)},
+      {"total_calls", tree.total_calls},
+      {"nodes", {{"parent", parent}, {"func", func}, {"calls", calls}, {"incl_ns", incl}, {"self_ns", self}}},
+      {"stats", stats},
+  };
+}
+
+json report_data(const Profile& profile, const ReportOptions& options) {
+  const ProcessSummary& first = profile.processes.front();
+  json pids = json::array();
+  for (const ProcessSummary& p : profile.processes) pids.push_back(p.pid);
+  json functions = json::array();
+  for (const ProfiledFunction& f : profile.functions)
+    functions.push_back({f.symbol.function, f.symbol.file, f.symbol.line, f.module});
+
+  json trees = json::array();
+  trees.push_back(tree_json(profile.merged,
+                            profile.threads.size() == 1
+                                ? "all threads (1)"
+                                : fmt::format("all threads ({})", profile.threads.size()),
+                            0, 0));
+  for (const ThreadProfile& t : profile.threads) {
+    std::string label = fmt::format("{}{}{} (pid {})", t.tid, t.name.empty() ? "" : " ", t.name, t.pid);
+    trees.push_back(tree_json(t.tree, label, t.pid, t.tid));
+  }
+
+  json findings = json::array();
+  for (const Finding& f : find_bottlenecks(profile, options.thresholds))
+    findings.push_back({{"severity", severity_name(f.severity)},
+                        {"kind", f.kind},
+                        {"function", f.function == kNoFunction ? -1 : static_cast<int64_t>(f.function)},
+                        {"title", f.title},
+                        {"evidence", f.evidence},
+                        {"recommendation", f.recommendation}});
+
+  json data = {
+      {"version", kHtmlDataVersion},
+      {"summary",
+       {{"program", first.program},
+        {"command_line", command_line(first.args)},
+        {"pids", pids},
+        {"threads", profile.threads.size()},
+        {"wall_ns", ns(profile.wall_seconds)},
+        {"clock", profile.clock},
+        {"dumps", dump_names(profile)}}},
+      {"functions", functions},
+      {"trees", trees},
+      {"findings", findings},
+      // The page shows a placeholder for each null.
+      {"allocations", nullptr},
+      {"timeline", nullptr},
+      {"leaks", nullptr},
+      {"phases", nullptr},
+      {"checkpoints", nullptr},
+      {"counters", nullptr},
+      {"resources", nullptr},
+  };
+  add_heap_html_data(data, profile, options);
+  add_api_html_data(data, profile);
+  return data;
+}
+
+}  // namespace
+
+namespace {
+
+void write(std::ostream& out, const Profile& profile, const ReportOptions& options) {
+  const std::string title = "fnprof: " + profile.processes.front().program;
+  const std::string data =
+      script_safe(report_data(profile, options).dump(-1, ' ', false, json::error_handler_t::replace));
+  fmt::print(out, R"(<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="fnprof perf-report">
+<title>{}</title>
+<style>
+{}</style>
+</head>
+<body>
+<noscript>This report needs JavaScript to show its tables and graphs.</noscript>
+<script type="application/json" id="fnprof-data">{}</script>
+<script>
+{}</script>
+</body>
+</html>
+)",
+             html_escape(title), kReportCss, data, kReportJs);
+}
+
+const FormatRegistration kHtml{{"html", "one self-contained interactive page", false, write}};
+
+}  // namespace
+
+}  // namespace fnprof

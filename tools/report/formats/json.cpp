@@ -1,0 +1,197 @@
+// The machine-readable report: what the text report shows, as JSON, with
+// times in seconds and the tree nested. "format_version" changes only when an
+// existing field changes meaning; new fields may appear within a version.
+// docs/report.schema.json describes it and docs/JSON.md explains it; change
+// them with it.
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "model/call_views.h"
+#include "report/formats/api_report.h"
+#include "report/formats/heap_report.h"
+#include "report/report.h"
+
+namespace fnprof {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kJsonFormatVersion = 1;
+
+json function_json(const Profile& profile, const CallTree& tree, uint32_t id) {
+  const ProfiledFunction& f = profile.functions[id];
+  const FunctionStats& s = tree.functions[id];
+  return {
+      {"name", f.symbol.function},
+      {"resolved", f.symbol.resolved},
+      {"module", f.module},
+      {"address", fmt::format("{:#x}", f.address)},
+      {"file", f.symbol.file},
+      {"line", f.symbol.line},
+      {"calls", s.calls},
+      {"incl_seconds", s.incl_seconds},
+      {"self_seconds", s.self_seconds},
+      {"incl_per_call_seconds", s.incl_per_call()},
+      {"self_percent", tree.total_self_seconds > 0 ? 100 * s.self_seconds / tree.total_self_seconds : 0.0},
+  };
+}
+
+json function_table(const Profile& profile, const CallTree& tree, const ReportOptions& options) {
+  json rows = json::array();
+  for (uint32_t id : top_functions(profile, tree.functions, options.sort, options.top))
+    rows.push_back(function_json(profile, tree, id));
+  return rows;
+}
+
+// The subtree under `node`, cut where a node's inclusive time is below `cut`.
+json tree_json(const Profile& profile, const CallTree& tree, uint32_t node, double cut) {
+  const ProfileNode& n = tree.nodes[node];
+  json j = {
+      {"function", n.function == kNoFunction ? "<root>" : profile.functions[n.function].symbol.function},
+      {"calls", n.calls},
+      {"incl_seconds", n.incl_seconds},
+      {"self_seconds", n.self_seconds},
+      {"incl_percent", tree.total_seconds > 0 ? 100 * n.incl_seconds / tree.total_seconds : 0.0},
+  };
+  json children = json::array();
+  size_t hidden = 0;
+  for (uint32_t c : n.children) {
+    if (tree.nodes[c].incl_seconds >= cut && tree.nodes[c].incl_seconds > 0)
+      children.push_back(tree_json(profile, tree, c, cut));
+    else
+      ++hidden;
+  }
+  j["children"] = std::move(children);
+  j["hidden_children"] = hidden;
+  return j;
+}
+
+json tree_json(const Profile& profile, const CallTree& tree, const ReportOptions& options) {
+  return tree_json(profile, tree, 0, tree.total_seconds * options.min_percent / 100);
+}
+
+json findings_json(const Profile& profile, const ReportOptions& options) {
+  json rows = json::array();
+  for (const Finding& f : find_bottlenecks(profile, options.thresholds)) {
+    json row = {
+        {"severity", severity_name(f.severity)},
+        {"kind", f.kind},
+        {"title", f.title},
+        {"evidence", f.evidence},
+        {"recommendation", f.recommendation},
+    };
+    if (f.function != kNoFunction) row["function"] = function_name(profile, f.function);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+json edges_json(const Profile& profile, const std::vector<CallEdge>& edges, double whole) {
+  json rows = json::array();
+  for (const CallEdge& e : edges)
+    rows.push_back({{"function", function_name(profile, e.function)},
+                    {"calls", e.calls},
+                    {"seconds", e.seconds},
+                    {"percent", whole > 0 ? 100 * e.seconds / whole : 0.0}});
+  return rows;
+}
+
+// One entry per function matched by --callers/--callees.
+json call_views_json(const Profile& profile, const std::vector<std::string>& patterns, bool callers) {
+  json views = json::array();
+  for (const std::string& pattern : patterns) {
+    for (uint32_t id : functions_for_view(profile, pattern, callers ? "--callers" : "--callees")) {
+      CallView view = call_view(profile, profile.merged, id);
+      json entry = {
+          {"query", pattern},
+          {"function", function_name(profile, id)},
+          {"calls", view.stats.calls},
+          {"incl_seconds", view.stats.incl_seconds},
+          {"self_seconds", view.stats.self_seconds},
+      };
+      entry[callers ? "callers" : "callees"] =
+          edges_json(profile, callers ? view.callers : view.callees, view.stats.incl_seconds);
+      views.push_back(std::move(entry));
+    }
+  }
+  return views;
+}
+
+}  // namespace
+
+namespace {
+
+void write(std::ostream& out, const Profile& profile, const ReportOptions& options) {
+  json processes = json::array(), pids = json::array();
+  for (const ProcessSummary& p : profile.processes) {
+    pids.push_back(p.pid);
+    processes.push_back({
+        {"dump", p.dump_path},
+        {"pid", p.pid},
+        {"ppid", p.ppid},
+        {"program", p.program},
+        {"exe", p.exe},
+        {"args", p.args},
+        {"clock", p.clock},
+        {"ticks_per_second", p.ticks_per_second},
+        {"wall_seconds", p.wall_seconds},
+        {"end", p.end},
+        {"thread_count", p.threads},
+    });
+  }
+  const ProcessSummary& first = profile.processes.front();
+  json report = {
+      {"format_version", kJsonFormatVersion},
+      {"program", first.program},
+      {"command_line", first.args},
+      {"pids", pids},
+      {"thread_count", profile.threads.size()},
+      {"wall_seconds", profile.wall_seconds},
+      {"clock", profile.clock},
+      {"total_calls", profile.merged.total_calls},
+      {"total_seconds", profile.merged.total_seconds},
+      {"total_self_seconds", profile.merged.total_self_seconds},
+      {"processes", processes},
+      {"sort", sort_key_name(options.sort)},
+      {"top", options.top},
+      {"functions", function_table(profile, profile.merged, options)},
+      {"findings", findings_json(profile, options)},
+  };
+  if (!options.callers.empty()) report["callers"] = call_views_json(profile, options.callers, true);
+  if (!options.callees.empty()) report["callees"] = call_views_json(profile, options.callees, false);
+  if (profile.heap.present) add_heap_json(report, profile, options);  // "allocations", "leaks"
+  if (!profile.api.empty()) add_api_json(report, profile);  // "phases", "counters"...
+  if (options.tree) {
+    report["min_percent"] = options.min_percent;
+    report["tree"] = tree_json(profile, profile.merged, options);
+  }
+  if (options.threads) {
+    json threads = json::array();
+    for (const ThreadProfile& t : profile.threads) {
+      json thread = {
+          {"pid", t.pid},
+          {"tid", t.tid},
+          {"name", t.name},
+          {"wall_seconds", t.wall_seconds},
+          {"running", t.running},
+          {"truncated", t.truncated},
+          {"total_calls", t.tree.total_calls},
+          {"total_seconds", t.tree.total_seconds},
+          {"functions", function_table(profile, t.tree, options)},
+      };
+      if (options.tree) thread["tree"] = tree_json(profile, t.tree, options);
+      threads.push_back(std::move(thread));
+    }
+    report["threads"] = std::move(threads);
+  }
+  // Names are not guaranteed UTF-8 (they come from the binaries); replace
+  // invalid bytes rather than throw halfway through the output.
+  out << report.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+}
+
+const FormatRegistration kJson{{"json", "scripts (schema: docs/report.schema.json)", false, write}};
+
+}  // namespace
+
+}  // namespace fnprof

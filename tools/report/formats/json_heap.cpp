@@ -1,0 +1,142 @@
+// The allocation report and the leak report in the JSON report
+// (docs/report.schema.json: "allocations", "leaks"); the leak report also
+// feeds the HTML page.
+#include <nlohmann/json.hpp>
+
+#include "report/formats/heap_report.h"
+#include "analysis/leaks.h"
+
+namespace fnprof {
+namespace {
+
+using nlohmann::json;
+
+json counts_json(const AllocCounts& c) {
+  return {
+      {"allocations", c.allocations},   {"frees", c.frees},
+      {"bytes_allocated", c.bytes_allocated}, {"bytes_freed", c.bytes_freed},
+      {"live_blocks", c.live_blocks()}, {"live_bytes", c.live_bytes()},
+      {"peak_live_bytes", c.peak_live_bytes}, {"bytes_at_peak", c.bytes_at_peak},
+      {"temporary", c.temporary},       {"mismatched", c.mismatched},
+  };
+}
+
+json site_json(const HeapSite& site, size_t index) {
+  json frames = json::array();
+  for (const Frame& f : site.frames)
+    frames.push_back({{"function", f.function}, {"file", f.file}, {"line", f.line}, {"resolved", f.resolved}});
+  json histogram = json::array();
+  for (size_t b = 0; b < site.size_histogram.size(); ++b) {
+    if (!site.size_histogram[b]) continue;
+    uint64_t min = b ? uint64_t{1} << (b - 1) : 0, max = b ? (b == 64 ? UINT64_MAX : (uint64_t{1} << b) - 1) : 0;
+    histogram.push_back({{"min_bytes", min}, {"max_bytes", max}, {"count", site.size_histogram[b]}});
+  }
+  json j = counts_json(site.counts);
+  j["id"] = index;
+  j["name"] = site_name(site);
+  j["naming_frame"] = naming_frame(site);
+  j["frames"] = std::move(frames);
+  j["size_histogram"] = std::move(histogram);
+  j["snapshots"] = site.snapshots;
+  j["tids"] = site.tids;
+  return j;
+}
+
+json sites_json(const std::vector<HeapSite>& sites, const ReportOptions& options) {
+  json rows = json::array();
+  for (size_t i : top_sites(sites, options.alloc_sort, options.top)) rows.push_back(site_json(sites[i], i));
+  return rows;
+}
+
+json tree_json(const std::vector<HeapTreeNode>& tree, uint32_t node, double cut) {
+  const HeapTreeNode& n = tree[node];
+  json j = {{"function", n.function},
+            {"allocations", n.allocations},
+            {"bytes_allocated", n.bytes_allocated},
+            {"live_bytes", n.live_bytes}};
+  json children = json::array();
+  size_t hidden = 0;
+  for (uint32_t c : n.children) {
+    if (static_cast<double>(tree[c].bytes_allocated) >= cut && tree[c].bytes_allocated > 0)
+      children.push_back(tree_json(tree, c, cut));
+    else
+      ++hidden;
+  }
+  j["children"] = std::move(children);
+  j["hidden_children"] = hidden;
+  return j;
+}
+
+json leak_json(const Leak& leak, const HeapProfile& heap, bool site_names_only) {
+  json j = {{"severity", severity_name(leak.severity)},
+            {"kind", leak.kind},
+            {"bytes", leak.bytes},
+            {"blocks", leak.blocks},
+            {"title", leak.title},
+            {"evidence", leak.evidence},
+            {"recommendation", leak.recommendation}};
+  if (site_names_only)
+    j["site"] = leak.site ? site_name(heap.sites[*leak.site]) : "";
+  else if (leak.site)
+    j["site"] = site_json(heap.sites[*leak.site], *leak.site);
+  return j;
+}
+
+}  // namespace
+
+json leaks_json(const HeapProfile& heap, bool site_names_only) {
+  LeakReport leaks = find_leaks(heap);
+  json findings = json::array(), startup = json::array();
+  for (const Leak& leak : leaks.leaks) findings.push_back(leak_json(leak, heap, site_names_only));
+  for (const Leak& leak : leaks.startup) startup.push_back(leak_json(leak, heap, site_names_only));
+  return {{"at_exit", leaks.at_exit},
+          {"leaked_bytes", leaks.leaked_bytes},
+          {"leaked_blocks", leaks.leaked_blocks},
+          {"startup_bytes", leaks.startup_bytes},
+          {"startup_blocks", leaks.startup_blocks},
+          {"method", leaks.method},
+          {"findings", std::move(findings)},
+          {"startup", std::move(startup)}};
+}
+
+void add_heap_json(json& report, const Profile& profile, const ReportOptions& options) {
+  const HeapProfile& heap = profile.heap;
+  json summary = counts_json(heap.totals);
+  // Leaks are what is live at the end, not allocations - frees: a fork
+  // child's frees of its parent's blocks are not counted as frees.
+  summary["leaked_bytes"] = heap.live_bytes;
+  summary["leaked_blocks"] = heap.live_blocks;
+  json processes = json::array();
+  for (const HeapProcess& p : heap.processes) {
+    json timeline = json::array();
+    for (const auto& point : p.timeline) timeline.push_back({point.at_seconds, point.live_bytes});
+    json j = counts_json(p.totals);
+    j["pid"] = p.pid;
+    j["end"] = p.end;
+    j["live_blocks"] = p.live_blocks;
+    j["live_bytes"] = p.live_bytes;
+    j["peak_seconds"] = p.peak_seconds;
+    j["untracked_frees"] = p.untracked_frees;
+    j["truncated"] = p.truncated;
+    j["stacks"] = p.stack_mode;
+    j["timeline"] = std::move(timeline);
+    processes.push_back(std::move(j));
+  }
+  json allocations = {{"summary", std::move(summary)},
+                      {"processes", std::move(processes)},
+                      {"sort", alloc_sort_key_name(options.alloc_sort)},
+                      {"sites", sites_json(heap.sites, options)}};
+  if (options.tree)
+    allocations["tree"] = tree_json(heap.tree, 0, static_cast<double>(heap.tree[0].bytes_allocated) * options.min_percent / 100);
+  if (options.threads) {
+    json threads = json::array();
+    for (const ThreadHeap& t : heap.threads)
+      threads.push_back({{"pid", t.pid}, {"tid", t.tid}, {"sites", sites_json(t.sites, options)}});
+    allocations["threads"] = std::move(threads);
+  }
+  report["allocations"] = std::move(allocations);
+
+  report["leaks"] = leaks_json(heap, false);
+}
+
+}  // namespace fnprof

@@ -1,0 +1,323 @@
+// A Markdown report (GitHub-flavoured) for a pull request or a wiki page: a
+// summary table about the run, the bottleneck findings, the top functions,
+// and on request callers/callees, the tree and the threads.
+//
+// Function names go in code spans, so `<`, `>`, `*` and `_` in C++ names are
+// shown as they are; `|` is escaped even there, as GFM splits table cells
+// first. Prose that quotes a name is escaped for Markdown. With the
+// allocation tracker's data, an "Allocations" table (the top sites by
+// --sort's allocation key) and a "Leaks" list (each finding with its
+// severity) follow the findings; then, with the instrumentation API's data,
+// "Phases" (nested phases indented), "Checkpoints", "Counters" and a
+// "Resources" summary, the figures of the text report's API tables.
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "model/call_views.h"
+#include "report/formats/heap_report.h"
+#include "analysis/leaks.h"
+#include "report/formats/api_report.h"
+#include "report/report.h"
+
+namespace fnprof {
+namespace {
+
+constexpr size_t kTreeNameWidth = 100;
+
+// A code span that holds `s` whatever backticks it contains.
+std::string code(std::string_view s) {
+  size_t run = 0, longest = 0;
+  for (char c : s) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  std::string fence(longest + 1, '`');
+  std::string body;
+  for (char c : s) {
+    if (c == '|') body += '\\';
+    body += c == '\n' ? ' ' : c;
+  }
+  // A span starting or ending with a backtick needs a space inside the fence.
+  bool pad = !body.empty() && (body.front() == '`' || body.back() == '`');
+  return fence + (pad ? " " : "") + body + (pad ? " " : "") + fence;
+}
+
+// Prose: Markdown's punctuation escaped.
+std::string text(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (std::string_view("\\`*_[]<>|#").find(c) != std::string_view::npos) out += '\\';
+    out += c == '\n' ? ' ' : c;
+  }
+  return out;
+}
+
+std::string location(const Frame& symbol) {
+  if (symbol.file.empty()) return "";
+  return code(symbol.line ? fmt::format("{}:{}", symbol.file, symbol.line) : symbol.file);
+}
+
+void write_summary(std::ostream& out, const Profile& profile) {
+  const ProcessSummary& first = profile.processes.front();
+  std::string pids;
+  for (const ProcessSummary& p : profile.processes)
+    pids += (pids.empty() ? "" : ", ") + std::to_string(p.pid);
+  fmt::print(out, "# fnprof report: {}\n\n", text(first.program));
+  out << "| | |\n|---|---|\n";
+  fmt::print(out, "| command line | {} |\n", code(command_line(first.args)));
+  fmt::print(out, "| {} | {} |\n", profile.processes.size() > 1 ? "pids" : "pid", pids);
+  fmt::print(out, "| threads | {} |\n", profile.threads.size());
+  fmt::print(out, "| wall time | {}{} |\n", format_duration(profile.wall_seconds),
+             profile.processes.size() > 1 ? " (longest process)" : "");
+  fmt::print(out, "| clock | {} |\n", text(profile.clock));
+  fmt::print(out, "| total calls | {} |\n", group_digits(profile.merged.total_calls));
+  fmt::print(out, "| time in profiled functions | {} |\n", format_duration(profile.merged.total_seconds));
+}
+
+void write_findings(std::ostream& out, const Profile& profile, const ReportOptions& options) {
+  out << "\n## Findings\n\n";
+  std::vector<Finding> findings = find_bottlenecks(profile, options.thresholds);
+  if (findings.empty()) {
+    out << "None above the thresholds.\n";
+    return;
+  }
+  for (const Finding& f : findings) {
+    // The title names the function first: shown as code, the rest as prose.
+    std::string title = text(f.title);
+    if (f.function != kNoFunction && f.title.starts_with(function_name(profile, f.function)))
+      title = code(function_name(profile, f.function)) +
+              text(f.title.substr(function_name(profile, f.function).size()));
+    fmt::print(out, "- **{}** ({}): {}  \n", severity_name(f.severity), f.kind, title);
+    fmt::print(out, "  *Evidence:* {}  \n", text(f.evidence));
+    fmt::print(out, "  *Recommendation:* {}\n", text(f.recommendation));
+  }
+}
+
+void write_allocations(std::ostream& out, const Profile& profile, const ReportOptions& options) {
+  const HeapProfile& heap = profile.heap;
+  const AllocCounts& t = heap.totals;
+  const std::vector<HeapSite> sites = sites_as_shown(heap.sites, options.stack_depth);
+  std::vector<size_t> ids = top_sites(sites, options.alloc_sort, options.top);
+  fmt::print(out, "\n## Allocations\n\n{} allocations ({}), {} frees, peak {}; {} in {} {} at the end.\n\n",
+             group_digits(t.allocations), format_bytes(t.bytes_allocated), group_digits(t.frees),
+             format_bytes(t.peak_live_bytes), format_bytes(heap.live_bytes), group_digits(heap.live_blocks),
+             heap.live_blocks == 1 ? "block" : "blocks");
+  fmt::print(out, "Top {} allocation sites by {}:\n\n", ids.size(), alloc_sort_title(options.alloc_sort));
+  if (ids.empty()) return;
+  out << "| # | site | allocations | allocated | at peak | leaked | temporary | file:line | called from |\n";
+  out << "|--:|---|--:|--:|--:|--:|--:|---|---|\n";
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const HeapSite& site = sites[ids[i]];
+    const AllocCounts& c = site.counts;
+    std::string where, callers;
+    if (!site.frames.empty()) {
+      where = location(site.frames[naming_frame(site)]);
+      for (size_t f = naming_frame(site) + 1, n = 0; f < site.frames.size() && n < options.stack_depth;
+           ++f, ++n)
+        callers += (callers.empty() ? "" : " ← ") + code(site.frames[f].function);
+    }
+    fmt::print(out, "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", i + 1, code(site_name(site)),
+               group_digits(c.allocations), format_bytes(c.bytes_allocated), format_bytes(c.bytes_at_peak),
+               format_bytes(c.live_bytes()), group_digits(c.temporary), where, callers);
+  }
+}
+
+void write_leaks(std::ostream& out, const Profile& profile) {
+  LeakReport report = find_leaks(profile.heap);
+  fmt::print(out, "\n## Leaks\n\n{} in {} {} {}", format_bytes(report.leaked_bytes),
+             group_digits(report.leaked_blocks), report.leaked_blocks == 1 ? "block" : "blocks",
+             report.at_exit ? "never freed" : "still allocated (the dump was not taken at exit)");
+  if (report.startup_blocks)
+    fmt::print(out, ", plus {} in {} {} kept from start-up", format_bytes(report.startup_bytes),
+               group_digits(report.startup_blocks), report.startup_blocks == 1 ? "block" : "blocks");
+  out << ".\n\n";
+  if (report.leaks.empty()) out << "No leak findings.\n";
+  for (const Leak& leak : report.leaks) {
+    // The title names the site already.
+    fmt::print(out, "- **{}** ({}): {}  \n", severity_name(leak.severity), leak.kind, text(leak.title));
+    fmt::print(out, "  *Evidence:* {}  \n", text(leak.evidence));
+    fmt::print(out, "  *Recommendation:* {}\n", text(leak.recommendation));
+  }
+}
+
+std::string signed_digits(int64_t n) {
+  return n < 0 ? "-" + group_digits(static_cast<uint64_t>(-n)) : group_digits(static_cast<uint64_t>(n));
+}
+
+void write_phases(std::ostream& out, const ApiProfile& api, bool resources) {
+  out << "\n## Phases\n\nBy name; nested phases are indented under the phase they ran in.\n\n";
+  out << "| phase | count | total | avg | min | max | p95 |"
+      << (resources ? " CPU avg/peak | RSS peak |" : "") << "\n|---|--:|--:|--:|--:|--:|--:|"
+      << (resources ? "--:|--:|" : "") << '\n';
+  for (const PhaseStats& p : api.phases) {
+    // Leading spaces are dropped from a cell; no-break spaces are not.
+    std::string indent;
+    for (size_t i = 0; i < 2 * p.depth; ++i) indent += "\u00a0";
+    std::string count =
+        group_digits(p.count) + (p.open ? fmt::format(" ({} open)", group_digits(p.open)) : "");
+    fmt::print(out, "| {}{} | {} | {} | {} | {} | {} | {} |", indent, code(p.name), count,
+               format_duration(p.total_seconds), format_duration(p.avg_seconds()),
+               format_duration(p.min_seconds), format_duration(p.max_seconds),
+               format_duration(p.p95_seconds));
+    const ResourceUse& u = p.resources;
+    if (resources)
+      fmt::print(out, " {} | {} |",
+                 u.present ? fmt::format("{:.0f}% / {:.0f}%", u.cpu_avg_percent, u.cpu_peak_percent) : "-",
+                 u.present ? format_bytes(u.rss_peak_bytes) : "-");
+    out << '\n';
+  }
+  if (api.dropped_phases)
+    fmt::print(out, "\n{} phases not recorded: a thread's log was full or nested too deep.\n",
+               group_digits(api.dropped_phases));
+  bool any_rate = false;
+  for (const PhaseStats& p : api.phases)
+    for (const CounterRate& r : p.counter_rates) {
+      if (!any_rate)
+        out << "\nCounter throughput during phases:\n\n| phase | counter | rate |\n|---|---|--:|\n";
+      any_rate = true;
+      fmt::print(out, "| {} | {} | {} |\n", code(p.path), code(r.counter), format_rate(r.per_second));
+    }
+}
+
+void write_checkpoints(std::ostream& out, const ApiProfile& api) {
+  out << "\n## Checkpoints\n\n| checkpoint | thread | at | since previous | metadata "
+         "|\n|---|--:|--:|--:|---|\n";
+  for (const CheckpointRow& c : api.checkpoints) {
+    std::string meta;
+    for (const MetaPair& m : c.meta) meta += (meta.empty() ? "" : " ") + m.key + "=" + m.text();
+    fmt::print(out, "| {} | {} | {} | {} | {} |\n", code(c.name), c.tid, format_duration(c.at_seconds),
+               format_duration(c.since_previous_seconds), meta.empty() ? "" : code(meta));
+  }
+}
+
+void write_counters(std::ostream& out, const ApiProfile& api) {
+  out << "\n## Counters\n\n| counter | kind | value | rate | better | gauge min..max "
+         "|\n|---|---|--:|--:|---|--:|\n";
+  for (const CounterRow& c : api.counters)
+    fmt::print(out, "| {} | {} | {} | {} | {} | {} |\n", code(c.name), c.gauge ? "gauge" : "counter",
+               signed_digits(c.value), c.gauge ? "" : format_rate(c.per_second), c.direction,
+               c.gauge && c.updates ? signed_digits(c.min) + ".." + signed_digits(c.max) : "");
+}
+
+void write_resources(std::ostream& out, const ResourceSummary& r) {
+  fmt::print(out,
+             "\n## Resources\n\n{} {} every {}; the sampler cost {:.3f}% of a CPU.\n\n| | |\n|---|---|\n",
+             group_digits(r.samples), r.samples == 1 ? "sample" : "samples",
+             format_duration(r.interval_seconds), r.sampler_cpu_percent);
+  for (const auto& [label, value] : resource_rows(r)) fmt::print(out, "| {} | {} |\n", label, value);
+}
+
+void write_function_table(std::ostream& out, const Profile& profile, const CallTree& tree,
+                          const ReportOptions& options, const char* heading) {
+  std::vector<uint32_t> ids = top_functions(profile, tree.functions, options.sort, options.top);
+  const char* by = options.sort == SortKey::Calls  ? "calls"
+                   : options.sort == SortKey::Self ? "self time"
+                   : options.sort == SortKey::Incl ? "inclusive time"
+                                                   : "inclusive time per call";
+  fmt::print(out, "\n{} Top {} functions by {}\n\n", heading, ids.size(), by);
+  if (ids.empty()) return;
+  out << "| # | function | calls | incl total | self total | incl/call | % self | file:line |\n";
+  out << "|--:|---|--:|--:|--:|--:|--:|---|\n";
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const FunctionStats& s = tree.functions[ids[i]];
+    const ProfiledFunction& f = profile.functions[ids[i]];
+    fmt::print(out, "| {} | {} | {} | {} | {} | {} | {} | {} |\n", i + 1, code(f.symbol.function),
+               group_digits(s.calls), format_duration(s.incl_seconds), format_duration(s.self_seconds),
+               format_duration(s.incl_per_call()), percent(s.self_seconds, tree.total_self_seconds),
+               location(f.symbol));
+  }
+}
+
+void write_call_views(std::ostream& out, const Profile& profile, const ReportOptions& options) {
+  for (bool callers : {true, false}) {
+    for (const std::string& pattern : callers ? options.callers : options.callees) {
+      for (uint32_t id : functions_for_view(profile, pattern, callers ? "--callers" : "--callees")) {
+        CallView view = call_view(profile, profile.merged, id);
+        const FunctionStats& s = view.stats;
+        fmt::print(out, "\n## {} of {}\n\n{} calls, {} inclusive.\n\n", callers ? "Callers" : "Callees",
+                   code(function_name(profile, id)), group_digits(s.calls), format_duration(s.incl_seconds));
+        fmt::print(out, "| {} | calls | time | % time |\n|---|--:|--:|--:|\n", callers ? "caller" : "callee");
+        for (const CallEdge& e : callers ? view.callers : view.callees)
+          fmt::print(out, "| {} | {} | {} | {} |\n", code(function_name(profile, e.function)),
+                     group_digits(e.calls), format_duration(e.seconds), percent(e.seconds, s.incl_seconds));
+        if (!callers)
+          fmt::print(out, "| *(self)* | | {} | {} |\n", format_duration(s.self_seconds),
+                     percent(s.self_seconds, s.incl_seconds));
+      }
+    }
+  }
+}
+
+// The tree as a fenced block, like the text report's.
+void write_tree(std::ostream& out, const Profile& profile, const CallTree& tree,
+                const ReportOptions& options) {
+  const double cut = tree.total_seconds * options.min_percent / 100;
+  fmt::print(out, "\n## Calling-context tree\n\nNodes below {}% of {} are not shown.\n\n```\n",
+             options.min_percent, format_duration(tree.total_seconds));
+  fmt::print(out, "{:>7}  {:>10}  {:>10}  {:>12}  {}\n", "% incl", "incl total", "self total", "calls",
+             "function");
+  std::vector<uint32_t> depth(tree.nodes.size(), 0);
+  std::vector<bool> shown(tree.nodes.size(), false);
+  shown[0] = true;
+  walk_paths(tree, [&](uint32_t n, const std::vector<uint32_t>& path) {
+    const ProfileNode& node = tree.nodes[n];
+    shown[n] = shown[node.parent] && node.incl_seconds >= cut && node.incl_seconds > 0;
+    if (!shown[n]) return;
+    std::string name = elide_name(function_name(profile, node.function), kTreeNameWidth);
+    // A fence of backticks inside the block would end it.
+    for (size_t at; (at = name.find("```")) != std::string::npos;) name.replace(at, 3, "'''");
+    fmt::print(out, "{:>7}  {:>10}  {:>10}  {:>12}  {:{}}{}\n",
+               percent(node.incl_seconds, tree.total_seconds), format_duration(node.incl_seconds),
+               format_duration(node.self_seconds), group_digits(node.calls), "", 2 * (path.size() - 1), name);
+  });
+  out << "```\n";
+}
+
+void write_threads(std::ostream& out, const Profile& profile) {
+  out << "\n## Threads\n\n| pid | tid | name | wall | calls | time in profiled functions | notes |\n";
+  out << "|--:|--:|---|--:|--:|--:|---|\n";
+  for (const ThreadProfile& t : profile.threads) {
+    std::string notes = t.running ? "still running" : "";
+    if (t.truncated) notes += std::string(notes.empty() ? "" : ", ") + "**truncated**";
+    fmt::print(out, "| {} | {} | {} | {} | {} | {} | {} |\n", t.pid, t.tid,
+               t.name.empty() ? "" : code(t.name), format_duration(t.wall_seconds),
+               group_digits(t.tree.total_calls), format_duration(t.tree.total_seconds), notes);
+  }
+}
+
+}  // namespace
+
+namespace {
+
+void write(std::ostream& out, const Profile& profile, const ReportOptions& options) {
+  write_summary(out, profile);
+  write_findings(out, profile, options);
+  if (profile.heap.present) {
+    write_allocations(out, profile, options);
+    write_leaks(out, profile);
+  }
+  const ApiProfile& api = profile.api;
+  if (!api.phases.empty()) write_phases(out, api, api.resources.present);
+  if (!api.checkpoints.empty()) write_checkpoints(out, api);
+  if (!api.counters.empty()) write_counters(out, api);
+  if (api.resources.present) write_resources(out, api.resources);
+  write_function_table(out, profile, profile.merged, options, "##");
+  write_call_views(out, profile, options);
+  if (options.tree) write_tree(out, profile, profile.merged, options);
+  if (options.threads) {
+    write_threads(out, profile);
+    for (const ThreadProfile& t : profile.threads) {
+      fmt::print(out, "\n### Thread {}{}\n", t.tid, t.name.empty() ? "" : " " + code(t.name));
+      write_function_table(out, profile, t.tree, options, "####");
+    }
+  }
+}
+
+const FormatRegistration kMarkdown{{"md", "Markdown, for pull requests and wikis", false, write}};
+
+}  // namespace
+
+}  // namespace fnprof

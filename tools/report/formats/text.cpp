@@ -1,0 +1,217 @@
+// The human-readable report: a header about the run, the top-function table,
+// the bottleneck findings, and optionally callers/callees of chosen
+// functions, the calling-context tree and per-thread tables.
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <memory>
+
+#include "model/call_views.h"
+#include "report/formats/api_report.h"
+#include "report/formats/heap_report.h"
+#include "report/report.h"
+
+namespace fnprof {
+namespace {
+
+constexpr size_t kNameWidth = 60;       // function column of the tables
+constexpr size_t kTreeNameWidth = 100;  // function column of the tree, before indentation
+
+
+
+// Paths under the current directory are shown relative to it.
+std::string short_path(const std::string& file) {
+  static const std::string cwd = [] {
+    std::unique_ptr<char, void (*)(void*)> dir(getcwd(nullptr, 0), free);
+    return dir ? std::string(dir.get()) + "/" : std::string();
+  }();
+  if (!cwd.empty() && file.starts_with(cwd)) return file.substr(cwd.size());
+  return file;
+}
+
+std::string location(const Frame& symbol) {
+  if (symbol.file.empty()) return "";
+  return symbol.line ? fmt::format("{}:{}", short_path(symbol.file), symbol.line) : short_path(symbol.file);
+}
+
+void write_header(std::ostream& out, const Profile& profile) {
+  const ProcessSummary& first = profile.processes.front();
+  std::string command = command_line(first.args);
+  std::string pids;
+  for (const ProcessSummary& p : profile.processes)
+    pids += (pids.empty() ? "" : ", ") + std::to_string(p.pid);
+
+  fmt::print(out, "program:      {}\n", first.program);
+  fmt::print(out, "command line: {}\n", command);
+  fmt::print(out, "{:<14}{}\n", profile.processes.size() > 1 ? "pids:" : "pid:", pids);
+  fmt::print(out, "threads:      {}\n", profile.threads.size());
+  fmt::print(out, "wall time:    {}{}\n", format_duration(profile.wall_seconds),
+             profile.processes.size() > 1 ? " (longest process)" : "");
+  fmt::print(out, "clock:        {}\n", profile.clock);
+  fmt::print(out, "total calls:  {}\n", group_digits(profile.merged.total_calls));
+  fmt::print(out, "total time:   {} in profiled functions\n", format_duration(profile.merged.total_seconds));
+}
+
+void write_function_table(std::ostream& out, const Profile& profile, const CallTree& tree,
+                          const ReportOptions& options) {
+  std::vector<uint32_t> ids = top_functions(profile, tree.functions, options.sort, options.top);
+  const char* by = options.sort == SortKey::Calls  ? "calls"
+                   : options.sort == SortKey::Self ? "self time"
+                   : options.sort == SortKey::Incl ? "inclusive time"
+                                                   : "inclusive time per call";
+  fmt::print(out, "Top {} functions by {}:\n\n", ids.size(), by);
+  if (ids.empty()) return;
+
+  std::vector<std::string> names;
+  size_t width = code_points("function");
+  for (uint32_t id : ids) {
+    names.push_back(elide_name(profile.functions[id].symbol.function, kNameWidth));
+    width = std::max(width, code_points(names.back()));
+  }
+  // fmt pads by code points, so "…" and "µ" keep the columns aligned.
+  fmt::print(out, "{:<{}}  {:>12}  {:>10}  {:>10}  {:>10}  {:>6}  {}\n", "function", width, "calls",
+             "incl total", "self total", "incl/call", "% self", "file:line");
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const FunctionStats& s = tree.functions[ids[i]];
+    std::string line = fmt::format(
+        "{:<{}}  {:>12}  {:>10}  {:>10}  {:>10}  {:>6}  {}", names[i], width, group_digits(s.calls),
+        format_duration(s.incl_seconds), format_duration(s.self_seconds), format_duration(s.incl_per_call()),
+        percent(s.self_seconds, tree.total_self_seconds), location(profile.functions[ids[i]].symbol));
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out << line << '\n';
+  }
+}
+
+void write_tree(std::ostream& out, const Profile& profile, const CallTree& tree,
+                const ReportOptions& options) {
+  const double cut = tree.total_seconds * options.min_percent / 100;
+  fmt::print(out, "Calling-context tree (nodes below {}% of {} not shown):\n\n", options.min_percent,
+             format_duration(tree.total_seconds));
+  fmt::print(out, "{:>7}  {:>10}  {:>10}  {:>12}  {}\n", "% incl", "incl total", "self total", "calls",
+             "function");
+  size_t hidden = print_tree(
+      0, [&](uint32_t node) -> const std::vector<uint32_t>& { return tree.nodes[node].children; },
+      [&](uint32_t node) { return tree.nodes[node].incl_seconds >= cut && tree.nodes[node].incl_seconds > 0; },
+      [&](uint32_t id, size_t depth) {
+        const ProfileNode& node = tree.nodes[id];
+        fmt::print(out, "{:>7}  {:>10}  {:>10}  {:>12}  {:{}}{}\n",
+                   percent(node.incl_seconds, tree.total_seconds), format_duration(node.incl_seconds),
+                   format_duration(node.self_seconds), group_digits(node.calls), "", 2 * depth,
+                   elide_name(profile.functions[node.function].symbol.function, kTreeNameWidth));
+      });
+  if (hidden)
+    fmt::print(out, "({} {} below {}% not shown)\n", hidden, hidden == 1 ? "node" : "nodes",
+               options.min_percent);
+}
+
+void write_thread(std::ostream& out, const Profile& profile, const ThreadProfile& thread,
+                  const ReportOptions& options) {
+  std::string name = thread.name.empty() ? "" : fmt::format(" \"{}\"", thread.name);
+  fmt::print(out, "Thread {}{} (pid {}): wall {}, {} calls, {} in profiled functions{}{}\n\n", thread.tid,
+             name, thread.pid, format_duration(thread.wall_seconds), group_digits(thread.tree.total_calls),
+             format_duration(thread.tree.total_seconds), thread.running ? ", still running" : "",
+             thread.truncated ? ", TRUNCATED (the runtime ran out of capacity)" : "");
+  write_function_table(out, profile, thread.tree, options);
+  if (options.tree) {
+    out << '\n';
+    write_tree(out, profile, thread.tree, options);
+  }
+}
+
+void write_findings(std::ostream& out, const Profile& profile, const ReportOptions& options) {
+  std::vector<Finding> findings = find_bottlenecks(profile, options.thresholds);
+  if (findings.empty()) {
+    out << "Findings: none above the thresholds.\n";
+    return;
+  }
+  out << "Findings:\n";
+  for (const Finding& f : findings) {
+    fmt::print(out, "\n  [{}] {}\n", severity_name(f.severity), f.title);
+    fmt::print(out, "      evidence: {}\n", f.evidence);
+    fmt::print(out, "      recommendation: {}\n", f.recommendation);
+  }
+}
+
+// "Callers of f (…):" or "Callees of f (…):" and its table.
+void write_call_view(std::ostream& out, const Profile& profile, const CallView& view, bool callers) {
+  const std::string& name = function_name(profile, view.function);
+  const FunctionStats& s = view.stats;
+  fmt::print(out, "{} of {} ({} {}, {} inclusive):\n\n", callers ? "Callers" : "Callees",
+             elide_name(name, kTreeNameWidth), group_digits(s.calls), s.calls == 1 ? "call" : "calls",
+             format_duration(s.incl_seconds));
+  fmt::print(out, "{:>12}  {:>10}  {:>7}  {}\n", "calls", "time", "% time", callers ? "caller" : "callee");
+  for (const CallEdge& e : callers ? view.callers : view.callees)
+    fmt::print(out, "{:>12}  {:>10}  {:>7}  {}\n", group_digits(e.calls), format_duration(e.seconds),
+               percent(e.seconds, s.incl_seconds),
+               elide_name(function_name(profile, e.function), kTreeNameWidth));
+  if (!callers)
+    fmt::print(out, "{:>12}  {:>10}  {:>7}  {}\n", "-", format_duration(s.self_seconds),
+               percent(s.self_seconds, s.incl_seconds), "(self)");
+}
+
+void write_call_views(std::ostream& out, const Profile& profile, const ReportOptions& options) {
+  for (bool callers : {true, false}) {
+    for (const std::string& pattern : callers ? options.callers : options.callees) {
+      for (uint32_t id : functions_for_view(profile, pattern, callers ? "--callers" : "--callees")) {
+        out << '\n';
+        write_call_view(out, profile, call_view(profile, profile.merged, id), callers);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+
+
+namespace {
+
+void write(std::ostream& out, const Profile& profile, const ReportOptions& options) {
+  write_header(out, profile);
+  if (options.alloc || options.leaks) {
+    if (!profile.heap.present)
+      throw std::runtime_error(dump_names(profile) +
+                               ": no allocation data (run the program with fnprof-run to track allocations)");
+    if (options.alloc) out << '\n', write_heap_text(out, profile, options);
+    if (options.leaks) out << '\n', write_leaks_text(out, profile, options);
+    return;
+  }
+  out << '\n';
+  // A program run under the tracker without instrumentation has allocations
+  // and no calls: say why there is no function table rather than print an
+  // empty one.
+  const bool function_profile = profile.merged.total_calls > 0 || !profile.heap.present;
+  if (function_profile)
+    write_function_table(out, profile, profile.merged, options);
+  else
+    out << "No instrumented calls: compile with -finstrument-functions and link libfnprof.so for the "
+           "function profile.\n";
+  out << '\n';
+  write_findings(out, profile, options);
+  write_call_views(out, profile, options);
+  write_api_text(out, profile);  // phases, checkpoints, counters, resources, stacks
+  if (profile.heap.present) {
+    ReportOptions heap_options = options;
+    heap_options.tree = heap_options.threads = false;  // --alloc shows those
+    out << '\n', write_heap_text(out, profile, heap_options);
+    out << '\n', write_leaks_text(out, profile, heap_options);
+  }
+  if (options.tree && function_profile) {
+    out << '\n';
+    write_tree(out, profile, profile.merged, options);
+  }
+  if (options.threads && function_profile) {
+    for (const ThreadProfile& thread : profile.threads) {
+      out << '\n';
+      write_thread(out, profile, thread, options);
+    }
+  }
+}
+
+const FormatRegistration kText{{"text", "people at a terminal (the default)", false, write}};
+
+}  // namespace
+
+}  // namespace fnprof

@@ -1,0 +1,164 @@
+// Text tables of the instrumentation API, and perf-report --summary.
+#include <cmath>
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include "report/formats/api_report.h"
+#include "report/report.h"
+
+namespace fnprof {
+namespace {
+
+std::string meta_text(const std::vector<MetaPair>& meta) {
+  std::string s;
+  for (const MetaPair& m : meta) s += fmt::format("{}{}={}", s.empty() ? "" : " ", m.key, m.text());
+  return s;
+}
+
+std::string cpu(const ResourceUse& u) {
+  return u.present ? fmt::format("{:.0f}%/{:.0f}%", u.cpu_avg_percent, u.cpu_peak_percent) : "-";
+}
+
+void write_phases(std::ostream& out, const ApiProfile& api, bool resources) {
+  size_t width = 5;
+  for (const PhaseStats& p : api.phases) width = std::max(width, 2 * p.depth + p.name.size());
+  fmt::print(out, "Phases (by name, nested phases indented):\n\n");
+  fmt::print(out, "{:<{}}  {:>8}  {:>10}  {:>10}  {:>10}  {:>10}  {:>10}", "phase", width, "count", "total", "avg",
+             "min", "max", "p95");
+  if (resources) fmt::print(out, "  {:>11}  {:>10}", "cpu avg/pk", "rss peak");
+  out << '\n';
+  for (const PhaseStats& p : api.phases) {
+    std::string name = std::string(2 * p.depth, ' ') + p.name;
+    std::string line = fmt::format("{:<{}}  {:>8}  {:>10}  {:>10}  {:>10}  {:>10}  {:>10}", name, width,
+                                   group_digits(p.count), format_duration(p.total_seconds),
+                                   format_duration(p.avg_seconds()), format_duration(p.min_seconds),
+                                   format_duration(p.max_seconds), format_duration(p.p95_seconds));
+    if (resources)
+      line += fmt::format("  {:>11}  {:>10}", cpu(p.resources),
+                          p.resources.present ? format_bytes(p.resources.rss_peak_bytes) : "-");
+    if (p.open) line += fmt::format("  ({} open at the dump)", p.open);
+    out << line << '\n';
+  }
+  if (api.dropped_phases)
+    fmt::print(out, "({} phases not recorded: a thread's log was full or nested too deep)\n", api.dropped_phases);
+  bool any_rate = false;
+  for (const PhaseStats& p : api.phases)
+    for (const CounterRate& r : p.counter_rates) {
+      if (!any_rate) fmt::print(out, "\nCounter throughput during phases:\n\n");
+      any_rate = true;
+      fmt::print(out, "  {:<30}  {:<20}  {}\n", p.path, r.counter, format_rate(r.per_second));
+    }
+}
+
+void write_checkpoints(std::ostream& out, const ApiProfile& api) {
+  fmt::print(out, "Checkpoints:\n\n{:<24}  {:>10}  {:>12}  {:>12}  {}\n", "checkpoint", "thread", "at",
+             "since prev", "metadata");
+  for (const CheckpointRow& c : api.checkpoints) {
+    std::string line = fmt::format("{:<24}  {:>10}  {:>12}  {:>12}  {}", c.name, c.tid, format_duration(c.at_seconds),
+                                   format_duration(c.since_previous_seconds), meta_text(c.meta));
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out << line << '\n';
+  }
+}
+
+void write_counters(std::ostream& out, const ApiProfile& api) {
+  fmt::print(out, "Counters:\n\n{:<24}  {:>7}  {:>16}  {:>12}  {:>7}  {}\n", "counter", "kind", "value", "rate",
+             "better", "gauge min..max");
+  for (const CounterRow& c : api.counters) {
+    std::string line = fmt::format("{:<24}  {:>7}  {:>16}  {:>12}  {:>7}  {}", c.name, c.gauge ? "gauge" : "counter",
+                                   c.value < 0 ? "-" + group_digits(static_cast<uint64_t>(-c.value))
+                                               : group_digits(static_cast<uint64_t>(c.value)),
+                                   c.gauge ? "" : format_rate(c.per_second), c.direction,
+                                   c.gauge && c.updates ? fmt::format("{}..{}", c.min, c.max) : "");
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out << line << '\n';
+  }
+}
+
+void write_resources(std::ostream& out, const ResourceSummary& r) {
+  fmt::print(out, "Resources ({} samples every {}, sampler cost {:.3f}% of a CPU):\n\n", r.samples,
+             format_duration(r.interval_seconds), r.sampler_cpu_percent);
+  for (const auto& [label, value] : resource_rows(r)) fmt::print(out, "  {:<12} {}\n", label, value);
+}
+
+void write_stacks(std::ostream& out, const ApiProfile& api) {
+  fmt::print(out, "Captured stacks:\n");
+  for (const CapturedStackRow& s : api.stacks) {
+    fmt::print(out, "\n  \"{}\" (thread {}, at {}{})\n", s.label, s.tid, format_duration(s.at_seconds),
+               s.signal ? fmt::format(", signal {}", s.signal) : "");
+    for (size_t i = 0; i < s.frames.size(); ++i) {
+      const Frame& f = s.frames[i];
+      std::string where = f.file.empty() ? "" : f.line ? fmt::format("  {}:{}", f.file, f.line) : "  " + f.file;
+      fmt::print(out, "    #{:<2} {}{}\n", i, elide_name(f.function, 100), where);
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> resource_rows(const ResourceSummary& r) {
+  std::vector<std::pair<std::string, std::string>> rows;
+  if (r.process.present)
+    rows.emplace_back("CPU", fmt::format("avg {:.1f}%, peak {:.1f}% (100% = one core)", r.process.cpu_avg_percent,
+                                         r.process.cpu_peak_percent));
+  rows.emplace_back("RSS", fmt::format("avg {}, peak {}", format_bytes(r.process.rss_avg_bytes),
+                                       format_bytes(r.process.rss_peak_bytes)));
+  rows.emplace_back("page faults",
+                    fmt::format("{} minor, {} major", group_digits(r.minor_faults), group_digits(r.major_faults)));
+  rows.emplace_back("switches", fmt::format("{} voluntary, {} involuntary", group_digits(r.voluntary_switches),
+                                            group_digits(r.involuntary_switches)));
+  rows.emplace_back("I/O", fmt::format("{} read, {} written", format_bytes(r.read_bytes), format_bytes(r.write_bytes)));
+  rows.emplace_back("threads", fmt::format("peak {}", r.threads_peak));
+  rows.emplace_back("system", fmt::format("CPU avg {:.1f}%, peak {:.1f}% of all cores; memory used peak {} of {}",
+                                          r.system_cpu_avg_percent, r.system_cpu_peak_percent,
+                                          format_bytes(r.system_mem_used_peak_bytes),
+                                          format_bytes(r.system_mem_total_bytes)));
+  return rows;
+}
+
+void write_api_text(std::ostream& out, const Profile& profile) {
+  const ApiProfile& api = profile.api;
+  if (!api.phases.empty()) out << '\n', write_phases(out, api, api.resources.present);
+  if (!api.checkpoints.empty()) out << '\n', write_checkpoints(out, api);
+  if (!api.counters.empty()) out << '\n', write_counters(out, api);
+  if (api.resources.present) out << '\n', write_resources(out, api.resources);
+  if (!api.stacks.empty()) out << '\n', write_stacks(out, api);
+}
+
+void write_summary_report(std::ostream& out, const Profile& profile) {
+  const ProcessSummary& first = profile.processes.front();
+  fmt::print(out, "{}: {} wall, {} calls, {} in profiled functions, end: {}\n", first.program,
+             format_duration(profile.wall_seconds), group_digits(profile.merged.total_calls),
+             format_duration(profile.merged.total_seconds), first.end);
+  std::vector<uint32_t> top = top_functions(profile, profile.merged.functions, SortKey::Self, 5);
+  if (!top.empty()) {
+    fmt::print(out, "top functions by self time:\n");
+    for (uint32_t id : top) {
+      const FunctionStats& s = profile.merged.functions[id];
+      fmt::print(out, "  {:>10}  {:>6}  {:>12} calls  {}\n", format_duration(s.self_seconds),
+                 percent(s.self_seconds, profile.merged.total_self_seconds), group_digits(s.calls),
+                 elide_name(profile.functions[id].symbol.function, 70));
+    }
+  }
+  const ApiProfile& api = profile.api;
+  if (!api.phases.empty()) {
+    fmt::print(out, "phases:\n");
+    for (const PhaseStats& p : api.phases)
+      fmt::print(out, "  {:<{}}{:>8} x  total {:>10}  avg {:>10}  p95 {:>10}\n", std::string(2 * p.depth, ' ') + p.name,
+                 30, group_digits(p.count), format_duration(p.total_seconds), format_duration(p.avg_seconds()),
+                 format_duration(p.p95_seconds));
+  }
+  if (api.resources.present)
+    fmt::print(out, "memory: peak RSS {}; CPU avg {:.1f}% of one core\n", format_bytes(api.resources.process.rss_peak_bytes),
+               api.resources.process.cpu_avg_percent);
+  if (!api.counters.empty()) {
+    fmt::print(out, "counters:\n");
+    for (const CounterRow& c : api.counters)
+      fmt::print(out, "  {:<30}{:>16}{}\n", c.name, c.value,
+                 c.gauge ? fmt::format("  (gauge, {}..{})", c.min, c.max) : "  " + format_rate(c.per_second));
+  }
+  if (!api.stacks.empty()) fmt::print(out, "{} captured stacks (see the full report)\n", api.stacks.size());
+}
+
+}  // namespace fnprof

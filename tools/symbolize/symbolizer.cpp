@@ -1,0 +1,199 @@
+// Symbolizes with LLVM's symbolizer (the library behind llvm-symbolizer): it
+// reads DWARF, follows .gnu_debuglink and build-id debug files, falls back to
+// the ELF symbol table for stripped binaries and demangles. What it does not
+// do is say once, per module, why a file gave nothing; that bookkeeping and
+// the per-(module, address) cache live here.
+#include "symbolize/symbolizer.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <utility>
+
+#include <fmt/format.h>
+#include <llvm/BinaryFormat/ELF.h>
+#include <llvm/DebugInfo/Symbolize/Symbolize.h>
+#include <llvm/Object/ELFObjectFile.h>
+#include <llvm/Object/ObjectFile.h>
+
+namespace fnprof {
+namespace {
+
+using llvm::symbolize::LLVMSymbolizer;
+
+std::string basename_of(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+template <class ELFT>
+std::string build_id_of(const llvm::object::ELFFile<ELFT>& elf) {
+  auto headers = elf.program_headers();
+  if (!headers) return llvm::consumeError(headers.takeError()), std::string();
+  for (const auto& header : *headers) {
+    if (header.p_type != llvm::ELF::PT_NOTE) continue;
+    llvm::Error error = llvm::Error::success();
+    for (const auto& note : elf.notes(header, error)) {
+      if (note.getType() == llvm::ELF::NT_GNU_BUILD_ID && note.getName() == llvm::ELF::ELF_NOTE_GNU) {
+        llvm::ArrayRef<uint8_t> id = note.getDesc();
+        llvm::consumeError(std::move(error));
+        return std::string(id.begin(), id.end());
+      }
+    }
+    llvm::consumeError(std::move(error));
+  }
+  return {};
+}
+
+// The raw GNU build-id of an ELF file, empty when it has none.
+std::string build_id_of(const llvm::object::ObjectFile& object) {
+  using namespace llvm::object;
+  if (auto* elf = llvm::dyn_cast<ELF64LEObjectFile>(&object)) return build_id_of(elf->getELFFile());
+  if (auto* elf = llvm::dyn_cast<ELF32LEObjectFile>(&object)) return build_id_of(elf->getELFFile());
+  if (auto* elf = llvm::dyn_cast<ELF64BEObjectFile>(&object)) return build_id_of(elf->getELFFile());
+  if (auto* elf = llvm::dyn_cast<ELF32BEObjectFile>(&object)) return build_id_of(elf->getELFFile());
+  return {};
+}
+
+std::string hex(std::string_view bytes) {
+  std::string out;
+  for (unsigned char b : bytes) out += fmt::format("{:02x}", b);
+  return out;
+}
+
+bool known(const std::string& s) { return !s.empty() && s != llvm::DILineInfo::BadString; }
+
+}  // namespace
+
+struct Symbolizer::Impl {
+  LLVMSymbolizer llvm{[] {
+    LLVMSymbolizer::Options options;
+    options.Demangle = true;
+    options.UseSymbolTable = true;  // the fallback for stripped binaries
+    options.PrintFunctions = llvm::symbolize::FunctionNameKind::LinkageName;  // full signature
+    return options;
+  }()};
+  std::map<std::string, bool> module_usable;  // by path: checked once
+  bool warned_outside = false;
+  using Key = std::pair<std::string, uint64_t>;  // module path, file address
+  std::map<Key, Frame> functions;
+  std::map<Key, std::vector<Frame>> frames;
+  std::vector<std::string> warnings;
+
+  Key key(const Module* module, uint64_t address) const {
+    return module ? Key(module->path, address - module->bias) : Key(std::string(), address);
+  }
+
+  // "libfoo.so+0x1234", or "0x7f0012345678" outside every module.
+  Frame unresolved(const Module* module, uint64_t address) {
+    Frame frame;
+    frame.function = module ? fmt::format("{}+{:#x}", basename_of(module->path), address - module->bias)
+                            : fmt::format("{:#x}", address);
+    return frame;
+  }
+
+  // Whether the module's file can be symbolized at all; warns once if not.
+  bool usable(const Module* module) {
+    if (!module) {
+      if (!warned_outside)
+        warnings.push_back("some addresses are outside every recorded module; shown as 0x<address>");
+      warned_outside = true;
+      return false;
+    }
+    auto [it, inserted] = module_usable.try_emplace(module->path, false);
+    if (!inserted) return it->second;
+    const std::string label = basename_of(module->path) + "+0x<offset>";
+    struct stat st;
+    if (::stat(module->path.c_str(), &st) != 0) {
+      warnings.push_back(fmt::format("{}: cannot open: {}; its functions are shown as {}", module->path,
+                                     std::strerror(errno), label));
+      return false;
+    }
+    auto object = llvm::object::ObjectFile::createObjectFile(module->path);
+    if (!object) {
+      warnings.push_back(fmt::format("{}: cannot read symbols: {}; its functions are shown as {}",
+                                     module->path, llvm::toString(object.takeError()), label));
+      return false;
+    }
+    std::string on_disk = build_id_of(*object->getBinary());
+    if (!module->build_id.empty() && !on_disk.empty() && on_disk != module->build_id)
+      warnings.push_back(fmt::format(
+          "{}: build-id {} differs from the profiled one ({}); the file changed since the run and "
+          "its names may be wrong",
+          module->path, hex(on_disk), hex(module->build_id)));
+    return it->second = true;
+  }
+
+  Frame lookup_function(const Module* module, uint64_t address) {
+    if (!usable(module)) return unresolved(module, address);
+    auto info = llvm.symbolizeCode(module->path, {address - module->bias,
+                                                  llvm::object::SectionedAddress::UndefSection});
+    if (!info) {
+      warn_once(module, llvm::toString(info.takeError()));
+      return unresolved(module, address);
+    }
+    if (!known(info->FunctionName)) return unresolved(module, address);
+    Frame frame;
+    frame.function = info->FunctionName;
+    frame.resolved = true;
+    // The declaration line when DWARF has it, else the line of the address.
+    if (info->StartLine != 0 && known(info->StartFileName)) {
+      frame.file = info->StartFileName;
+      frame.line = info->StartLine;
+    } else if (known(info->FileName)) {
+      frame.file = info->FileName;
+      frame.line = info->Line;
+    }
+    return frame;
+  }
+
+  std::vector<Frame> lookup_frames(const Module* module, uint64_t address) {
+    if (!usable(module)) return {unresolved(module, address)};
+    auto info = llvm.symbolizeInlinedCode(module->path, {address - module->bias,
+                                                         llvm::object::SectionedAddress::UndefSection});
+    if (!info) {
+      warn_once(module, llvm::toString(info.takeError()));
+      return {unresolved(module, address)};
+    }
+    std::vector<Frame> result;
+    for (uint32_t i = 0; i < info->getNumberOfFrames(); ++i) {
+      const llvm::DILineInfo& line = info->getFrame(i);
+      if (!known(line.FunctionName)) continue;
+      Frame frame;
+      frame.function = line.FunctionName;
+      frame.resolved = true;
+      if (known(line.FileName)) frame.file = line.FileName, frame.line = line.Line;
+      result.push_back(std::move(frame));
+    }
+    if (result.empty()) result.push_back(unresolved(module, address));
+    return result;
+  }
+
+  void warn_once(const Module* module, const std::string& why) {
+    std::string warning = fmt::format("{}: cannot symbolize: {}", module->path, why);
+    for (const std::string& w : warnings)
+      if (w == warning) return;
+    warnings.push_back(std::move(warning));
+  }
+};
+
+Symbolizer::Symbolizer() : impl_(std::make_unique<Impl>()) {}
+Symbolizer::~Symbolizer() = default;
+
+const Frame& Symbolizer::function_at(const Module* module, uint64_t address) {
+  auto [it, inserted] = impl_->functions.try_emplace(impl_->key(module, address));
+  if (inserted) it->second = impl_->lookup_function(module, address);
+  return it->second;
+}
+
+const std::vector<Frame>& Symbolizer::frames_at(const Module* module, uint64_t address) {
+  auto [it, inserted] = impl_->frames.try_emplace(impl_->key(module, address));
+  if (inserted) it->second = impl_->lookup_frames(module, address);
+  return it->second;
+}
+
+const std::vector<std::string>& Symbolizer::warnings() const { return impl_->warnings; }
+
+}  // namespace fnprof

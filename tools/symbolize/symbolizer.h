@@ -1,0 +1,44 @@
+// Turns runtime addresses from a dump into source-level frames with LLVM's
+// symbolizer: DWARF file:line and inlined frames where there is debug info,
+// ELF symbols for stripped binaries, and "module+0xoffset" (plus one warning
+// per module) when the file is missing. Every (module, address) is looked up
+// once.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dump/dump_reader.h"
+
+namespace fnprof {
+
+struct Frame {
+  std::string function;  // demangled; "module+0xoffset" when unknown
+  std::string file;      // empty when unknown
+  uint32_t line = 0;
+  bool resolved = false;
+};
+
+class Symbolizer {
+ public:
+  Symbolizer();
+  ~Symbolizer();
+
+  // The function that starts at (or contains) `address`, with the line where
+  // it is declared. `module` may be null (address outside every module).
+  const Frame& function_at(const Module* module, uint64_t address);
+
+  // The frames at a code address, innermost (inlined) first, outermost last.
+  const std::vector<Frame>& frames_at(const Module* module, uint64_t address);
+
+  // Warnings collected so far (missing files, build-id mismatches), once each.
+  const std::vector<std::string>& warnings() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fnprof
