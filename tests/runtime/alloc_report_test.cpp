@@ -408,7 +408,7 @@ TEST(AllocFormats, HtmlShowsTheAllocationsTimelineAndLeaksInChromium) {
 TEST(AllocFindings, TemporaryAllocationsAndLeaksAreFindings) {
   ProgramRun run = run_tracked("growth", {"FNPROF_SAMPLE_INTERVAL=1ms"});
   Profile profile = profile_of(run);
-  std::vector<Finding> findings = find_bottlenecks(profile, FindingThresholds{});
+  std::vector<Finding> findings = find_bottlenecks(profile, find_leaks(profile.heap), FindingThresholds{});
   std::vector<const Finding*> temporary, leaks;
   for (const Finding& f : findings) {
     if (f.kind == "temporary-allocations") temporary.push_back(&f);
@@ -437,7 +437,7 @@ TEST(AllocFindings, TemporaryAllocationsAndLeaksAreFindings) {
 
   FindingThresholds strict;
   parse_threshold("temporary=3201", strict);
-  for (const Finding& f : find_bottlenecks(profile, strict)) EXPECT_NE(f.kind, "temporary-allocations");
+  for (const Finding& f : find_bottlenecks(profile, find_leaks(profile.heap), strict)) EXPECT_NE(f.kind, "temporary-allocations");
   // The text report shows them with the rest.
   const std::string text = report_output({run.dumps.at(0)});
   EXPECT_NE(text.find("[critical] tick (growth.c:"), std::string::npos) << text;
@@ -448,10 +448,10 @@ TEST(AllocFindings, PatternsHasTooFewTemporariesForAFinding) {
   ProgramRun run = run_tracked("patterns");
   Profile profile = profile_of(run);
   FindingThresholds thresholds;
-  for (const Finding& f : find_bottlenecks(profile, thresholds)) EXPECT_NE(f.kind, "temporary-allocations");
+  for (const Finding& f : find_bottlenecks(profile, find_leaks(profile.heap), thresholds)) EXPECT_NE(f.kind, "temporary-allocations");
   parse_threshold("temporary=10", thresholds);  // temporaries: 10 of 10
   size_t found = 0;
-  for (const Finding& f : find_bottlenecks(profile, thresholds))
+  for (const Finding& f : find_bottlenecks(profile, find_leaks(profile.heap), thresholds))
     found += f.kind == "temporary-allocations" && f.title.starts_with("temporaries ");
   EXPECT_EQ(found, 1u);
   std::filesystem::remove_all(run.dir);

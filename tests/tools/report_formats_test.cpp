@@ -11,11 +11,13 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -282,7 +284,7 @@ const Finding* find(const std::vector<Finding>& findings, const std::string& kin
 
 TEST(Findings, HotspotsAndTinyFunctions) {
   Profile profile = fixture_profile();
-  std::vector<Finding> findings = find_bottlenecks(profile, FindingThresholds{});
+  std::vector<Finding> findings = find_bottlenecks(profile, find_leaks(profile.heap), FindingThresholds{});
   // Self times: evaluate 425 + 150 = 575 ms? No: outer 700 - (100+25+200) =
   // 375, inner 200 - 50 = 150: 525 ms of 1.5 s = 35% -> high.
   const Finding* evaluate = find(findings, "hotspot", kNames.at(0x200), profile);
@@ -303,7 +305,7 @@ TEST(Findings, HotspotsAndTinyFunctions) {
   FindingThresholds strict;
   parse_threshold("self=40%", strict);
   parse_threshold("overhead-share=5%", strict);
-  findings = find_bottlenecks(profile, strict);
+  findings = find_bottlenecks(profile, find_leaks(profile.heap), strict);
   EXPECT_EQ(find(findings, "hotspot", kNames.at(0x200), profile), nullptr);
   EXPECT_EQ(find(findings, "instrumentation-overhead", kNames.at(0x600), profile), nullptr);
 }
@@ -665,6 +667,47 @@ TEST(HtmlReport, OpensInSecondsWithAHundredThousandNodes) {
             "");
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_LT(seconds, 20) << "the browser took " << seconds << " s (including its own start-up)";
+}
+
+// 30 functions called from main, f00 the most expensive: the formats for
+// people show the default 20 rows and say so; json and csv carry all 30
+// unless --top is given, and then exactly that many.
+TEST(ReportRows, PeopleGetTheTopTwentyMachinesGetEveryRowUnlessTopIsGiven) {
+  format::ProcessRecord process = test_process();
+  process.ticks_per_second = 1'000'000;
+  process.start_ticks = 0;
+  process.end_ticks = 2'000'000;
+  std::vector<testing::TestNode> nodes = {{0, kBias + 0x100, 1, 1'000'000}};
+  for (uint64_t i = 0; i < 30; ++i) nodes.push_back({1, kBias + 0x1000 + 0x10 * i, 1, 30'000 - 500 * i});
+  DumpBuilder b;
+  b.process(process);
+  b.modules({{"/nonexistent/app", "", kBias, kBias, kBias + 0x10'0000}});
+  b.thread({4242, "app", 0, 2'000'000, 0, 0}, nodes);
+  b.end();
+  Symbolizer symbolizer;
+  Profile profile = build_profile({read_dump(b.write("wide.fnp"))}, symbolizer);
+
+  auto rendered = [&](std::string_view format, std::optional<size_t> top) {
+    ReportOptions options;
+    options.top = top;
+    std::ostringstream out;
+    write_report(out, format, profile, options);
+    return out.str();
+  };
+  auto lines = [](const std::string& s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')); };
+
+  EXPECT_NE(rendered("text", std::nullopt).find("Top 20 functions by self time"), std::string::npos);
+  EXPECT_NE(rendered("md", std::nullopt).find("## Top 20 functions by self time"), std::string::npos);
+  nlohmann::json all = nlohmann::json::parse(rendered("json", std::nullopt));
+  EXPECT_EQ(all["functions"].size(), 31u);  // main too
+  EXPECT_EQ(all["top"], 31);
+  EXPECT_EQ(lines(rendered("csv", std::nullopt)), 1u + 31u);
+
+  nlohmann::json five = nlohmann::json::parse(rendered("json", 5));
+  EXPECT_EQ(five["functions"].size(), 5u);
+  EXPECT_EQ(five["top"], 5);
+  EXPECT_EQ(lines(rendered("csv", 5)), 1u + 5u);
+  EXPECT_NE(rendered("text", 25).find("Top 25 functions by self time"), std::string::npos);
 }
 
 }  // namespace

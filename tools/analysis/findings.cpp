@@ -121,7 +121,8 @@ void parse_threshold(std::string_view spec, FindingThresholds& thresholds) {
         "--threshold '{}': unknown key '{}' (self, overhead, tiny, overhead-share, temporary)", spec, key));
 }
 
-std::vector<Finding> find_bottlenecks(const Profile& profile, const FindingThresholds& thresholds) {
+std::vector<Finding> find_bottlenecks(const Profile& profile, const LeakReport& leaks,
+                                      const FindingThresholds& thresholds) {
   struct Ranked {
     Finding finding;
     double share;
@@ -231,7 +232,7 @@ std::vector<Finding> find_bottlenecks(const Profile& profile, const FindingThres
       ranked.push_back({std::move(f), share});
     }
     const double peak = static_cast<double>(heap.totals.peak_live_bytes);
-    for (const Leak& leak : find_leaks(heap).leaks) {
+    for (const Leak& leak : leaks.leaks) {
       if (leak.severity < Severity::Medium) continue;
       Finding f;
       f.severity = leak.severity;

@@ -59,8 +59,12 @@ struct Finding {
   std::string recommendation;  // what to do
 };
 
-// Findings over the merged tree and the allocation sites, most severe first
-// (then by the share of time, allocations or peak heap concerned).
-std::vector<Finding> find_bottlenecks(const Profile& profile, const FindingThresholds& thresholds);
+struct LeakReport;
+
+// Findings over the merged tree, the allocation sites and the leak report
+// (find_leaks), most severe first (then by the share of time, allocations or
+// peak heap concerned).
+std::vector<Finding> find_bottlenecks(const Profile& profile, const LeakReport& leaks,
+                                      const FindingThresholds& thresholds);
 
 }  // namespace fnprof

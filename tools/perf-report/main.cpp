@@ -51,7 +51,7 @@ int run(const std::vector<std::string>& paths, const fnprof::ReportOptions& opti
   if (summary)
     fnprof::write_summary_report(report, profile);
   else
-    format.write(report, profile, options);
+    format.write(report, fnprof::build_report(profile, options));
 
   if (to_stdout) {
     std::cout << report.str() << std::flush;
@@ -86,7 +86,11 @@ int main(int argc, char** argv) {
                  "Order of the function tables: calls, self (default), incl, avg; or of the allocation "
                  "sites: bytes (default), count, peak, leaked, temporary")
       ->check(CLI::IsMember({"calls", "self", "incl", "avg", "bytes", "count", "peak", "leaked", "temporary"}));
-  app.add_option("--top", options.top, "Rows in each function table (default 20)");
+  size_t top = 0;
+  CLI::Option* top_option = app.add_option(
+      "--top", top,
+      "Rows of each ranked table (functions, allocation sites): default 20 in text, md and html; json and csv "
+      "carry every row unless --top is given");
   app.add_flag("--threads", options.threads, "Also report each thread on its own");
   app.add_flag("--tree", options.tree, "Also print the calling-context tree");
   app.add_flag("--alloc", options.alloc,
@@ -139,6 +143,7 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  if (top_option->count()) options.top = top;
   if (!fnprof::parse_alloc_sort_key(sort, options.alloc_sort)) options.sort = sort_keys.at(sort);
   const std::map<std::string, fnprof::FoldedValue> folded_values = {
       {"time", fnprof::FoldedValue::Time},

@@ -35,7 +35,7 @@ const ReportFormat* find_report_format(std::string_view name) {
 void write_report(std::ostream& out, std::string_view name, const Profile& profile, const ReportOptions& options) {
   const ReportFormat* format = find_report_format(name);
   if (!format) throw std::invalid_argument("unknown report format '" + std::string(name) + "'");
-  format->write(out, profile, options);
+  format->write(out, build_report(profile, options));
 }
 
 std::string command_line(const std::vector<std::string>& args) {

@@ -18,32 +18,12 @@
 #include <string_view>
 #include <vector>
 
-#include "analysis/findings.h"
+#include "analysis/report_model.h"
 #include "model/display.h"
 #include "model/heap_profile.h"
 #include "model/profile.h"
 
 namespace fnprof {
-
-// What the folded stacks count: self time per call path, or calls; or, per
-// allocation stack, bytes allocated or allocations.
-enum class FoldedValue { Time, Calls, Bytes, Allocations };
-
-struct ReportOptions {
-  SortKey sort = SortKey::Self;
-  size_t top = 20;                  // rows of each function table
-  bool threads = false;             // per-thread tables (and trees with `tree`)
-  bool tree = false;                // the calling-context tree
-  double min_percent = 1.0;         // tree nodes below this % of the total are cut
-  std::string table = "functions";  // csv: which table
-  FoldedValue folded_value = FoldedValue::Time;
-  std::vector<std::string> callers, callees;  // --callers/--callees FUNC
-  FindingThresholds thresholds;               // the bottleneck findings
-  bool alloc = false;                         // --alloc: only the allocation report
-  bool leaks = false;                         // --leaks: only the leak report
-  AllocSortKey alloc_sort = AllocSortKey::Bytes;
-  size_t stack_depth = 3;  // caller frames shown under each allocation site
-};
 
 // An output format: its --format name, a few words for --help, whether it is
 // binary (never written to a terminal), and its writer. A writer throws
@@ -53,7 +33,7 @@ struct ReportFormat {
   std::string_view name;
   std::string_view summary;
   bool binary = false;
-  void (*write)(std::ostream& out, const Profile& profile, const ReportOptions& options) = nullptr;
+  void (*write)(std::ostream& out, const Report& report) = nullptr;
 };
 
 struct FormatRegistration {
@@ -66,8 +46,9 @@ const std::vector<ReportFormat>& report_formats();
 // The format called `name`, or nullptr.
 const ReportFormat* find_report_format(std::string_view name);
 
-// Writes `profile` in the format called `name`; throws std::invalid_argument
-// for an unknown name, and what the writer throws.
+// Builds the report of `profile` and writes it in the format called `name`;
+// throws std::invalid_argument for an unknown name, and what build_report and
+// the writer throw.
 void write_report(std::ostream& out, std::string_view name, const Profile& profile, const ReportOptions& options);
 
 // The csv tables, in the order --table lists them.

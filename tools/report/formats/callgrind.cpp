@@ -55,11 +55,8 @@ std::string one_line(std::string s) {
   return s;
 }
 
-}  // namespace
-
-namespace {
-
-void write(std::ostream& out, const Profile& profile, const ReportOptions&) {
+void write(std::ostream& out, const Report& report) {
+  const Profile& profile = report.profile;
   const CallTree& tree = profile.merged;
   // Calls made in each node's subtree, the node's own included. Nodes are
   // created after their parent, so children have larger indices.

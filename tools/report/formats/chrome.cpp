@@ -185,11 +185,8 @@ void append_timeline_events(json& events, const Profile& profile) {
   }
 }
 
-}  // namespace
-
-namespace {
-
-void write(std::ostream& out, const Profile& profile, const ReportOptions&) {
+void write(std::ostream& out, const Report& report) {
+  const Profile& profile = report.profile;
   json events = json::array();
   for (const ProcessSummary& p : profile.processes) {
     events.push_back(metadata("process_name", p.pid, p.pid, p.program));

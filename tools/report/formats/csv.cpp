@@ -4,8 +4,9 @@
 // Times are in seconds with 12 significant digits (nanoseconds for up to
 // 1000 s), percentages with 6.
 //
-// Tables: functions; allocators (one row per allocation site, all of them,
-// ranked by --sort's allocation key; callers innermost first, joined by ';')
+// Every row of a table unless --top is given. Tables: functions;
+// allocators (one row per allocation site with its full stack, ranked by
+// --sort's allocation key; callers innermost first, joined by ';')
 // and leaks (the leak findings, then what was kept from start-up), which need
 // the allocation tracker's data; phases (one row per phase path, nested paths
 // joined by " > "), counters (counters and gauges) and resources (one row per
@@ -44,7 +45,9 @@ void write_record(std::ostream& out, const std::vector<std::string>& fields) {
 std::string seconds(double v) { return fmt::format("{:.12g}", v); }
 std::string number(double v) { return fmt::format("{:.6g}", v); }  // percentages, rates
 
-void write_functions(std::ostream& out, const Profile& profile, const ReportOptions& options) {
+void write_functions(std::ostream& out, const Report& report) {
+  const Profile& profile = report.profile;
+  const ReportOptions& options = report.options;
   std::vector<std::string> thread_columns = {"pid", "tid", "thread"};
   std::vector<std::string> columns = {
       "function",     "calls", "incl_seconds", "self_seconds", "incl_per_call_seconds",
@@ -53,8 +56,7 @@ void write_functions(std::ostream& out, const Profile& profile, const ReportOpti
   write_record(out, columns);
 
   auto rows = [&](const CallTree& tree, const ThreadProfile* thread) {
-    // Every function with calls or time: a table for machines has no top N.
-    for (uint32_t id : top_functions(profile, tree.functions, options.sort, SIZE_MAX)) {
+    for (uint32_t id : report.function_ranking(tree, RowsFor::Machines)) {
       const ProfiledFunction& f = profile.functions[id];
       const FunctionStats& s = tree.functions[id];
       std::vector<std::string> fields;
@@ -73,28 +75,13 @@ void write_functions(std::ostream& out, const Profile& profile, const ReportOpti
   for (const ThreadProfile& t : profile.threads) rows(t.tree, &t);
 }
 
-// Every site: those with a value for the sort key first, by it, then the
-// rest by bytes allocated.
-std::vector<size_t> ranked_sites(const std::vector<HeapSite>& sites, AllocSortKey key) {
-  std::vector<size_t> ids = top_sites(sites, key, SIZE_MAX);
-  std::vector<bool> listed(sites.size());
-  for (size_t i : ids) listed[i] = true;
-  std::vector<size_t> rest;
-  for (size_t i = 0; i < sites.size(); ++i)
-    if (!listed[i]) rest.push_back(i);
-  std::stable_sort(rest.begin(), rest.end(), [&](size_t a, size_t b) {
-    return sites[a].counts.bytes_allocated > sites[b].counts.bytes_allocated;
-  });
-  ids.insert(ids.end(), rest.begin(), rest.end());
-  return ids;
-}
-
-void write_allocators(std::ostream& out, const Profile& profile, const ReportOptions& options) {
+void write_allocators(std::ostream& out, const Report& report) {
+  const Profile& profile = report.profile;
   write_record(out, {"rank", "name", "file", "line", "allocations", "frees", "bytes_allocated", "bytes_freed",
                      "live_blocks", "live_bytes", "bytes_at_peak", "temporary", "mismatched", "callers"});
   const std::vector<HeapSite>& sites = profile.heap.sites;
   size_t rank = 0;
-  for (size_t id : ranked_sites(sites, options.alloc_sort)) {
+  for (size_t id : report.first_rows(report.site_ranking, RowsFor::Machines)) {
     const HeapSite& site = sites[id];
     const AllocCounts& c = site.counts;
     std::string file, line, callers;
@@ -115,9 +102,10 @@ void write_allocators(std::ostream& out, const Profile& profile, const ReportOpt
   }
 }
 
-void write_leaks(std::ostream& out, const Profile& profile) {
+void write_leaks(std::ostream& out, const Report& whole) {
+  const Profile& profile = whole.profile;
+  const LeakReport& report = whole.leaks;
   write_record(out, {"severity", "kind", "bytes", "blocks", "site", "title", "evidence", "recommendation"});
-  LeakReport report = find_leaks(profile.heap);
   auto row = [&](const Leak& leak) {
     write_record(out,
                  {std::string(severity_name(leak.severity)), leak.kind, std::to_string(leak.bytes),
@@ -157,17 +145,15 @@ void write_resources(std::ostream& out, const ResourceSummary& r) {
                        std::to_string(p.rss_bytes), std::to_string(p.threads)});
 }
 
-}  // namespace
-
-namespace {
-
-void write(std::ostream& out, const Profile& profile, const ReportOptions& options) {
+void write(std::ostream& out, const Report& report) {
+  const Profile& profile = report.profile;
+  const ReportOptions& options = report.options;
   const std::string& table = options.table;
-  if (table == "functions") return write_functions(out, profile, options);
+  if (table == "functions") return write_functions(out, report);
   if (table == "allocators" || table == "leaks") {
     if (!profile.heap.present) throw std::runtime_error("no allocation data in " + dump_names(profile));
-    if (table == "allocators") return write_allocators(out, profile, options);
-    return write_leaks(out, profile);
+    if (table == "allocators") return write_allocators(out, report);
+    return write_leaks(out, report);
   }
   const ApiProfile& api = profile.api;
   if (table == "phases") {

@@ -90,11 +90,9 @@ void write_allocations(std::ostream& out, const Profile& profile, const ReportOp
     write_sites(out, t.sites, frame(fmt::format("thread [{}/{}]", t.pid, t.tid)), options.folded_value);
 }
 
-}  // namespace
-
-namespace {
-
-void write(std::ostream& out, const Profile& profile, const ReportOptions& options) {
+void write(std::ostream& out, const Report& report) {
+  const Profile& profile = report.profile;
+  const ReportOptions& options = report.options;
   if (options.folded_value == FoldedValue::Bytes || options.folded_value == FoldedValue::Allocations)
     return write_allocations(out, profile, options);
   if (!options.threads) return write_tree(out, profile, profile.merged, "", options.folded_value);

@@ -126,7 +126,8 @@ json tree_json(const CallTree& tree, const std::string& label, uint64_t pid, uin
   };
 }
 
-json report_data(const Profile& profile, const ReportOptions& options) {
+json report_data(const Report& report) {
+  const Profile& profile = report.profile;
   const ProcessSummary& first = profile.processes.front();
   json pids = json::array();
   for (const ProcessSummary& p : profile.processes) pids.push_back(p.pid);
@@ -146,7 +147,7 @@ json report_data(const Profile& profile, const ReportOptions& options) {
   }
 
   json findings = json::array();
-  for (const Finding& f : find_bottlenecks(profile, options.thresholds))
+  for (const Finding& f : report.findings)
     findings.push_back({{"severity", severity_name(f.severity)},
                         {"kind", f.kind},
                         {"function", f.function == kNoFunction ? -1 : static_cast<int64_t>(f.function)},
@@ -176,19 +177,16 @@ json report_data(const Profile& profile, const ReportOptions& options) {
       {"counters", nullptr},
       {"resources", nullptr},
   };
-  add_heap_html_data(data, profile, options);
+  add_heap_html_data(data, report);
   add_api_html_data(data, profile);
   return data;
 }
 
-}  // namespace
-
-namespace {
-
-void write(std::ostream& out, const Profile& profile, const ReportOptions& options) {
+void write(std::ostream& out, const Report& report) {
+  const Profile& profile = report.profile;
   const std::string title = "fnprof: " + profile.processes.front().program;
   const std::string data =
-      script_safe(report_data(profile, options).dump(-1, ' ', false, json::error_handler_t::replace));
+      script_safe(report_data(report).dump(-1, ' ', false, json::error_handler_t::replace));
   fmt::print(out, R"(<!DOCTYPE html>
 <html lang="en">
 <head>

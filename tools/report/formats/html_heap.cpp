@@ -7,10 +7,10 @@
 //                 sites: [[name, file, line, allocations, frees,
 //                          bytes_allocated, live_bytes, bytes_at_peak,
 //                          temporary, mismatched, callers], ...]
-//                   every site as the table shows it (sites_as_shown: the
-//                   naming frame and --stack-depth callers), by bytes
-//                   allocated; callers: those callers, innermost first, as
-//                   one string;
+//                   every site as the tables show it (Report::shown_sites:
+//                   the naming frame and --stack-depth callers), ranked by
+//                   --sort; callers: those callers, innermost first, as one
+//                   string;
 //                 tree: {functions: [name, ...],
 //                        nodes: {parent: [], func: [], count: [],
 //                                incl: [], self: [], live: []},
@@ -35,11 +35,10 @@ namespace {
 
 using nlohmann::json;
 
-json sites_json(const HeapProfile& heap, size_t callers_shown) {
+json sites_json(const ShownSites& shown) {
   json sites = json::array();
-  const std::vector<HeapSite> shown = sites_as_shown(heap.sites, callers_shown);
-  for (size_t i : top_sites(shown, AllocSortKey::Bytes, SIZE_MAX)) {
-    const HeapSite& site = shown[i];
+  for (size_t i : shown.ranking) {
+    const HeapSite& site = shown.sites[i];
     const AllocCounts& c = site.counts;
     std::string file, callers;
     uint32_t line = 0;
@@ -97,8 +96,8 @@ json tree_json(const std::vector<HeapTreeNode>& tree) {
 
 }  // namespace
 
-void add_heap_html_data(json& data, const Profile& profile, const ReportOptions& options) {
-  const HeapProfile& heap = profile.heap;
+void add_heap_html_data(json& data, const Report& report) {
+  const HeapProfile& heap = report.profile.heap;
   if (!heap.present) return;
   const AllocCounts& t = heap.totals;
   data["allocations"] = {{"summary",
@@ -111,7 +110,7 @@ void add_heap_html_data(json& data, const Profile& profile, const ReportOptions&
                            {"live_bytes", heap.live_bytes},
                            {"temporary", t.temporary},
                            {"mismatched", t.mismatched}}},
-                         {"sites", sites_json(heap, options.stack_depth)},
+                         {"sites", sites_json(report.shown_sites)},
                          {"tree", tree_json(heap.tree)}};
 
   json timeline = json::array();
@@ -123,7 +122,7 @@ void add_heap_html_data(json& data, const Profile& profile, const ReportOptions&
   }
   if (!timeline.empty()) data["timeline"] = std::move(timeline);
 
-  data["leaks"] = leaks_json(heap, true);
+  data["leaks"] = leaks_json(report, true);
 }
 
 }  // namespace fnprof

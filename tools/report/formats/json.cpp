@@ -37,10 +37,10 @@ json function_json(const Profile& profile, const CallTree& tree, uint32_t id) {
   };
 }
 
-json function_table(const Profile& profile, const CallTree& tree, const ReportOptions& options) {
+json function_table(const Report& report, const CallTree& tree) {
   json rows = json::array();
-  for (uint32_t id : top_functions(profile, tree.functions, options.sort, options.top))
-    rows.push_back(function_json(profile, tree, id));
+  for (uint32_t id : report.function_ranking(tree, RowsFor::Machines))
+    rows.push_back(function_json(report.profile, tree, id));
   return rows;
 }
 
@@ -71,9 +71,9 @@ json tree_json(const Profile& profile, const CallTree& tree, const ReportOptions
   return tree_json(profile, tree, 0, tree.total_seconds * options.min_percent / 100);
 }
 
-json findings_json(const Profile& profile, const ReportOptions& options) {
+json findings_json(const Profile& profile, const std::vector<Finding>& findings) {
   json rows = json::array();
-  for (const Finding& f : find_bottlenecks(profile, options.thresholds)) {
+  for (const Finding& f : findings) {
     json row = {
         {"severity", severity_name(f.severity)},
         {"kind", f.kind},
@@ -98,14 +98,13 @@ json edges_json(const Profile& profile, const std::vector<CallEdge>& edges, doub
 }
 
 // One entry per function matched by --callers/--callees.
-json call_views_json(const Profile& profile, const std::vector<std::string>& patterns, bool callers) {
+json call_views_json(const Profile& profile, const std::vector<CallViews>& queries, bool callers) {
   json views = json::array();
-  for (const std::string& pattern : patterns) {
-    for (uint32_t id : functions_for_view(profile, pattern, callers ? "--callers" : "--callees")) {
-      CallView view = call_view(profile, profile.merged, id);
+  for (const CallViews& query : queries) {
+    for (const CallView& view : query.views) {
       json entry = {
-          {"query", pattern},
-          {"function", function_name(profile, id)},
+          {"query", query.pattern},
+          {"function", function_name(profile, view.function)},
           {"calls", view.stats.calls},
           {"incl_seconds", view.stats.incl_seconds},
           {"self_seconds", view.stats.self_seconds},
@@ -118,11 +117,9 @@ json call_views_json(const Profile& profile, const std::vector<std::string>& pat
   return views;
 }
 
-}  // namespace
-
-namespace {
-
-void write(std::ostream& out, const Profile& profile, const ReportOptions& options) {
+void write(std::ostream& out, const Report& report) {
+  const Profile& profile = report.profile;
+  const ReportOptions& options = report.options;
   json processes = json::array(), pids = json::array();
   for (const ProcessSummary& p : profile.processes) {
     pids.push_back(p.pid);
@@ -141,7 +138,8 @@ void write(std::ostream& out, const Profile& profile, const ReportOptions& optio
     });
   }
   const ProcessSummary& first = profile.processes.front();
-  json report = {
+  json functions = function_table(report, profile.merged);
+  json json_report = {
       {"format_version", kJsonFormatVersion},
       {"program", first.program},
       {"command_line", first.args},
@@ -154,17 +152,17 @@ void write(std::ostream& out, const Profile& profile, const ReportOptions& optio
       {"total_self_seconds", profile.merged.total_self_seconds},
       {"processes", processes},
       {"sort", sort_key_name(options.sort)},
-      {"top", options.top},
-      {"functions", function_table(profile, profile.merged, options)},
-      {"findings", findings_json(profile, options)},
+      {"top", options.top ? *options.top : functions.size()},
+      {"functions", std::move(functions)},
+      {"findings", findings_json(profile, report.findings)},
   };
-  if (!options.callers.empty()) report["callers"] = call_views_json(profile, options.callers, true);
-  if (!options.callees.empty()) report["callees"] = call_views_json(profile, options.callees, false);
-  if (profile.heap.present) add_heap_json(report, profile, options);  // "allocations", "leaks"
-  if (!profile.api.empty()) add_api_json(report, profile);  // "phases", "counters"...
+  if (!options.callers.empty()) json_report["callers"] = call_views_json(profile, report.callers, true);
+  if (!options.callees.empty()) json_report["callees"] = call_views_json(profile, report.callees, false);
+  if (profile.heap.present) add_heap_json(json_report, report);  // "allocations", "leaks"
+  if (!profile.api.empty()) add_api_json(json_report, profile);  // "phases", "counters"...
   if (options.tree) {
-    report["min_percent"] = options.min_percent;
-    report["tree"] = tree_json(profile, profile.merged, options);
+    json_report["min_percent"] = options.min_percent;
+    json_report["tree"] = tree_json(profile, profile.merged, options);
   }
   if (options.threads) {
     json threads = json::array();
@@ -178,16 +176,16 @@ void write(std::ostream& out, const Profile& profile, const ReportOptions& optio
           {"truncated", t.truncated},
           {"total_calls", t.tree.total_calls},
           {"total_seconds", t.tree.total_seconds},
-          {"functions", function_table(profile, t.tree, options)},
+          {"functions", function_table(report, t.tree)},
       };
       if (options.tree) thread["tree"] = tree_json(profile, t.tree, options);
       threads.push_back(std::move(thread));
     }
-    report["threads"] = std::move(threads);
+    json_report["threads"] = std::move(threads);
   }
   // Names are not guaranteed UTF-8 (they come from the binaries); replace
   // invalid bytes rather than throw halfway through the output.
-  out << report.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+  out << json_report.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
 }
 
 const FormatRegistration kJson{{"json", "scripts (schema: docs/report.schema.json)", false, write}};

@@ -42,9 +42,9 @@ json site_json(const HeapSite& site, size_t index) {
   return j;
 }
 
-json sites_json(const std::vector<HeapSite>& sites, const ReportOptions& options) {
+json sites_json(const Report& report, const std::vector<HeapSite>& sites, const std::vector<size_t>& ranking) {
   json rows = json::array();
-  for (size_t i : top_sites(sites, options.alloc_sort, options.top)) rows.push_back(site_json(sites[i], i));
+  for (size_t i : report.first_rows(ranking, RowsFor::Machines)) rows.push_back(site_json(sites[i], i));
   return rows;
 }
 
@@ -84,8 +84,9 @@ json leak_json(const Leak& leak, const HeapProfile& heap, bool site_names_only) 
 
 }  // namespace
 
-json leaks_json(const HeapProfile& heap, bool site_names_only) {
-  LeakReport leaks = find_leaks(heap);
+json leaks_json(const Report& report, bool site_names_only) {
+  const HeapProfile& heap = report.profile.heap;
+  const LeakReport& leaks = report.leaks;
   json findings = json::array(), startup = json::array();
   for (const Leak& leak : leaks.leaks) findings.push_back(leak_json(leak, heap, site_names_only));
   for (const Leak& leak : leaks.startup) startup.push_back(leak_json(leak, heap, site_names_only));
@@ -99,8 +100,9 @@ json leaks_json(const HeapProfile& heap, bool site_names_only) {
           {"startup", std::move(startup)}};
 }
 
-void add_heap_json(json& report, const Profile& profile, const ReportOptions& options) {
-  const HeapProfile& heap = profile.heap;
+void add_heap_json(json& json_report, const Report& report) {
+  const HeapProfile& heap = report.profile.heap;
+  const ReportOptions& options = report.options;
   json summary = counts_json(heap.totals);
   // Leaks are what is live at the end, not allocations - frees: a fork
   // child's frees of its parent's blocks are not counted as frees.
@@ -125,18 +127,21 @@ void add_heap_json(json& report, const Profile& profile, const ReportOptions& op
   json allocations = {{"summary", std::move(summary)},
                       {"processes", std::move(processes)},
                       {"sort", alloc_sort_key_name(options.alloc_sort)},
-                      {"sites", sites_json(heap.sites, options)}};
+                      {"sites", sites_json(report, heap.sites, report.site_ranking)}};
   if (options.tree)
     allocations["tree"] = tree_json(heap.tree, 0, static_cast<double>(heap.tree[0].bytes_allocated) * options.min_percent / 100);
   if (options.threads) {
     json threads = json::array();
-    for (const ThreadHeap& t : heap.threads)
-      threads.push_back({{"pid", t.pid}, {"tid", t.tid}, {"sites", sites_json(t.sites, options)}});
+    for (size_t i = 0; i < heap.threads.size(); ++i) {
+      const ThreadHeap& t = heap.threads[i];
+      threads.push_back(
+          {{"pid", t.pid}, {"tid", t.tid}, {"sites", sites_json(report, t.sites, report.thread_site_ranking[i])}});
+    }
     allocations["threads"] = std::move(threads);
   }
-  report["allocations"] = std::move(allocations);
+  json_report["allocations"] = std::move(allocations);
 
-  report["leaks"] = leaks_json(heap, false);
+  json_report["leaks"] = leaks_json(report, false);
 }
 
 }  // namespace fnprof

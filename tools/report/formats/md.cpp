@@ -77,9 +77,8 @@ void write_summary(std::ostream& out, const Profile& profile) {
   fmt::print(out, "| time in profiled functions | {} |\n", format_duration(profile.merged.total_seconds));
 }
 
-void write_findings(std::ostream& out, const Profile& profile, const ReportOptions& options) {
+void write_findings(std::ostream& out, const Profile& profile, const std::vector<Finding>& findings) {
   out << "\n## Findings\n\n";
-  std::vector<Finding> findings = find_bottlenecks(profile, options.thresholds);
   if (findings.empty()) {
     out << "None above the thresholds.\n";
     return;
@@ -96,11 +95,12 @@ void write_findings(std::ostream& out, const Profile& profile, const ReportOptio
   }
 }
 
-void write_allocations(std::ostream& out, const Profile& profile, const ReportOptions& options) {
-  const HeapProfile& heap = profile.heap;
+void write_allocations(std::ostream& out, const Report& report) {
+  const HeapProfile& heap = report.profile.heap;
+  const ReportOptions& options = report.options;
   const AllocCounts& t = heap.totals;
-  const std::vector<HeapSite> sites = sites_as_shown(heap.sites, options.stack_depth);
-  std::vector<size_t> ids = top_sites(sites, options.alloc_sort, options.top);
+  const std::vector<HeapSite>& sites = report.shown_sites.sites;
+  std::vector<size_t> ids = report.table_rows(report.shown_sites);
   fmt::print(out, "\n## Allocations\n\n{} allocations ({}), {} frees, peak {}; {} in {} {} at the end.\n\n",
              group_digits(t.allocations), format_bytes(t.bytes_allocated), group_digits(t.frees),
              format_bytes(t.peak_live_bytes), format_bytes(heap.live_bytes), group_digits(heap.live_blocks),
@@ -125,8 +125,8 @@ void write_allocations(std::ostream& out, const Profile& profile, const ReportOp
   }
 }
 
-void write_leaks(std::ostream& out, const Profile& profile) {
-  LeakReport report = find_leaks(profile.heap);
+void write_leaks(std::ostream& out, const Report& whole) {
+  const LeakReport& report = whole.leaks;
   fmt::print(out, "\n## Leaks\n\n{} in {} {} {}", format_bytes(report.leaked_bytes),
              group_digits(report.leaked_blocks), report.leaked_blocks == 1 ? "block" : "blocks",
              report.at_exit ? "never freed" : "still allocated (the dump was not taken at exit)");
@@ -210,9 +210,10 @@ void write_resources(std::ostream& out, const ResourceSummary& r) {
   for (const auto& [label, value] : resource_rows(r)) fmt::print(out, "| {} | {} |\n", label, value);
 }
 
-void write_function_table(std::ostream& out, const Profile& profile, const CallTree& tree,
-                          const ReportOptions& options, const char* heading) {
-  std::vector<uint32_t> ids = top_functions(profile, tree.functions, options.sort, options.top);
+void write_function_table(std::ostream& out, const Report& report, const CallTree& tree, const char* heading) {
+  const Profile& profile = report.profile;
+  const ReportOptions& options = report.options;
+  std::vector<uint32_t> ids = report.function_ranking(tree, RowsFor::Humans);
   const char* by = options.sort == SortKey::Calls  ? "calls"
                    : options.sort == SortKey::Self ? "self time"
                    : options.sort == SortKey::Incl ? "inclusive time"
@@ -231,14 +232,15 @@ void write_function_table(std::ostream& out, const Profile& profile, const CallT
   }
 }
 
-void write_call_views(std::ostream& out, const Profile& profile, const ReportOptions& options) {
+void write_call_views(std::ostream& out, const Report& report) {
+  const Profile& profile = report.profile;
   for (bool callers : {true, false}) {
-    for (const std::string& pattern : callers ? options.callers : options.callees) {
-      for (uint32_t id : functions_for_view(profile, pattern, callers ? "--callers" : "--callees")) {
-        CallView view = call_view(profile, profile.merged, id);
+    for (const CallViews& views : callers ? report.callers : report.callees) {
+      for (const CallView& view : views.views) {
         const FunctionStats& s = view.stats;
         fmt::print(out, "\n## {} of {}\n\n{} calls, {} inclusive.\n\n", callers ? "Callers" : "Callees",
-                   code(function_name(profile, id)), group_digits(s.calls), format_duration(s.incl_seconds));
+                   code(function_name(profile, view.function)), group_digits(s.calls),
+                   format_duration(s.incl_seconds));
         fmt::print(out, "| {} | calls | time | % time |\n|---|--:|--:|--:|\n", callers ? "caller" : "callee");
         for (const CallEdge& e : callers ? view.callers : view.callees)
           fmt::print(out, "| {} | {} | {} | {} |\n", code(function_name(profile, e.function)),
@@ -288,30 +290,28 @@ void write_threads(std::ostream& out, const Profile& profile) {
   }
 }
 
-}  // namespace
-
-namespace {
-
-void write(std::ostream& out, const Profile& profile, const ReportOptions& options) {
+void write(std::ostream& out, const Report& report) {
+  const Profile& profile = report.profile;
+  const ReportOptions& options = report.options;
   write_summary(out, profile);
-  write_findings(out, profile, options);
+  write_findings(out, profile, report.findings);
   if (profile.heap.present) {
-    write_allocations(out, profile, options);
-    write_leaks(out, profile);
+    write_allocations(out, report);
+    write_leaks(out, report);
   }
   const ApiProfile& api = profile.api;
   if (!api.phases.empty()) write_phases(out, api, api.resources.present);
   if (!api.checkpoints.empty()) write_checkpoints(out, api);
   if (!api.counters.empty()) write_counters(out, api);
   if (api.resources.present) write_resources(out, api.resources);
-  write_function_table(out, profile, profile.merged, options, "##");
-  write_call_views(out, profile, options);
+  write_function_table(out, report, profile.merged, "##");
+  write_call_views(out, report);
   if (options.tree) write_tree(out, profile, profile.merged, options);
   if (options.threads) {
     write_threads(out, profile);
     for (const ThreadProfile& t : profile.threads) {
       fmt::print(out, "\n### Thread {}{}\n", t.tid, t.name.empty() ? "" : " " + code(t.name));
-      write_function_table(out, profile, t.tree, options, "####");
+      write_function_table(out, report, t.tree, "####");
     }
   }
 }

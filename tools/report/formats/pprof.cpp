@@ -202,7 +202,8 @@ pprof::Profile build_pprof_profile(const Profile& profile) {
 
 namespace {
 
-void write(std::ostream& out, const Profile& profile, const ReportOptions&) {
+void write(std::ostream& out, const Report& report) {
+  const Profile& profile = report.profile;
   std::string bytes;
   if (!build_pprof_profile(profile).SerializeToString(&bytes))
     throw std::runtime_error("pprof: cannot serialize the profile");

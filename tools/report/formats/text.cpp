@@ -54,9 +54,10 @@ void write_header(std::ostream& out, const Profile& profile) {
   fmt::print(out, "total time:   {} in profiled functions\n", format_duration(profile.merged.total_seconds));
 }
 
-void write_function_table(std::ostream& out, const Profile& profile, const CallTree& tree,
-                          const ReportOptions& options) {
-  std::vector<uint32_t> ids = top_functions(profile, tree.functions, options.sort, options.top);
+void write_function_table(std::ostream& out, const Report& report, const CallTree& tree) {
+  const Profile& profile = report.profile;
+  const ReportOptions& options = report.options;
+  std::vector<uint32_t> ids = report.function_ranking(tree, RowsFor::Humans);
   const char* by = options.sort == SortKey::Calls  ? "calls"
                    : options.sort == SortKey::Self ? "self time"
                    : options.sort == SortKey::Incl ? "inclusive time"
@@ -106,22 +107,22 @@ void write_tree(std::ostream& out, const Profile& profile, const CallTree& tree,
                options.min_percent);
 }
 
-void write_thread(std::ostream& out, const Profile& profile, const ThreadProfile& thread,
-                  const ReportOptions& options) {
+void write_thread(std::ostream& out, const Report& report, const ThreadProfile& thread) {
+  const Profile& profile = report.profile;
+  const ReportOptions& options = report.options;
   std::string name = thread.name.empty() ? "" : fmt::format(" \"{}\"", thread.name);
   fmt::print(out, "Thread {}{} (pid {}): wall {}, {} calls, {} in profiled functions{}{}\n\n", thread.tid,
              name, thread.pid, format_duration(thread.wall_seconds), group_digits(thread.tree.total_calls),
              format_duration(thread.tree.total_seconds), thread.running ? ", still running" : "",
              thread.truncated ? ", TRUNCATED (the runtime ran out of capacity)" : "");
-  write_function_table(out, profile, thread.tree, options);
+  write_function_table(out, report, thread.tree);
   if (options.tree) {
     out << '\n';
     write_tree(out, profile, thread.tree, options);
   }
 }
 
-void write_findings(std::ostream& out, const Profile& profile, const ReportOptions& options) {
-  std::vector<Finding> findings = find_bottlenecks(profile, options.thresholds);
+void write_findings(std::ostream& out, const std::vector<Finding>& findings) {
   if (findings.empty()) {
     out << "Findings: none above the thresholds.\n";
     return;
@@ -151,31 +152,27 @@ void write_call_view(std::ostream& out, const Profile& profile, const CallView& 
                percent(s.self_seconds, s.incl_seconds), "(self)");
 }
 
-void write_call_views(std::ostream& out, const Profile& profile, const ReportOptions& options) {
+void write_call_views(std::ostream& out, const Report& report) {
   for (bool callers : {true, false}) {
-    for (const std::string& pattern : callers ? options.callers : options.callees) {
-      for (uint32_t id : functions_for_view(profile, pattern, callers ? "--callers" : "--callees")) {
+    for (const CallViews& views : callers ? report.callers : report.callees) {
+      for (const CallView& view : views.views) {
         out << '\n';
-        write_call_view(out, profile, call_view(profile, profile.merged, id), callers);
+        write_call_view(out, report.profile, view, callers);
       }
     }
   }
 }
 
-}  // namespace
-
-
-
-namespace {
-
-void write(std::ostream& out, const Profile& profile, const ReportOptions& options) {
+void write(std::ostream& out, const Report& report) {
+  const Profile& profile = report.profile;
+  const ReportOptions& options = report.options;
   write_header(out, profile);
   if (options.alloc || options.leaks) {
     if (!profile.heap.present)
       throw std::runtime_error(dump_names(profile) +
                                ": no allocation data (run the program with fnprof-run to track allocations)");
-    if (options.alloc) out << '\n', write_heap_text(out, profile, options);
-    if (options.leaks) out << '\n', write_leaks_text(out, profile, options);
+    if (options.alloc) out << '\n', write_heap_text(out, report, true);
+    if (options.leaks) out << '\n', write_leaks_text(out, report);
     return;
   }
   out << '\n';
@@ -184,19 +181,17 @@ void write(std::ostream& out, const Profile& profile, const ReportOptions& optio
   // empty one.
   const bool function_profile = profile.merged.total_calls > 0 || !profile.heap.present;
   if (function_profile)
-    write_function_table(out, profile, profile.merged, options);
+    write_function_table(out, report, profile.merged);
   else
     out << "No instrumented calls: compile with -finstrument-functions and link libfnprof.so for the "
            "function profile.\n";
   out << '\n';
-  write_findings(out, profile, options);
-  write_call_views(out, profile, options);
+  write_findings(out, report.findings);
+  write_call_views(out, report);
   write_api_text(out, profile);  // phases, checkpoints, counters, resources, stacks
   if (profile.heap.present) {
-    ReportOptions heap_options = options;
-    heap_options.tree = heap_options.threads = false;  // --alloc shows those
-    out << '\n', write_heap_text(out, profile, heap_options);
-    out << '\n', write_leaks_text(out, profile, heap_options);
+    out << '\n', write_heap_text(out, report, false);  // --alloc shows the tree and threads
+    out << '\n', write_leaks_text(out, report);
   }
   if (options.tree && function_profile) {
     out << '\n';
@@ -205,7 +200,7 @@ void write(std::ostream& out, const Profile& profile, const ReportOptions& optio
   if (options.threads && function_profile) {
     for (const ThreadProfile& thread : profile.threads) {
       out << '\n';
-      write_thread(out, profile, thread, options);
+      write_thread(out, report, thread);
     }
   }
 }

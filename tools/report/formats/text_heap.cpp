@@ -30,9 +30,10 @@ void write_site_frames(std::ostream& out, const HeapSite& site, size_t depth, si
     fmt::print(out, "{:{}}← {}\n", "", indent, frame_text(site.frames[i]));
 }
 
-void write_site_table(std::ostream& out, const std::vector<HeapSite>& all_sites, const ReportOptions& options) {
-  const std::vector<HeapSite> sites = sites_as_shown(all_sites, options.stack_depth);
-  std::vector<size_t> ids = top_sites(sites, options.alloc_sort, options.top);
+void write_site_table(std::ostream& out, const Report& report, const ShownSites& shown) {
+  const ReportOptions& options = report.options;
+  const std::vector<HeapSite>& sites = shown.sites;
+  std::vector<size_t> ids = report.table_rows(shown);
   fmt::print(out, "Top {} allocation sites by {}:\n\n", ids.size(), alloc_sort_title(options.alloc_sort));
   if (ids.empty()) return;
   fmt::print(out, "{:>10}  {:>11}  {:>10}  {:>10}  {:>9}  {}\n", "allocated", "allocations", "at peak", "leaked",
@@ -83,8 +84,9 @@ std::string_view alloc_sort_title(AllocSortKey key) {
   return "?";
 }
 
-void write_heap_text(std::ostream& out, const Profile& profile, const ReportOptions& options) {
-  const HeapProfile& heap = profile.heap;
+void write_heap_text(std::ostream& out, const Report& report, bool views) {
+  const HeapProfile& heap = report.profile.heap;
+  const ReportOptions& options = report.options;
   const AllocCounts& t = heap.totals;
   fmt::print(out, "Heap: {} allocations ({}), {} frees; peak {}", group_digits(t.allocations),
              format_bytes(t.bytes_allocated), group_digits(t.frees), format_bytes(t.peak_live_bytes));
@@ -99,25 +101,26 @@ void write_heap_text(std::ostream& out, const Profile& profile, const ReportOpti
       fmt::print(out, "warning: pid {}: a tracker table ran out of room, some allocations are missing\n", p.pid);
   }
   out << '\n';
-  write_site_table(out, heap.sites, options);
-  if (options.tree) {
+  write_site_table(out, report, report.shown_sites);
+  if (views && options.tree) {
     out << '\n';
     write_heap_tree(out, heap, options);
   }
-  if (options.threads) {
-    for (const ThreadHeap& thread : heap.threads) {
+  if (views && options.threads) {
+    for (size_t i = 0; i < heap.threads.size(); ++i) {
+      const ThreadHeap& thread = heap.threads[i];
       AllocCounts sum;
       for (const HeapSite& s : thread.sites) sum.add(s.counts);
       fmt::print(out, "\nThread {} (pid {}): {} allocations ({}), {} frees\n\n", thread.tid, thread.pid,
                  group_digits(sum.allocations), format_bytes(sum.bytes_allocated), group_digits(sum.frees));
-      write_site_table(out, thread.sites, options);
+      write_site_table(out, report, report.thread_sites[i]);
     }
   }
 }
 
-void write_leaks_text(std::ostream& out, const Profile& profile, const ReportOptions& options) {
-  const HeapProfile& heap = profile.heap;
-  LeakReport report = find_leaks(heap);
+void write_leaks_text(std::ostream& out, const Report& whole) {
+  const HeapProfile& heap = whole.profile.heap;
+  const LeakReport& report = whole.leaks;
   fmt::print(out, "Leaks{}: {} in {} {} {}", report.at_exit ? "" : " (dump not taken at exit)",
              format_bytes(report.leaked_bytes), group_digits(report.leaked_blocks),
              report.leaked_blocks == 1 ? "block" : "blocks", report.at_exit ? "never freed" : "still allocated");
@@ -130,7 +133,7 @@ void write_leaks_text(std::ostream& out, const Profile& profile, const ReportOpt
     fmt::print(out, "\n  [{}] {}: {}\n", severity_name(leak.severity), leak.kind, leak.title);
     fmt::print(out, "      evidence: {}\n", leak.evidence);
     fmt::print(out, "      recommendation: {}\n", leak.recommendation);
-    if (leak.site) write_site_frames(out, heap.sites[*leak.site], options.stack_depth, 10, "      at ");
+    if (leak.site) write_site_frames(out, heap.sites[*leak.site], whole.options.stack_depth, 10, "      at ");
   }
   if (!report.startup.empty()) {
     fmt::print(out, "\nKept from start-up (not counted as leaks):\n");

@@ -1,0 +1,71 @@
+// Builds the report model; see report_model.h.
+#include "analysis/report_model.h"
+
+#include <algorithm>
+
+namespace fnprof {
+
+size_t Report::rows(size_t n, RowsFor who) const {
+  const size_t limit = options.top ? *options.top : who == RowsFor::Humans ? kDefaultTop : SIZE_MAX;
+  return std::min(n, limit);
+}
+
+std::vector<uint32_t> Report::function_ranking(const CallTree& tree, RowsFor who) const {
+  std::vector<uint32_t> ids = top_functions(profile, tree.functions, options.sort, SIZE_MAX);
+  ids.resize(rows(ids.size(), who));
+  return ids;
+}
+
+std::vector<size_t> Report::first_rows(const std::vector<size_t>& ranking, RowsFor who) const {
+  return {ranking.begin(), ranking.begin() + static_cast<ptrdiff_t>(rows(ranking.size(), who))};
+}
+
+std::vector<size_t> Report::table_rows(const ShownSites& shown) const {
+  return {shown.ranking.begin(),
+          shown.ranking.begin() + static_cast<ptrdiff_t>(rows(shown.with_value, RowsFor::Humans))};
+}
+
+std::vector<size_t> ranked_sites(const std::vector<HeapSite>& sites, AllocSortKey key) {
+  std::vector<size_t> ids = top_sites(sites, key, SIZE_MAX);
+  std::vector<bool> listed(sites.size());
+  for (size_t i : ids) listed[i] = true;
+  std::vector<size_t> rest;
+  for (size_t i = 0; i < sites.size(); ++i)
+    if (!listed[i]) rest.push_back(i);
+  std::stable_sort(rest.begin(), rest.end(), [&](size_t a, size_t b) {
+    return sites[a].counts.bytes_allocated > sites[b].counts.bytes_allocated;
+  });
+  ids.insert(ids.end(), rest.begin(), rest.end());
+  return ids;
+}
+
+Report build_report(const Profile& profile, const ReportOptions& options) {
+  Report report{profile, options, {}, {}, {}, {}, {}, {}, {}, {}};
+  if (profile.heap.present) {
+    report.leaks = find_leaks(profile.heap);
+    auto shown = [&](const std::vector<HeapSite>& sites) {
+      ShownSites out{sites_as_shown(sites, options.stack_depth), {}, 0};
+      out.ranking = ranked_sites(out.sites, options.alloc_sort);
+      out.with_value = top_sites(out.sites, options.alloc_sort, SIZE_MAX).size();
+      return out;
+    };
+    report.shown_sites = shown(profile.heap.sites);
+    for (const ThreadHeap& thread : profile.heap.threads) {
+      report.thread_sites.push_back(shown(thread.sites));
+      report.thread_site_ranking.push_back(ranked_sites(thread.sites, options.alloc_sort));
+    }
+    report.site_ranking = ranked_sites(profile.heap.sites, options.alloc_sort);
+  }
+  report.findings = find_bottlenecks(profile, report.leaks, options.thresholds);
+  for (bool callers : {true, false}) {
+    for (const std::string& pattern : callers ? options.callers : options.callees) {
+      CallViews views{pattern, {}};
+      for (uint32_t id : functions_for_view(profile, pattern, callers ? "--callers" : "--callees"))
+        views.views.push_back(call_view(profile, profile.merged, id));
+      (callers ? report.callers : report.callees).push_back(std::move(views));
+    }
+  }
+  return report;
+}
+
+}  // namespace fnprof
