@@ -52,7 +52,7 @@ const ReportFormat* find_report_format(std::string_view name);
 void write_report(std::ostream& out, std::string_view name, const Profile& profile, const ReportOptions& options);
 
 // The csv tables, in the order --table lists them.
-inline constexpr std::string_view kCsvTables[] = {"functions", "allocators", "leaks",
+inline constexpr std::string_view kCsvTables[] = {"functions", "allocators", "leaks", "checkpoints",
                                                   "phases",    "counters",   "resources"};
 
 // The command line as a shell would take it back: "./app -n 3 'a b'".

@@ -19,7 +19,9 @@
 #include <stdexcept>
 
 #include "analysis/leaks.h"
+#include "analysis/tables.h"
 #include "report/report.h"
+#include "report/values.h"
 
 namespace fnprof {
 namespace {
@@ -45,34 +47,18 @@ void write_record(std::ostream& out, const std::vector<std::string>& fields) {
 std::string seconds(double v) { return fmt::format("{:.12g}", v); }
 std::string number(double v) { return fmt::format("{:.6g}", v); }  // percentages, rates
 
-void write_functions(std::ostream& out, const Report& report) {
-  const Profile& profile = report.profile;
-  const ReportOptions& options = report.options;
-  std::vector<std::string> thread_columns = {"pid", "tid", "thread"};
-  std::vector<std::string> columns = {
-      "function",     "calls", "incl_seconds", "self_seconds", "incl_per_call_seconds",
-      "self_percent", "file",  "line",         "module",       "address"};
-  if (options.threads) columns.insert(columns.begin(), thread_columns.begin(), thread_columns.end());
-  write_record(out, columns);
-
-  auto rows = [&](const CallTree& tree, const ThreadProfile* thread) {
-    for (uint32_t id : report.function_ranking(tree, RowsFor::Machines)) {
-      const ProfiledFunction& f = profile.functions[id];
-      const FunctionStats& s = tree.functions[id];
-      std::vector<std::string> fields;
-      if (thread) fields = {std::to_string(thread->pid), std::to_string(thread->tid), thread->name};
-      for (std::string field :
-           {f.symbol.function, std::to_string(s.calls), seconds(s.incl_seconds), seconds(s.self_seconds),
-            seconds(s.incl_per_call()),
-            number(tree.total_self_seconds > 0 ? 100 * s.self_seconds / tree.total_self_seconds : 0.0),
-            f.symbol.file, f.symbol.line ? std::to_string(f.symbol.line) : std::string(), f.module,
-            fmt::format("{:#x}", f.address)})
-        fields.push_back(std::move(field));
-      write_record(out, fields);
-    }
-  };
-  if (!options.threads) return rows(profile.merged, nullptr);
-  for (const ThreadProfile& t : profile.threads) rows(t.tree, &t);
+// The table's columns for machines, every row.
+void write_table(std::ostream& out, const Table& table) {
+  std::vector<std::string> fields;
+  for (const Column& c : table.columns)
+    if (shown_to(c, Audience::Machines)) fields.push_back(c.key);
+  write_record(out, fields);
+  for (const auto& row : table.rows) {
+    fields.clear();
+    for (size_t c = 0; c < table.columns.size(); ++c)
+      if (shown_to(table.columns[c], Audience::Machines)) fields.push_back(machine_text(table.columns[c].kind, row[c]));
+    write_record(out, fields);
+  }
 }
 
 void write_allocators(std::ostream& out, const Report& report) {
@@ -130,14 +116,6 @@ void write_phases(std::ostream& out, const ApiProfile& api) {
   }
 }
 
-void write_counters(std::ostream& out, const ApiProfile& api) {
-  write_record(out, {"name", "kind", "direction", "value", "min", "max", "updates", "per_second"});
-  for (const CounterRow& c : api.counters)
-    write_record(out, {c.name, c.gauge ? "gauge" : "counter", c.direction, std::to_string(c.value),
-                       c.gauge ? std::to_string(c.min) : "", c.gauge ? std::to_string(c.max) : "",
-                       std::to_string(c.updates), c.gauge ? "" : number(c.per_second)});
-}
-
 void write_resources(std::ostream& out, const ResourceSummary& r) {
   write_record(out, {"at_seconds", "cpu_percent", "system_cpu_percent", "rss_bytes", "threads"});
   for (const ResourceSummary::Point& p : r.timeline)
@@ -149,7 +127,9 @@ void write(std::ostream& out, const Report& report) {
   const Profile& profile = report.profile;
   const ReportOptions& options = report.options;
   const std::string& table = options.table;
-  if (table == "functions") return write_functions(out, report);
+  // With --threads, every thread's functions, each row with its thread.
+  if (table == "functions")
+    return write_table(out, options.threads ? thread_function_table(report) : function_table(report, profile.merged));
   if (table == "allocators" || table == "leaks") {
     if (!profile.heap.present) throw std::runtime_error("no allocation data in " + dump_names(profile));
     if (table == "allocators") return write_allocators(out, report);
@@ -162,7 +142,11 @@ void write(std::ostream& out, const Report& report) {
   }
   if (table == "counters") {
     if (api.counters.empty()) throw std::runtime_error("no counter data in " + dump_names(profile));
-    return write_counters(out, api);
+    return write_table(out, counter_table(api));
+  }
+  if (table == "checkpoints") {
+    if (api.checkpoints.empty()) throw std::runtime_error("no checkpoint data in " + dump_names(profile));
+    return write_table(out, checkpoint_table(api));
   }
   if (table == "resources") {
     if (!api.resources.present) throw std::runtime_error("no resource data in " + dump_names(profile));

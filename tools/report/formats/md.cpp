@@ -20,7 +20,9 @@
 #include "report/formats/heap_report.h"
 #include "analysis/leaks.h"
 #include "report/formats/api_report.h"
+#include "analysis/tables.h"
 #include "report/report.h"
+#include "report/values.h"
 
 namespace fnprof {
 namespace {
@@ -58,6 +60,32 @@ std::string text(std::string_view s) {
 std::string location(const Frame& symbol) {
   if (symbol.file.empty()) return "";
   return code(symbol.line ? fmt::format("{}:{}", symbol.file, symbol.line) : symbol.file);
+}
+
+// The table's columns for people; names and locations as code, other text
+// escaped; ranked tables numbered.
+void write_table(std::ostream& out, const Table& table) {
+  std::string head = table.ranked ? "| #" : "", rule = table.ranked ? "|--:" : "";
+  for (const Column& c : table.columns) {
+    if (!shown_to(c, Audience::Humans)) continue;
+    head += " | " + c.title;
+    rule += right_aligned(c.kind) ? "|--:" : "|---";
+  }
+  out << (table.ranked ? head : head.substr(1)) << " |\n" << rule << "|\n";
+  for (size_t r = 0; r < table.human_rows; ++r) {
+    std::string line = table.ranked ? fmt::format("| {}", r + 1) : "";
+    for (size_t c = 0; c < table.columns.size(); ++c) {
+      const Column& column = table.columns[c];
+      if (!shown_to(column, Audience::Humans)) continue;
+      std::string cell = human_text(column.kind, table.rows[r][c]);
+      if (column.kind == Kind::Name || column.kind == Kind::Location)
+        cell = cell.empty() ? cell : code(cell);
+      else
+        cell = text(cell);
+      line += " | " + cell;
+    }
+    out << (table.ranked ? line : line.substr(1)) << " |\n";
+  }
 }
 
 void write_summary(std::ostream& out, const Profile& profile) {
@@ -143,10 +171,6 @@ void write_leaks(std::ostream& out, const Report& whole) {
   }
 }
 
-std::string signed_digits(int64_t n) {
-  return n < 0 ? "-" + group_digits(static_cast<uint64_t>(-n)) : group_digits(static_cast<uint64_t>(n));
-}
-
 void write_phases(std::ostream& out, const ApiProfile& api, bool resources) {
   out << "\n## Phases\n\nBy name; nested phases are indented under the phase they ran in.\n\n";
   out << "| phase | count | total | avg | min | max | p95 |"
@@ -183,23 +207,13 @@ void write_phases(std::ostream& out, const ApiProfile& api, bool resources) {
 }
 
 void write_checkpoints(std::ostream& out, const ApiProfile& api) {
-  out << "\n## Checkpoints\n\n| checkpoint | thread | at | since previous | metadata "
-         "|\n|---|--:|--:|--:|---|\n";
-  for (const CheckpointRow& c : api.checkpoints) {
-    std::string meta;
-    for (const MetaPair& m : c.meta) meta += (meta.empty() ? "" : " ") + m.key + "=" + m.text();
-    fmt::print(out, "| {} | {} | {} | {} | {} |\n", code(c.name), c.tid, format_duration(c.at_seconds),
-               format_duration(c.since_previous_seconds), meta.empty() ? "" : code(meta));
-  }
+  out << "\n## Checkpoints\n\n";
+  write_table(out, checkpoint_table(api));
 }
 
 void write_counters(std::ostream& out, const ApiProfile& api) {
-  out << "\n## Counters\n\n| counter | kind | value | rate | better | gauge min..max "
-         "|\n|---|---|--:|--:|---|--:|\n";
-  for (const CounterRow& c : api.counters)
-    fmt::print(out, "| {} | {} | {} | {} | {} | {} |\n", code(c.name), c.gauge ? "gauge" : "counter",
-               signed_digits(c.value), c.gauge ? "" : format_rate(c.per_second), c.direction,
-               c.gauge && c.updates ? signed_digits(c.min) + ".." + signed_digits(c.max) : "");
+  out << "\n## Counters\n\n";
+  write_table(out, counter_table(api));
 }
 
 void write_resources(std::ostream& out, const ResourceSummary& r) {
@@ -211,25 +225,9 @@ void write_resources(std::ostream& out, const ResourceSummary& r) {
 }
 
 void write_function_table(std::ostream& out, const Report& report, const CallTree& tree, const char* heading) {
-  const Profile& profile = report.profile;
-  const ReportOptions& options = report.options;
-  std::vector<uint32_t> ids = report.function_ranking(tree, RowsFor::Humans);
-  const char* by = options.sort == SortKey::Calls  ? "calls"
-                   : options.sort == SortKey::Self ? "self time"
-                   : options.sort == SortKey::Incl ? "inclusive time"
-                                                   : "inclusive time per call";
-  fmt::print(out, "\n{} Top {} functions by {}\n\n", heading, ids.size(), by);
-  if (ids.empty()) return;
-  out << "| # | function | calls | incl total | self total | incl/call | % self | file:line |\n";
-  out << "|--:|---|--:|--:|--:|--:|--:|---|\n";
-  for (size_t i = 0; i < ids.size(); ++i) {
-    const FunctionStats& s = tree.functions[ids[i]];
-    const ProfiledFunction& f = profile.functions[ids[i]];
-    fmt::print(out, "| {} | {} | {} | {} | {} | {} | {} | {} |\n", i + 1, code(f.symbol.function),
-               group_digits(s.calls), format_duration(s.incl_seconds), format_duration(s.self_seconds),
-               format_duration(s.incl_per_call()), percent(s.self_seconds, tree.total_self_seconds),
-               location(f.symbol));
-  }
+  Table table = function_table(report, tree);
+  fmt::print(out, "\n{} {}\n\n", heading, table.title);
+  if (table.human_rows) write_table(out, table);
 }
 
 void write_call_views(std::ostream& out, const Report& report) {

@@ -11,30 +11,16 @@
 #include "model/call_views.h"
 #include "report/formats/api_report.h"
 #include "report/formats/heap_report.h"
+#include "analysis/tables.h"
+#include "report/formats/text_table.h"
 #include "report/report.h"
 
 namespace fnprof {
 namespace {
 
-constexpr size_t kNameWidth = 60;       // function column of the tables
 constexpr size_t kTreeNameWidth = 100;  // function column of the tree, before indentation
 
 
-
-// Paths under the current directory are shown relative to it.
-std::string short_path(const std::string& file) {
-  static const std::string cwd = [] {
-    std::unique_ptr<char, void (*)(void*)> dir(getcwd(nullptr, 0), free);
-    return dir ? std::string(dir.get()) + "/" : std::string();
-  }();
-  if (!cwd.empty() && file.starts_with(cwd)) return file.substr(cwd.size());
-  return file;
-}
-
-std::string location(const Frame& symbol) {
-  if (symbol.file.empty()) return "";
-  return symbol.line ? fmt::format("{}:{}", short_path(symbol.file), symbol.line) : short_path(symbol.file);
-}
 
 void write_header(std::ostream& out, const Profile& profile) {
   const ProcessSummary& first = profile.processes.front();
@@ -55,34 +41,9 @@ void write_header(std::ostream& out, const Profile& profile) {
 }
 
 void write_function_table(std::ostream& out, const Report& report, const CallTree& tree) {
-  const Profile& profile = report.profile;
-  const ReportOptions& options = report.options;
-  std::vector<uint32_t> ids = report.function_ranking(tree, RowsFor::Humans);
-  const char* by = options.sort == SortKey::Calls  ? "calls"
-                   : options.sort == SortKey::Self ? "self time"
-                   : options.sort == SortKey::Incl ? "inclusive time"
-                                                   : "inclusive time per call";
-  fmt::print(out, "Top {} functions by {}:\n\n", ids.size(), by);
-  if (ids.empty()) return;
-
-  std::vector<std::string> names;
-  size_t width = code_points("function");
-  for (uint32_t id : ids) {
-    names.push_back(elide_name(profile.functions[id].symbol.function, kNameWidth));
-    width = std::max(width, code_points(names.back()));
-  }
-  // fmt pads by code points, so "…" and "µ" keep the columns aligned.
-  fmt::print(out, "{:<{}}  {:>12}  {:>10}  {:>10}  {:>10}  {:>6}  {}\n", "function", width, "calls",
-             "incl total", "self total", "incl/call", "% self", "file:line");
-  for (size_t i = 0; i < ids.size(); ++i) {
-    const FunctionStats& s = tree.functions[ids[i]];
-    std::string line = fmt::format(
-        "{:<{}}  {:>12}  {:>10}  {:>10}  {:>10}  {:>6}  {}", names[i], width, group_digits(s.calls),
-        format_duration(s.incl_seconds), format_duration(s.self_seconds), format_duration(s.incl_per_call()),
-        percent(s.self_seconds, tree.total_self_seconds), location(profile.functions[ids[i]].symbol));
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out << line << '\n';
-  }
+  Table table = function_table(report, tree);
+  fmt::print(out, "{}:\n\n", table.title);
+  if (table.human_rows) write_text_table(out, table);
 }
 
 void write_tree(std::ostream& out, const Profile& profile, const CallTree& tree,

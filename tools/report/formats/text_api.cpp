@@ -5,16 +5,12 @@
 #include <fmt/ostream.h>
 
 #include "report/formats/api_report.h"
+#include "analysis/tables.h"
+#include "report/formats/text_table.h"
 #include "report/report.h"
 
 namespace fnprof {
 namespace {
-
-std::string meta_text(const std::vector<MetaPair>& meta) {
-  std::string s;
-  for (const MetaPair& m : meta) s += fmt::format("{}{}={}", s.empty() ? "" : " ", m.key, m.text());
-  return s;
-}
 
 std::string cpu(const ResourceUse& u) {
   return u.present ? fmt::format("{:.0f}%/{:.0f}%", u.cpu_avg_percent, u.cpu_peak_percent) : "-";
@@ -52,28 +48,13 @@ void write_phases(std::ostream& out, const ApiProfile& api, bool resources) {
 }
 
 void write_checkpoints(std::ostream& out, const ApiProfile& api) {
-  fmt::print(out, "Checkpoints:\n\n{:<24}  {:>10}  {:>12}  {:>12}  {}\n", "checkpoint", "thread", "at",
-             "since prev", "metadata");
-  for (const CheckpointRow& c : api.checkpoints) {
-    std::string line = fmt::format("{:<24}  {:>10}  {:>12}  {:>12}  {}", c.name, c.tid, format_duration(c.at_seconds),
-                                   format_duration(c.since_previous_seconds), meta_text(c.meta));
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out << line << '\n';
-  }
+  out << "Checkpoints:\n\n";
+  write_text_table(out, checkpoint_table(api));
 }
 
 void write_counters(std::ostream& out, const ApiProfile& api) {
-  fmt::print(out, "Counters:\n\n{:<24}  {:>7}  {:>16}  {:>12}  {:>7}  {}\n", "counter", "kind", "value", "rate",
-             "better", "gauge min..max");
-  for (const CounterRow& c : api.counters) {
-    std::string line = fmt::format("{:<24}  {:>7}  {:>16}  {:>12}  {:>7}  {}", c.name, c.gauge ? "gauge" : "counter",
-                                   c.value < 0 ? "-" + group_digits(static_cast<uint64_t>(-c.value))
-                                               : group_digits(static_cast<uint64_t>(c.value)),
-                                   c.gauge ? "" : format_rate(c.per_second), c.direction,
-                                   c.gauge && c.updates ? fmt::format("{}..{}", c.min, c.max) : "");
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out << line << '\n';
-  }
+  out << "Counters:\n\n";
+  write_text_table(out, counter_table(api));
 }
 
 void write_resources(std::ostream& out, const ResourceSummary& r) {

@@ -1,0 +1,131 @@
+// The report's tables; see tables.h.
+#include "analysis/tables.h"
+
+#include <fmt/format.h>
+
+#include "model/display.h"
+
+namespace fnprof {
+namespace {
+
+std::string_view sort_title(SortKey key) {
+  switch (key) {
+    case SortKey::Calls: return "calls";
+    case SortKey::Self: return "self time";
+    case SortKey::Incl: return "inclusive time";
+    case SortKey::Avg: return "inclusive time per call";
+  }
+  return "?";
+}
+
+const std::vector<Column> kThreadColumns = {
+    {"pid", "", Kind::Id, Audience::Machines},
+    {"tid", "", Kind::Id, Audience::Machines},
+    {"thread", "", Kind::Text, Audience::Machines},
+};
+
+const std::vector<Column> kFunctionColumns = {
+    {"function", "function", Kind::Name},
+    {"calls", "calls", Kind::Count, Audience::Both, 12},
+    {"incl_seconds", "incl total", Kind::Seconds, Audience::Both, 10},
+    {"self_seconds", "self total", Kind::Seconds, Audience::Both, 10},
+    {"incl_per_call_seconds", "incl/call", Kind::Seconds, Audience::Both, 10},
+    {"self_percent", "% self", Kind::Percent, Audience::Both, 6},
+    {"", "file:line", Kind::Location, Audience::Humans},
+    {"file", "", Kind::Text, Audience::Machines},
+    {"line", "", Kind::Count, Audience::Machines},
+    {"module", "", Kind::Text, Audience::Machines},
+    {"address", "", Kind::Address, Audience::Machines},
+};
+
+Value line_of(uint32_t line) { return line ? Value(uint64_t{line}) : Value(); }
+
+std::string location(const Frame& f) {
+  if (f.file.empty()) return "";
+  return f.line ? fmt::format("{}:{}", f.file, f.line) : f.file;
+}
+
+void add_function_rows(Table& table, const Report& report, const CallTree& tree, const ThreadProfile* thread,
+                       RowsFor who) {
+  for (uint32_t id : report.function_ranking(tree, who)) {
+    const ProfiledFunction& f = report.profile.functions[id];
+    const FunctionStats& s = tree.functions[id];
+    std::vector<Value> row;
+    if (thread) row = {thread->pid, thread->tid, thread->name};
+    for (Value v : {Value(f.symbol.function), Value(s.calls), Value(s.incl_seconds), Value(s.self_seconds),
+                    Value(s.incl_per_call()),
+                    Value(tree.total_self_seconds > 0 ? 100 * s.self_seconds / tree.total_self_seconds : 0.0),
+                    Value(location(f.symbol)), Value(f.symbol.file), line_of(f.symbol.line), Value(f.module),
+                    Value(f.address)})
+      row.push_back(std::move(v));
+    table.rows.push_back(std::move(row));
+  }
+}
+
+}  // namespace
+
+Table function_table(const Report& report, const CallTree& tree) {
+  Table table{"functions", "", kFunctionColumns, {}, 0, true};
+  add_function_rows(table, report, tree, nullptr, RowsFor::Machines);
+  table.human_rows = report.rows(table.rows.size(), RowsFor::Humans);
+  table.title = fmt::format("Top {} functions by {}", table.human_rows, sort_title(report.options.sort));
+  return table;
+}
+
+Table thread_function_table(const Report& report) {
+  Table table{"functions", "Functions by thread", kThreadColumns, {}, 0, false};
+  table.columns.insert(table.columns.end(), kFunctionColumns.begin(), kFunctionColumns.end());
+  for (const ThreadProfile& t : report.profile.threads) add_function_rows(table, report, t.tree, &t, RowsFor::Machines);
+  table.human_rows = table.rows.size();
+  return table;
+}
+
+Table checkpoint_table(const ApiProfile& api) {
+  Table table{"checkpoints",
+              "Checkpoints",
+              {{"name", "checkpoint", Kind::Name, Audience::Both, 24},
+               {"pid", "", Kind::Id, Audience::Machines},
+               {"tid", "thread", Kind::Id, Audience::Both, 10},
+               {"at_seconds", "at", Kind::Seconds, Audience::Both, 12},
+               {"since_previous_seconds", "since previous", Kind::Seconds, Audience::Both, 12},
+               {"metadata", "metadata", Kind::Name}},
+              {},
+              api.checkpoints.size(),
+              false};
+  for (const CheckpointRow& c : api.checkpoints) {
+    std::string meta;
+    for (const MetaPair& m : c.meta) meta += (meta.empty() ? "" : " ") + m.key + "=" + m.text();
+    table.rows.push_back({c.name, c.pid, c.tid, c.at_seconds, c.since_previous_seconds, meta});
+  }
+  return table;
+}
+
+Table counter_table(const ApiProfile& api) {
+  Table table{"counters",
+              "Counters",
+              {{"name", "counter", Kind::Name, Audience::Both, 24},
+               {"kind", "kind", Kind::Text, Audience::Both, 7},
+               {"direction", "better", Kind::Text, Audience::Both, 7},
+               {"value", "value", Kind::Signed, Audience::Both, 16},
+               {"", "gauge min..max", Kind::Text, Audience::Humans},
+               {"min", "", Kind::Signed, Audience::Machines},
+               {"max", "", Kind::Signed, Audience::Machines},
+               {"updates", "", Kind::Count, Audience::Machines},
+               {"per_second", "rate", Kind::Rate, Audience::Both, 12}},
+              {},
+              api.counters.size(),
+              false};
+  auto digits = [](int64_t n) {
+    return n < 0 ? "-" + group_digits(static_cast<uint64_t>(-n)) : group_digits(static_cast<uint64_t>(n));
+  };
+  for (const CounterRow& c : api.counters) {
+    const bool range = c.gauge && c.updates;
+    table.rows.push_back({c.name, std::string(c.gauge ? "gauge" : "counter"), c.direction, c.value,
+                          range ? Value(digits(c.min) + ".." + digits(c.max)) : Value(),
+                          c.gauge ? Value(c.min) : Value(), c.gauge ? Value(c.max) : Value(), c.updates,
+                          c.gauge ? Value() : Value(c.per_second)});
+  }
+  return table;
+}
+
+}  // namespace fnprof
