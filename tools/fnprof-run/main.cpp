@@ -39,6 +39,7 @@
 #include <fmt/format.h>
 
 #include "dump/dump_reader.h"
+#include "model/display.h"
 
 namespace fs = std::filesystem;
 
@@ -120,23 +121,6 @@ void forward_signal(int sig) {
   if (g_child > 0) kill(g_child, sig);
 }
 
-std::string human_bytes(uint64_t n) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double v = static_cast<double>(n);
-  int u = 0;
-  while (v >= 1024 && u < 4) v /= 1024, ++u;
-  return u == 0 ? fmt::format("{} B", n) : fmt::format("{:.1f} {}", v, units[u]);
-}
-
-std::string grouped(uint64_t n) {
-  std::string digits = std::to_string(n), s;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0) s += ',';
-    s += digits[i];
-  }
-  return s;
-}
-
 // The dump files in `dir`, in name order.
 std::vector<fs::path> dumps_in(const fs::path& dir) {
   std::vector<fs::path> paths;
@@ -182,11 +166,11 @@ std::string headline(const std::vector<fs::path>& dumps, double seconds) {
   std::string names_text = names.size() <= 3 ? fmt::format("{}", fmt::join(names, ", "))
                                              : fmt::format("{} and {} more", names[0], names.size() - 1);
   std::string line = fmt::format("fnprof-run: wrote {} in {}: {:.3f} s, {} calls", names_text,
-                                 dumps.front().parent_path().string(), seconds, grouped(calls));
+                                 dumps.front().parent_path().string(), seconds, fnprof::group_digits(calls));
   if (any_alloc)
     // Not yet told apart from memory kept on purpose: perf-report --leaks does that.
-    line += fmt::format(", peak heap {}, {} in {} {} not freed at exit", human_bytes(peak), human_bytes(leaked),
-                        grouped(leaked_blocks), leaked_blocks == 1 ? "block" : "blocks");
+    line += fmt::format(", peak heap {}, {} in {} {} not freed at exit", fnprof::format_bytes(peak), fnprof::format_bytes(leaked),
+                        fnprof::group_digits(leaked_blocks), leaked_blocks == 1 ? "block" : "blocks");
   for (const std::string& b : bad) line += "; " + b;
   return line;
 }

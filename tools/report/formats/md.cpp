@@ -206,16 +206,6 @@ void write_phases(std::ostream& out, const ApiProfile& api, bool resources) {
     }
 }
 
-void write_checkpoints(std::ostream& out, const ApiProfile& api) {
-  out << "\n## Checkpoints\n\n";
-  write_table(out, checkpoint_table(api));
-}
-
-void write_counters(std::ostream& out, const ApiProfile& api) {
-  out << "\n## Counters\n\n";
-  write_table(out, counter_table(api));
-}
-
 void write_resources(std::ostream& out, const ResourceSummary& r) {
   fmt::print(out,
              "\n## Resources\n\n{} {} every {}; the sampler cost {:.3f}% of a CPU.\n\n| | |\n|---|---|\n",
@@ -299,8 +289,11 @@ void write(std::ostream& out, const Report& report) {
   }
   const ApiProfile& api = profile.api;
   if (!api.phases.empty()) write_phases(out, api, api.resources.present);
-  if (!api.checkpoints.empty()) write_checkpoints(out, api);
-  if (!api.counters.empty()) write_counters(out, api);
+  for (const Table& table : {checkpoint_table(api), counter_table(api)}) {
+    if (table.rows.empty()) continue;
+    fmt::print(out, "\n## {}\n\n", table.title);
+    write_table(out, table);
+  }
   if (api.resources.present) write_resources(out, api.resources);
   write_function_table(out, report, profile.merged, "##");
   write_call_views(out, report);

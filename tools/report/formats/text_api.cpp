@@ -47,16 +47,6 @@ void write_phases(std::ostream& out, const ApiProfile& api, bool resources) {
     }
 }
 
-void write_checkpoints(std::ostream& out, const ApiProfile& api) {
-  out << "Checkpoints:\n\n";
-  write_text_table(out, checkpoint_table(api));
-}
-
-void write_counters(std::ostream& out, const ApiProfile& api) {
-  out << "Counters:\n\n";
-  write_text_table(out, counter_table(api));
-}
-
 void write_resources(std::ostream& out, const ResourceSummary& r) {
   fmt::print(out, "Resources ({} samples every {}, sampler cost {:.3f}% of a CPU):\n\n", r.samples,
              format_duration(r.interval_seconds), r.sampler_cpu_percent);
@@ -101,8 +91,11 @@ std::vector<std::pair<std::string, std::string>> resource_rows(const ResourceSum
 void write_api_text(std::ostream& out, const Profile& profile) {
   const ApiProfile& api = profile.api;
   if (!api.phases.empty()) out << '\n', write_phases(out, api, api.resources.present);
-  if (!api.checkpoints.empty()) out << '\n', write_checkpoints(out, api);
-  if (!api.counters.empty()) out << '\n', write_counters(out, api);
+  for (const Table& table : {checkpoint_table(api), counter_table(api)}) {
+    if (table.rows.empty()) continue;
+    fmt::print(out, "\n{}:\n\n", table.title);
+    write_text_table(out, table);
+  }
   if (api.resources.present) out << '\n', write_resources(out, api.resources);
   if (!api.stacks.empty()) out << '\n', write_stacks(out, api);
 }
