@@ -11,20 +11,21 @@
 
 #include <cstdint>
 
+#include "compiler.h"
 #include "fnprof/format.h"
 
 namespace fnprof::rt {
 
 extern bool g_clock_is_tsc;
 
-[[gnu::always_inline]] inline uint64_t monotonic_ns() {
+FNPROF_ALWAYS_INLINE uint64_t monotonic_ns() {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + ts.tv_nsec;
 }
 
-[[gnu::always_inline]] inline uint64_t read_ticks() {
-  if (__builtin_expect(g_clock_is_tsc, 1)) return __rdtsc();
+FNPROF_ALWAYS_INLINE uint64_t read_ticks() {
+  if (FNPROF_LIKELY(g_clock_is_tsc)) return __rdtsc();
   return monotonic_ns();
 }
 

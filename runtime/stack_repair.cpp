@@ -1,10 +1,10 @@
-#include "export.h"
 #include "stack_repair.h"
 
 #include <dlfcn.h>
 #include <unwind.h>
 
 #include "clock.h"
+#include "compiler.h"
 #include "thread_registry.h"
 
 namespace fnprof::rt {

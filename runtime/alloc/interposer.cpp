@@ -23,10 +23,8 @@
 #include <atomic>
 #include <new>
 
-#include "../export.h"
+#include "../compiler.h"
 #include "tracker.h"
-
-#define FNPROF_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 using namespace fnprof::alloc;
 
@@ -109,7 +107,7 @@ void next(Fn& fn, const char* name) {
   fn = reinterpret_cast<Fn>(dlsym(RTLD_NEXT, name));
 }
 
-[[gnu::cold]] void resolve() {
+FNPROF_COLD void resolve() {
   int expected = 0;
   if (!g_resolved.compare_exchange_strong(expected, 1, std::memory_order_acquire)) {
     while (g_resolved.load(std::memory_order_acquire) != 2) {

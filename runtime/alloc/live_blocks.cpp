@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "../compiler.h"
 #include "arena.h"
 #include "tracker.h"
 
@@ -24,7 +25,7 @@ BlockEntry* entry(const void* p, bool create) {
   size_t r = a >> kRegionBits;
   if (r >= kRegionCount) return nullptr;
   BlockEntry* region = g_regions[r].load(std::memory_order_acquire);
-  if (__builtin_expect(!region, 0)) {
+  if (FNPROF_UNLIKELY(!region)) {
     if (!create) return nullptr;
     ErrnoKeeper keep_errno;
     auto* fresh = static_cast<BlockEntry*>(reserve(kRegionBytes));

@@ -9,10 +9,9 @@
 #include <cstring>
 
 #include "../call_tree.h"
+#include "../compiler.h"
 #include "arena.h"
 #include "stack_table.h"
-
-#define FNPROF_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 extern "C" void* __libc_stack_end;
 
@@ -61,7 +60,7 @@ uint32_t site_for_stack(AllocThread* t, uint32_t stack_id) {
 
 // ---- Shadow stack ----------------------------------------------------------
 
-[[gnu::cold]] uint32_t shadow_site_slow(AllocThread* t, const rt::ThreadState* rt) {
+FNPROF_COLD uint32_t shadow_site_slow(AllocThread* t, const rt::ThreadState* rt) {
   ErrnoKeeper keep_errno;
   uint64_t frames[kMaxStackDepth];
   uint32_t depth = rt ? rt->depth : 0;
@@ -142,7 +141,7 @@ uint32_t unwind(Caller caller, uint64_t* frames, uint32_t max, uint32_t* slot, b
   return n;
 }
 
-[[gnu::cold]] uint32_t unwind_site_slow(AllocThread* t, Caller caller, size_t set, bool cache) {
+FNPROF_COLD uint32_t unwind_site_slow(AllocThread* t, Caller caller, size_t set, bool cache) {
   ErrnoKeeper keep_errno;
   uint64_t frames[kMaxStackDepth];
   uint32_t slot[kCachedDepth];

@@ -10,14 +10,12 @@
 #include <unistd.h>
 #include <x86intrin.h>
 
+#include "../compiler.h"
 #include "../runtime_api.h"
 #include "arena.h"
 #include "live_blocks.h"
 #include "stack_capture.h"
 #include "stack_table.h"
-
-#define FNPROF_LIKELY(x) __builtin_expect(!!(x), 1)
-#define FNPROF_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 namespace fnprof::alloc {
 
@@ -82,7 +80,7 @@ bool register_membarrier() {
   return syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
 }
 
-[[gnu::cold]] void change_writer(AllocThread* t) {
+FNPROF_COLD void change_writer(AllocThread* t) {
   ErrnoKeeper keep_errno;
   while (g_writer_lock.exchange(true, std::memory_order_acquire)) sched_yield();
   AllocThread* old = g_writer.load(std::memory_order_relaxed);
@@ -164,7 +162,7 @@ inline uint32_t size_bucket(uint64_t size) { return size ? 64 - __builtin_clzll(
 // change, is its value at that moment, and is saved. A site that never
 // changes again is read as is by the dump. Exact whenever the peak is not
 // reached concurrently with another thread's change to a site.
-[[gnu::cold]] void update_snapshots(Site& s, uint64_t state) {
+FNPROF_COLD void update_snapshots(Site& s, uint64_t state) {
   bring_snapshots_up_to_date(s.snapshots, s.sample_state_seen, state, s.live_bytes());
   s.sample_state_seen = state;
 }
@@ -179,7 +177,7 @@ inline void before_site_change(Site& s) {
   if (FNPROF_UNLIKELY(s.sample_state_seen != state)) update_snapshots(s, state);
 }
 
-[[gnu::cold]] void new_peak(uint64_t live) {
+FNPROF_COLD void new_peak(uint64_t live) {
   uint64_t peak = g_heap.peak_bytes.load(std::memory_order_relaxed);
   while (live > peak) {
     if (g_heap.peak_bytes.compare_exchange_weak(peak, live, std::memory_order_relaxed)) {
@@ -190,7 +188,7 @@ inline void before_site_change(Site& s) {
   }
 }
 
-[[gnu::cold]] void maybe_sample(AllocThread* t) {
+FNPROF_COLD void maybe_sample(AllocThread* t) {
   ErrnoKeeper keep_errno;
   t->sample_countdown = kSampleCheck;
   uint64_t interval = g_settings.sample_interval_ns;
