@@ -6,11 +6,11 @@
 // pause, and a long baseline is more exact than a short one.
 #pragma once
 
-#include <x86intrin.h>
 #include <time.h>
 
 #include <cstdint>
 
+#include "arch_x86_64.h"
 #include "compiler.h"
 #include "fnprof/format.h"
 
@@ -25,7 +25,7 @@ FNPROF_ALWAYS_INLINE uint64_t monotonic_ns() {
 }
 
 FNPROF_ALWAYS_INLINE uint64_t read_ticks() {
-  if (FNPROF_LIKELY(g_clock_is_tsc)) return __rdtsc();
+  if (FNPROF_LIKELY(g_clock_is_tsc)) return arch::read_tsc();
   return monotonic_ns();
 }
 

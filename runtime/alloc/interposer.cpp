@@ -23,10 +23,12 @@
 #include <atomic>
 #include <new>
 
+#include "../arch_x86_64.h"
 #include "../compiler.h"
 #include "tracker.h"
 
 using namespace fnprof::alloc;
+namespace arch = fnprof::arch;
 
 namespace {
 
@@ -166,14 +168,13 @@ struct ForwardScope {
   ~ForwardScope() { tls_busy = was; }
 };
 
-// The caller of the interposed function. Built with frame pointers: the
-// frame address is where the caller's frame pointer was saved; the return
-// address is above it and the caller's stack pointer after the return above
-// that.
-#define FNPROF_CALLER                                                      \
-  Caller {                                                                 \
-    reinterpret_cast<uintptr_t>(__builtin_return_address(0)),              \
-        reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) + 16       \
+// The caller of the interposed function: its return address, and its stack
+// pointer after the return, found from our frame address (built with frame
+// pointers; arch_x86_64.h).
+#define FNPROF_CALLER                                                                \
+  Caller {                                                                           \
+    reinterpret_cast<uintptr_t>(__builtin_return_address(0)),                        \
+        reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) + arch::kFrameToCallerSp \
   }
 
 // Calls a real function that may itself call an interposed one (glibc's

@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "../arch_x86_64.h"
 #include "../compiler.h"
 #include "arena.h"
 #include "tracker.h"
@@ -13,8 +14,7 @@ namespace {
 
 constexpr int kGranuleBits = 4;
 constexpr int kRegionBits = 30;
-constexpr int kAddressBits = 47;  // x86-64 user space (4-level paging)
-constexpr size_t kRegionCount = size_t{1} << (kAddressBits - kRegionBits);
+constexpr size_t kRegionCount = size_t{1} << (arch::kUserAddressBits - kRegionBits);
 constexpr size_t kEntriesPerRegion = size_t{1} << (kRegionBits - kGranuleBits);
 constexpr size_t kRegionBytes = kEntriesPerRegion * sizeof(BlockEntry);
 

@@ -8,6 +8,7 @@
 
 #include <cstring>
 
+#include "../arch_x86_64.h"
 #include "../call_tree.h"
 #include "../compiler.h"
 #include "arena.h"
@@ -125,7 +126,7 @@ uint32_t unwind(Caller caller, uint64_t* frames, uint32_t max, uint32_t* slot, b
     if (n > 0) {
       // A call stored `ip` just below the stack pointer of the frame it
       // returns to; a signal frame does not, and is not cached.
-      uintptr_t word = sp - 8;
+      uintptr_t word = sp - arch::kReturnAddressBytes;
       if (word < caller.cfa || word - caller.cfa > UINT32_MAX || n >= kCachedDepth ||
           *reinterpret_cast<const uint64_t*>(word) != ip)
         ok = false;
