@@ -24,10 +24,15 @@ FNPROF_ALWAYS_INLINE uint64_t monotonic_ns() {
   return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + ts.tv_nsec;
 }
 
-FNPROF_ALWAYS_INLINE uint64_t read_ticks() {
-  if (FNPROF_LIKELY(g_clock_is_tsc)) return arch::read_tsc();
+// The allocation tracker reads the same clock with its own copy of the
+// choice: g_clock_is_tsc is hidden in libfnprof.so, and reading it through an
+// exported symbol would put a GOT load in the hooks.
+FNPROF_ALWAYS_INLINE uint64_t read_ticks(bool is_tsc) {
+  if (FNPROF_LIKELY(is_tsc)) return arch::read_tsc();
   return monotonic_ns();
 }
+
+FNPROF_ALWAYS_INLINE uint64_t read_ticks() { return read_ticks(g_clock_is_tsc); }
 
 // A tick reading paired with the monotonic clock, taken back to back.
 struct ClockPoint {

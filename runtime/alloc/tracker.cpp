@@ -6,10 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
-#include <x86intrin.h>
 
+#include "../clock.h"
 #include "../compiler.h"
 #include "../runtime_api.h"
 #include "arena.h"
@@ -36,16 +35,10 @@ constexpr uint64_t kMaxSamples = 1u << 24;  // 19 days at 100 ms
 enum State { kNone, kInitializing, kReady, kFailed };
 constinit std::atomic<int> g_state{kNone};
 constinit std::atomic<AllocThread*> g_threads{nullptr};
-constinit bool g_clock_is_tsc = false;
+constinit bool g_clock_is_tsc = false;  // libfnprof.so's choice (clock.h), copied at start
 
-uint64_t monotonic_ns() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + ts.tv_nsec;
-}
-
-// The dump's clock (runtime/clock.h), read inline.
-uint64_t read_ticks() { return g_clock_is_tsc ? __rdtsc() : monotonic_ns(); }
+using rt::monotonic_ns;
+uint64_t read_ticks() { return rt::read_ticks(g_clock_is_tsc); }
 
 // ---- The process's live bytes ----------------------------------------------
 //
