@@ -10,10 +10,10 @@
 // ignored; they are never tracked.
 //
 // operator new/delete forward to libstdc++'s, whose own malloc/free call is
-// the same allocation: tls_busy is set around the forwarding so it is not
-// counted twice. This file is compiled with exceptions so that a throwing
-// operator new clears the flag (ForwardScope's destructor) as bad_alloc
-// passes through.
+// the same allocation: a ReentryGuard is held around the forwarding so it is
+// not counted twice. This file is compiled with exceptions so that a
+// throwing operator new clears the flag (the guard's destructor) as
+// bad_alloc passes through.
 #include <dlfcn.h>
 #include <errno.h>
 #include <malloc.h>
@@ -173,12 +173,6 @@ inline bool bootstrapping() {
   return false;
 }
 
-struct ForwardScope {
-  bool was = tls_busy;
-  ForwardScope() { tls_busy = true; }
-  ~ForwardScope() { tls_busy = was; }
-};
-
 // The caller of the interposed function: its return address, and its stack
 // pointer after the return, found from our frame address (built with frame
 // pointers; arch_x86_64.h).
@@ -193,7 +187,7 @@ struct ForwardScope {
 // this one and must not be counted.
 template <class Call>
 inline auto forward(Call call) {
-  ForwardScope forwarding;
+  ReentryGuard forwarding;
   return call();
 }
 
@@ -333,7 +327,7 @@ FNPROF_EXPORT size_t malloc_usable_size(void* p) {
     bootstrapping();                                                       \
     void* p;                                                               \
     {                                                                      \
-      ForwardScope forwarding;                                             \
+      ReentryGuard forwarding;                                             \
       p = g_real.member ? g_real.member args : fallback;                   \
     }                                                                      \
     return tracked(p, n, AllocKind::kind, FNPROF_CALLER);                  \
@@ -344,7 +338,7 @@ FNPROF_EXPORT size_t malloc_usable_size(void* p) {
     if (free_untracked(p)) return;                                         \
     bootstrapping();                                                       \
     track_free(p, AllocKind::kind);                                        \
-    ForwardScope forwarding;                                               \
+    ReentryGuard forwarding;                                               \
     if (g_real.member) g_real.member args;                                 \
     else g_real.free(p);                                                   \
   }

@@ -229,11 +229,6 @@ inline void account_free(AllocThread* t, const void* p, uint64_t size, uint32_t 
   if (FNPROF_UNLIKELY(--t->sample_countdown == 0)) maybe_sample(t);
 }
 
-struct Enter {
-  Enter() { tls_busy = true; }
-  ~Enter() { tls_busy = false; }
-};
-
 inline AllocThread* current_thread() {
   AllocThread* t = tls_alloc_thread;
   if (FNPROF_UNLIKELY(!t)) t = thread_start();
@@ -262,7 +257,7 @@ void bring_snapshots_up_to_date(uint64_t snapshots[kSnapshots], uint64_t seen_st
 
 void track_alloc(void* p, size_t size, AllocKind kind, Caller caller) {
   if (!p || tls_busy) return;
-  Enter enter;
+  ReentryGuard guard;
   AllocThread* t = current_thread();
   if (FNPROF_UNLIKELY(!t)) return;
   uint32_t site_id = capture_site(t, caller);
@@ -287,7 +282,7 @@ void track_alloc(void* p, size_t size, AllocKind kind, Caller caller) {
 
 void track_free(void* p, AllocKind kind) {
   if (tls_busy) return;
-  Enter enter;
+  ReentryGuard guard;
   AllocThread* t = current_thread();
   if (FNPROF_UNLIKELY(!t)) return;
   uint64_t size;
@@ -302,14 +297,14 @@ void track_free(void* p, AllocKind kind) {
 TakenBlock take_block(void* p) {
   TakenBlock b{};
   if (tls_busy || !tracker_ready()) return b;
-  Enter enter;
+  ReentryGuard guard;
   b.tracked = remove_block(p, &b.size, &b.site, &b.kind);
   return b;
 }
 
 void finish_free(void* p, const TakenBlock& b, AllocKind kind) {
   if (tls_busy) return;
-  Enter enter;
+  ReentryGuard guard;
   AllocThread* t = current_thread();
   if (FNPROF_UNLIKELY(!t)) return;
   if (!b.tracked) {
@@ -439,7 +434,7 @@ void write_sections_hook(rt::DumpBuffer& buffer, uint64_t now);
 uint64_t live_heap() { return g_heap.live_bytes.load(std::memory_order_relaxed); }
 
 __attribute__((constructor)) void at_load() {
-  tls_busy = true;
+  ReentryGuard guard;
   read_settings();
   init_tables();  // maybe done already, by an allocation before this
   g_heap.next_sample_ns.store(monotonic_ns() + g_settings.sample_interval_ns, std::memory_order_relaxed);
@@ -447,7 +442,6 @@ __attribute__((constructor)) void at_load() {
   pthread_atfork(nullptr, nullptr, after_fork_in_child);
   fnprof_rt_add_section_writer(write_sections_hook);
   fnprof_rt_set_heap_probe(live_heap);  // fnprof_status() reports the live heap
-  tls_busy = false;
 }
 
 }  // namespace
@@ -460,10 +454,8 @@ void write_sections_hook(rt::DumpBuffer& buffer, uint64_t now) {
   // The dump writer may run on a thread in the middle of nothing of ours (at
   // exit, in a signal handler): keep that thread's allocations out while the
   // tables are read.
-  bool was = tls_busy;
-  tls_busy = true;
+  ReentryGuard guard;
   if (tracker_ready()) write_alloc_sections(buffer, now);
-  tls_busy = was;
 }
 }  // namespace
 

@@ -23,15 +23,33 @@ namespace fnprof::alloc {
 
 using format::AllocKind;
 
-// Reentrancy guard. Set while the tracker runs on this thread, and while the
-// interposer forwards an operator new/delete to libstdc++'s (whose own
-// malloc/free call is the same allocation). Whatever allocates inside is
-// forwarded untracked: the unwinder (libunwind's dl_iterate_phdr callbacks),
-// dlsym, pthread_getattr_np (stack bounds), setenv in the constructor, the
-// dump writer (which runs on a thread that may be anywhere), and the
-// program's new_handler. initial-exec: libfnprof_alloc.so is preloaded, so
-// its TLS is in the static block and this is one %fs-relative access.
+// Set while this thread must not be tracked. initial-exec:
+// libfnprof_alloc.so is preloaded, so its TLS is in the static block and this
+// is one %fs-relative access.
 extern __thread bool tls_busy __attribute__((tls_model("initial-exec")));
+
+// Sets tls_busy for a scope and puts back what it was, so a scope inside
+// another leaves it set. Held while the tracker runs on this thread, while
+// the interposer forwards to a real function that allocates itself
+// (libstdc++'s operator new/delete, whose own malloc/free is the same
+// allocation; glibc's reallocarray, which calls realloc), while the dump
+// writer reads the tables, and in the constructor. Whatever allocates
+// inside is forwarded untracked: the unwinder (libunwind's dl_iterate_phdr
+// callbacks), dlsym, pthread_getattr_np (stack bounds), the dump writer
+// (which runs on a thread that may be anywhere), pthread_atfork in the
+// constructor and the program's new_handler. libfnprof.so, which cannot see
+// the flag, sets it through fnprof_alloc_set_untracked (runtime_api.h) for
+// its own threads.
+class ReentryGuard {
+ public:
+  ReentryGuard() : was_(tls_busy) { tls_busy = true; }
+  ~ReentryGuard() { tls_busy = was_; }
+  ReentryGuard(const ReentryGuard&) = delete;
+  ReentryGuard& operator=(const ReentryGuard&) = delete;
+
+ private:
+  bool was_;
+};
 
 // The program must see the errno the real function left. Only the
 // tracker's cold paths can change it (mmap, the unwinder, clock_gettime's
