@@ -21,6 +21,11 @@
 // would call itself.
 #define FNPROF_NO_INSTRUMENT __attribute__((no_instrument_function))
 
+// For a variable a hot path in another file reads: -fvisibility=hidden
+// covers definitions only, and an extern declaration without it is reached
+// through the GOT.
+#define FNPROF_HIDDEN __attribute__((visibility("hidden")))
+
 // The runtime is built with hidden visibility, so its internal calls and data
 // need no PLT or GOT; only the hooks, the interposed libc functions and the
 // entry points of runtime_api.h are exported.

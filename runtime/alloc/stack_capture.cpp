@@ -12,6 +12,7 @@
 #include "../call_tree.h"
 #include "../compiler.h"
 #include "arena.h"
+#include "settings.h"
 #include "stack_table.h"
 
 extern "C" void* __libc_stack_end;

@@ -5,7 +5,7 @@
 // counters and the process's live heap, peak and timeline. No lock, no
 // malloc, no syscall in steady state: the thread's state is one initial-exec
 // TLS load, tables are lock-free, the process's live bytes a plain add by
-// its current writer (tracker.cpp: change_live).
+// its current writer (heap_writer.h).
 #pragma once
 
 #include <cerrno>
@@ -81,7 +81,7 @@ struct AllocThread {
   uint64_t untracked_frees;
   const void* last_block;  // this thread's latest allocation, until freed
   uint32_t sample_countdown;
-  uint32_t heap_writing;  // 1 while it writes g_heap.live_bytes as its sole writer (tracker.cpp)
+  uint32_t heap_writing;  // 1 while it writes g_heap.live_bytes as its sole writer (heap_writer.h)
   bool truncated;
   SiteMap sites;
   rt::ThreadState** shadow;  // this thread's tls_thread in libfnprof.so
@@ -91,13 +91,6 @@ struct AllocThread {
   uint64_t tid;
   AllocThread* next;
 };
-
-struct Settings {
-  format::AllocStackMode stack_mode = format::AllocStackMode::Auto;  // FNPROF_ALLOC_STACKS
-  uint32_t stack_depth = 64;                                          // FNPROF_STACK_DEPTH
-  uint64_t sample_interval_ns = 100'000'000;                          // FNPROF_SAMPLE_INTERVAL
-};
-extern Settings g_settings;
 
 // The process's heap as a whole.
 struct HeapSample {
@@ -109,7 +102,7 @@ struct HeapSample {
 // what they recorded.
 struct HeapState {
   // Written by one thread at a time with plain stores, or by all with atomic
-  // adds once several threads allocate in turn (tracker.cpp: add_live).
+  // adds once several threads allocate in turn (heap_writer.h).
   std::atomic<uint64_t> live_bytes{0};
   std::atomic<uint64_t> peak_bytes{0};
   std::atomic<uint64_t> peak_ticks{0};
@@ -123,10 +116,6 @@ extern HeapState g_heap;
 
 bool tracker_ready();
 AllocThread* thread_list();
-// Updates a copy of a site's snapshots to the current sample state, as the
-// site's next change would (the dump writer's view).
-void bring_snapshots_up_to_date(uint64_t snapshots[kSnapshots], uint64_t seen_state, uint64_t state,
-                                uint64_t live);
 
 void track_alloc(void* p, size_t size, AllocKind kind, Caller caller);
 void track_free(void* p, AllocKind kind);
