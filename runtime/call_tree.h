@@ -77,8 +77,10 @@ struct ThreadState {
   ThreadState* next;  // registry list
 };
 
-// Returns the child of `parent` for `func`, creating it when new. Cold: only
-// called when the parent's cached child is another function.
+// Returns the child of `parent` for `func`, creating it when new. Called
+// when the parent's cached child is another function: out of line, but not
+// cold, as that is most calls in code whose functions call several others
+// in turn (60% of the calc example's 12 million, callgrind).
 uint32_t find_child(ThreadState* t, uint32_t parent, uint64_t func);
 
 // Drops every node and recreates the path of the open frames with zero

@@ -1,18 +1,10 @@
 #include "clock.h"
 
-#include <cpuid.h>
-
 namespace fnprof::rt {
 
 bool g_clock_is_tsc = false;
 
-static bool has_invariant_tsc() {
-  unsigned a, b, c, d;
-  if (!__get_cpuid(0x80000007, &a, &b, &c, &d)) return false;
-  return d & (1u << 8);  // "TscInvariant": constant rate, runs in deep C-states
-}
-
-void clock_init() { g_clock_is_tsc = has_invariant_tsc(); }
+void clock_init() { g_clock_is_tsc = arch::has_invariant_tsc(); }
 
 format::ClockSource clock_source() {
   return g_clock_is_tsc ? format::ClockSource::Tsc : format::ClockSource::Monotonic;

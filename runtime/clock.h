@@ -6,27 +6,33 @@
 // pause, and a long baseline is more exact than a short one.
 #pragma once
 
-#include <x86intrin.h>
 #include <time.h>
 
 #include <cstdint>
 
+#include "arch_x86_64.h"
+#include "compiler.h"
 #include "fnprof/format.h"
 
 namespace fnprof::rt {
 
 extern bool g_clock_is_tsc;
 
-[[gnu::always_inline]] inline uint64_t monotonic_ns() {
+FNPROF_ALWAYS_INLINE uint64_t monotonic_ns() {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + ts.tv_nsec;
 }
 
-[[gnu::always_inline]] inline uint64_t read_ticks() {
-  if (__builtin_expect(g_clock_is_tsc, 1)) return __rdtsc();
+// The allocation tracker reads the same clock with its own copy of the
+// choice: g_clock_is_tsc is hidden in libfnprof.so, and reading it through an
+// exported symbol would put a GOT load in the hooks.
+FNPROF_ALWAYS_INLINE uint64_t read_ticks(bool is_tsc) {
+  if (FNPROF_LIKELY(is_tsc)) return arch::read_tsc();
   return monotonic_ns();
 }
+
+FNPROF_ALWAYS_INLINE uint64_t read_ticks() { return read_ticks(g_clock_is_tsc); }
 
 // A tick reading paired with the monotonic clock, taken back to back.
 struct ClockPoint {

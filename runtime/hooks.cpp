@@ -3,14 +3,12 @@
 // state (one %fs-relative load), reads the clock and updates one node and one
 // shadow frame; anything rare is an out-of-line call (thread start, a new
 // child, a mismatched exit). No lock, no malloc, no syscall.
-#include "export.h"
 #include "api/api.h"
 #include "call_tree.h"
 #include "clock.h"
+#include "compiler.h"
 #include "stack_repair.h"
 #include "thread_registry.h"
-
-#define FNPROF_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 using namespace fnprof::rt;
 
@@ -33,7 +31,7 @@ inline void end_hook(ThreadState* t) {
 
 extern "C" {
 
-FNPROF_EXPORT void __cyg_profile_func_enter(void* fn, void* /*call_site*/) {
+FNPROF_EXPORT FNPROF_NO_INSTRUMENT void __cyg_profile_func_enter(void* fn, void* /*call_site*/) {
   ThreadState* t = tls_thread;
   if (FNPROF_UNLIKELY(!t) && !(t = thread_begin())) return;
   if (FNPROF_UNLIKELY(t->in_hook)) return;
@@ -65,7 +63,7 @@ FNPROF_EXPORT void __cyg_profile_func_enter(void* fn, void* /*call_site*/) {
   end_hook(t);
 }
 
-FNPROF_EXPORT void __cyg_profile_func_exit(void* fn, void* /*call_site*/) {
+FNPROF_EXPORT FNPROF_NO_INSTRUMENT void __cyg_profile_func_exit(void* fn, void* /*call_site*/) {
   uint64_t now = read_ticks();  // first, for the same reason
   ThreadState* t = tls_thread;
   if (FNPROF_UNLIKELY(!t || t->in_hook)) return;

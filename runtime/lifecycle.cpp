@@ -1,4 +1,3 @@
-#include "export.h"
 #include "lifecycle.h"
 
 #include <dlfcn.h>
@@ -11,6 +10,7 @@
 #include <cerrno>
 
 #include "api/api.h"
+#include "compiler.h"
 #include "dump_writer.h"
 #include "exec_interpose.h"
 #include "module_map.h"

@@ -9,7 +9,7 @@
 
 #include "call_tree.h"
 #include "dump_buffer.h"
-#include "export.h"
+#include "compiler.h"
 
 extern "C" {
 

@@ -1,10 +1,11 @@
-#include "export.h"
 #include "stack_repair.h"
 
 #include <dlfcn.h>
 #include <unwind.h>
 
+#include "arch_x86_64.h"
 #include "clock.h"
+#include "compiler.h"
 #include "thread_registry.h"
 
 namespace fnprof::rt {
@@ -37,30 +38,19 @@ Fn next_symbol(const char* name) {
   return reinterpret_cast<Fn>(dlsym(RTLD_NEXT, name));
 }
 
-// glibc stores the stack pointer in a jmp_buf mangled with the thread's
-// pointer guard (PTR_MANGLE: xor with %fs:0x30, rotate left by 17).
-uintptr_t jmp_buf_stack_pointer(const void* env) {
-  constexpr int kJbRsp = 6;
-  uintptr_t v = static_cast<const uintptr_t*>(env)[kJbRsp];
-  v = (v >> 17) | (v << 47);
-  uintptr_t guard;
-  asm("mov %%fs:0x30, %0" : "=r"(guard));
-  return v ^ guard;
-}
-
 void repair_for_longjmp(const void* env) {
   ThreadState* t = tls_thread;
   if (!t) return;
   // A signal handler that interrupted a hook may leave through siglongjmp.
   t->in_hook = false;
-  uintptr_t target_sp = jmp_buf_stack_pointer(env);
+  uintptr_t target_sp = arch::jmp_buf_stack_pointer(env);
   uintptr_t here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
   // Only a jump up this stack unwinds frames (not to another stack, nor a
   // value we failed to demangle).
   if (target_sp <= here) return;
-  // The target function's hook frames sit 16 bytes below its stack pointer
-  // (return address and saved frame pointer): keep those, close the rest.
-  unwind_shadow_stack(t, target_sp - 16, read_ticks());
+  // The hooks the target function called recorded its stack pointer less
+  // arch::kFrameToCallerSp: keep those frames, close the rest.
+  unwind_shadow_stack(t, target_sp - arch::kFrameToCallerSp, read_ticks());
 }
 
 // The unwinder's _Unwind_GetCFA, from libgcc_s: the C++ personality routine
@@ -81,6 +71,7 @@ uintptr_t frame_stack_pointer(_Unwind_Context* context) {
 }  // namespace fnprof::rt
 
 using namespace fnprof::rt;
+namespace arch = fnprof::arch;
 
 extern "C" {
 
@@ -89,8 +80,8 @@ struct __jmp_buf_tag;
 FNPROF_EXPORT void* __cxa_begin_catch(void* exception) noexcept {
   static auto real = next_symbol<void* (*)(void*) noexcept>("__cxa_begin_catch");
   if (ThreadState* t = tls_thread) {
-    // Our frame address is the catching function's stack pointer less 16,
-    // exactly as in the hooks that function called.
+    // Our frame address is the catching function's stack pointer less
+    // arch::kFrameToCallerSp, exactly as in the hooks that function called.
     unwind_shadow_stack(t, reinterpret_cast<uintptr_t>(__builtin_frame_address(0)), read_ticks());
   }
   return real(exception);
@@ -102,7 +93,7 @@ FNPROF_EXPORT void* __cxa_begin_catch(void* exception) noexcept {
 // the frames already unwound would still be on the shadow stack and become
 // the parents of the destructors' calls. For a frame it is about to resume,
 // libgcc's CFA is the stack pointer inside that frame (as in the hooks it
-// called, less 16): close everything deeper.
+// called, less arch::kFrameToCallerSp): close everything deeper.
 FNPROF_EXPORT _Unwind_Reason_Code __gxx_personality_v0(int version, _Unwind_Action actions,
                                                        _Unwind_Exception_Class exception_class,
                                                        _Unwind_Exception* exception,
@@ -114,7 +105,7 @@ FNPROF_EXPORT _Unwind_Reason_Code __gxx_personality_v0(int version, _Unwind_Acti
   if (action == _URC_INSTALL_CONTEXT) {
     ThreadState* t = tls_thread;
     uintptr_t sp = frame_stack_pointer(context);
-    if (t && sp) unwind_shadow_stack(t, sp - 16, read_ticks());
+    if (t && sp) unwind_shadow_stack(t, sp - arch::kFrameToCallerSp, read_ticks());
   }
   return action;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "call_tree.h"
+#include "compiler.h"
 
 namespace fnprof::rt {
 
@@ -12,9 +13,9 @@ namespace fnprof::rt {
 // dlopen'ed, so its TLS is in the static block).
 extern __thread ThreadState* tls_thread __attribute__((tls_model("initial-exec")));
 
-// Cold: creates the calling thread's state; nullptr when the runtime cannot
-// profile this thread (out of memory).
-ThreadState* thread_begin();
+// Creates the calling thread's state, on its first hook; nullptr when the
+// runtime cannot profile this thread (out of memory).
+FNPROF_COLD ThreadState* thread_begin();
 
 // The first registered thread state, then ->next; newest first.
 ThreadState* thread_list();

@@ -5,7 +5,9 @@
 // read are each consistent, the whole may be a moment out of step), encodes
 // into the dump's own mapping and calls nothing that allocates.
 #include "../dump_buffer.h"
+#include "heap_sampling.h"
 #include "live_blocks.h"
+#include "settings.h"
 #include "site_table.h"
 #include "stack_table.h"
 #include "tracker.h"

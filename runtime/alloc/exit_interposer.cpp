@@ -16,7 +16,7 @@
 #include <limits.h>
 
 #include "../exec_interpose.h"
-#include "../export.h"
+#include "../compiler.h"
 #include "../runtime_api.h"
 
 namespace {

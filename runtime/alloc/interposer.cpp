@@ -10,10 +10,10 @@
 // ignored; they are never tracked.
 //
 // operator new/delete forward to libstdc++'s, whose own malloc/free call is
-// the same allocation: tls_busy is set around the forwarding so it is not
-// counted twice. This file is compiled with exceptions so that a throwing
-// operator new clears the flag (ForwardScope's destructor) as bad_alloc
-// passes through.
+// the same allocation: a ReentryGuard is held around the forwarding so it is
+// not counted twice. This file is compiled with exceptions so that a
+// throwing operator new clears the flag (the guard's destructor) as
+// bad_alloc passes through.
 #include <dlfcn.h>
 #include <errno.h>
 #include <malloc.h>
@@ -23,12 +23,12 @@
 #include <atomic>
 #include <new>
 
-#include "../export.h"
+#include "../arch_x86_64.h"
+#include "../compiler.h"
 #include "tracker.h"
 
-#define FNPROF_UNLIKELY(x) __builtin_expect(!!(x), 0)
-
 using namespace fnprof::alloc;
+namespace arch = fnprof::arch;
 
 namespace {
 
@@ -63,42 +63,77 @@ size_t pool_size(const void* p) {
 }
 
 // ---- The real functions ----------------------------------------------------
+//
+// Every entry point is listed once. The C ones take their type from libc's
+// declaration (decltype(&::malloc), as heaptrack's preload does), and a
+// definition below that differed from it would not compile. operator new and
+// delete are overloaded, so their lists give each signature once, for both
+// the pointer to libstdc++'s and the definition here.
 
+#define FNPROF_C_ALLOCATORS(X)                                                                    \
+  X(malloc) X(free) X(calloc) X(realloc) X(reallocarray) X(posix_memalign) X(aligned_alloc)      \
+  X(memalign) X(valloc) X(pvalloc) X(malloc_usable_size)
+
+using std::align_val_t;
+using std::nothrow_t;
+
+// The member of Real, libstdc++'s symbol, the operator and its parameters,
+// the arguments forwarded, what serves it when the program has no libstdc++,
+// the kind recorded.
+#define FNPROF_OPERATOR_NEWS(X)                                                                   \
+  X(new_, _Znwm, operator new, (size_t n), (n), fallback_new(n, 0, false), New)                   \
+  X(new_array, _Znam, operator new[], (size_t n), (n), fallback_new(n, 0, false), NewArray)       \
+  X(new_nothrow, _ZnwmRKSt9nothrow_t, operator new, (size_t n, const nothrow_t& t) noexcept,      \
+    (n, t), fallback_new(n, 0, true), New)                                                        \
+  X(new_array_nothrow, _ZnamRKSt9nothrow_t, operator new[],                                       \
+    (size_t n, const nothrow_t& t) noexcept, (n, t), fallback_new(n, 0, true), NewArray)          \
+  X(new_aligned, _ZnwmSt11align_val_t, operator new, (size_t n, align_val_t a), (n, a),           \
+    fallback_new(n, static_cast<size_t>(a), false), New)                                          \
+  X(new_array_aligned, _ZnamSt11align_val_t, operator new[], (size_t n, align_val_t a), (n, a),   \
+    fallback_new(n, static_cast<size_t>(a), false), NewArray)                                     \
+  X(new_aligned_nothrow, _ZnwmSt11align_val_tRKSt9nothrow_t, operator new,                        \
+    (size_t n, align_val_t a, const nothrow_t& t) noexcept, (n, a, t),                            \
+    fallback_new(n, static_cast<size_t>(a), true), New)                                           \
+  X(new_array_aligned_nothrow, _ZnamSt11align_val_tRKSt9nothrow_t, operator new[],                \
+    (size_t n, align_val_t a, const nothrow_t& t) noexcept, (n, a, t),                            \
+    fallback_new(n, static_cast<size_t>(a), true), NewArray)
+
+// The member of Real, libstdc++'s symbol, the operator and its parameters,
+// the arguments forwarded, the kind expected. Without libstdc++, free.
+#define FNPROF_OPERATOR_DELETES(X)                                                                \
+  X(delete_, _ZdlPv, operator delete, (void* p), (p), New)                                        \
+  X(delete_array, _ZdaPv, operator delete[], (void* p), (p), NewArray)                            \
+  X(delete_sized, _ZdlPvm, operator delete, (void* p, size_t n), (p, n), New)                     \
+  X(delete_array_sized, _ZdaPvm, operator delete[], (void* p, size_t n), (p, n), NewArray)        \
+  X(delete_aligned, _ZdlPvSt11align_val_t, operator delete, (void* p, align_val_t a), (p, a), New) \
+  X(delete_array_aligned, _ZdaPvSt11align_val_t, operator delete[], (void* p, align_val_t a),     \
+    (p, a), NewArray)                                                                             \
+  X(delete_sized_aligned, _ZdlPvmSt11align_val_t, operator delete,                                \
+    (void* p, size_t n, align_val_t a), (p, n, a), New)                                           \
+  X(delete_array_sized_aligned, _ZdaPvmSt11align_val_t, operator delete[],                        \
+    (void* p, size_t n, align_val_t a), (p, n, a), NewArray)                                      \
+  X(delete_nothrow, _ZdlPvRKSt9nothrow_t, operator delete, (void* p, const nothrow_t& t), (p, t), \
+    New)                                                                                          \
+  X(delete_array_nothrow, _ZdaPvRKSt9nothrow_t, operator delete[],                                \
+    (void* p, const nothrow_t& t), (p, t), NewArray)                                              \
+  X(delete_aligned_nothrow, _ZdlPvSt11align_val_tRKSt9nothrow_t, operator delete,                 \
+    (void* p, align_val_t a, const nothrow_t& t), (p, a, t), New)                                 \
+  X(delete_array_aligned_nothrow, _ZdaPvSt11align_val_tRKSt9nothrow_t, operator delete[],         \
+    (void* p, align_val_t a, const nothrow_t& t), (p, a, t), NewArray)
+
+#define FNPROF_C_MEMBER(name) decltype(&::name) name;
+#define FNPROF_NEW_MEMBER(member, symbol, op, params, ...) void* (*member) params;
+#define FNPROF_DELETE_MEMBER(member, symbol, op, params, ...) void (*member) params;
 struct Real {
-  void* (*malloc)(size_t);
-  void (*free)(void*);
-  void* (*calloc)(size_t, size_t);
-  void* (*realloc)(void*, size_t);
-  void* (*reallocarray)(void*, size_t, size_t);
-  int (*posix_memalign)(void**, size_t, size_t);
-  void* (*aligned_alloc)(size_t, size_t);
-  void* (*memalign)(size_t, size_t);
-  void* (*valloc)(size_t);
-  void* (*pvalloc)(size_t);
-  size_t (*malloc_usable_size)(void*);
+  FNPROF_C_ALLOCATORS(FNPROF_C_MEMBER)
   // libstdc++'s, or null when the program has none (then new/delete are
   // served by malloc/free, which is what libstdc++'s do).
-  void* (*new_)(size_t);
-  void* (*new_array)(size_t);
-  void* (*new_nothrow)(size_t, const std::nothrow_t&);
-  void* (*new_array_nothrow)(size_t, const std::nothrow_t&);
-  void* (*new_aligned)(size_t, std::align_val_t);
-  void* (*new_array_aligned)(size_t, std::align_val_t);
-  void* (*new_aligned_nothrow)(size_t, std::align_val_t, const std::nothrow_t&);
-  void* (*new_array_aligned_nothrow)(size_t, std::align_val_t, const std::nothrow_t&);
-  void (*delete_)(void*);
-  void (*delete_array)(void*);
-  void (*delete_sized)(void*, size_t);
-  void (*delete_array_sized)(void*, size_t);
-  void (*delete_aligned)(void*, std::align_val_t);
-  void (*delete_array_aligned)(void*, std::align_val_t);
-  void (*delete_sized_aligned)(void*, size_t, std::align_val_t);
-  void (*delete_array_sized_aligned)(void*, size_t, std::align_val_t);
-  void (*delete_nothrow)(void*, const std::nothrow_t&);
-  void (*delete_array_nothrow)(void*, const std::nothrow_t&);
-  void (*delete_aligned_nothrow)(void*, std::align_val_t, const std::nothrow_t&);
-  void (*delete_array_aligned_nothrow)(void*, std::align_val_t, const std::nothrow_t&);
+  FNPROF_OPERATOR_NEWS(FNPROF_NEW_MEMBER)
+  FNPROF_OPERATOR_DELETES(FNPROF_DELETE_MEMBER)
 };
+#undef FNPROF_C_MEMBER
+#undef FNPROF_NEW_MEMBER
+#undef FNPROF_DELETE_MEMBER
 
 constinit Real g_real{};
 constinit std::atomic<int> g_resolved{0};  // 0: not yet, 1: in progress, 2: done
@@ -109,7 +144,7 @@ void next(Fn& fn, const char* name) {
   fn = reinterpret_cast<Fn>(dlsym(RTLD_NEXT, name));
 }
 
-[[gnu::cold]] void resolve() {
+FNPROF_COLD void resolve() {
   int expected = 0;
   if (!g_resolved.compare_exchange_strong(expected, 1, std::memory_order_acquire)) {
     while (g_resolved.load(std::memory_order_acquire) != 2) {
@@ -117,37 +152,13 @@ void next(Fn& fn, const char* name) {
     return;
   }
   tls_resolving = true;
-  next(g_real.malloc, "malloc");
-  next(g_real.free, "free");
-  next(g_real.calloc, "calloc");
-  next(g_real.realloc, "realloc");
-  next(g_real.reallocarray, "reallocarray");
-  next(g_real.posix_memalign, "posix_memalign");
-  next(g_real.aligned_alloc, "aligned_alloc");
-  next(g_real.memalign, "memalign");
-  next(g_real.valloc, "valloc");
-  next(g_real.pvalloc, "pvalloc");
-  next(g_real.malloc_usable_size, "malloc_usable_size");
-  next(g_real.new_, "_Znwm");
-  next(g_real.new_array, "_Znam");
-  next(g_real.new_nothrow, "_ZnwmRKSt9nothrow_t");
-  next(g_real.new_array_nothrow, "_ZnamRKSt9nothrow_t");
-  next(g_real.new_aligned, "_ZnwmSt11align_val_t");
-  next(g_real.new_array_aligned, "_ZnamSt11align_val_t");
-  next(g_real.new_aligned_nothrow, "_ZnwmSt11align_val_tRKSt9nothrow_t");
-  next(g_real.new_array_aligned_nothrow, "_ZnamSt11align_val_tRKSt9nothrow_t");
-  next(g_real.delete_, "_ZdlPv");
-  next(g_real.delete_array, "_ZdaPv");
-  next(g_real.delete_sized, "_ZdlPvm");
-  next(g_real.delete_array_sized, "_ZdaPvm");
-  next(g_real.delete_aligned, "_ZdlPvSt11align_val_t");
-  next(g_real.delete_array_aligned, "_ZdaPvSt11align_val_t");
-  next(g_real.delete_sized_aligned, "_ZdlPvmSt11align_val_t");
-  next(g_real.delete_array_sized_aligned, "_ZdaPvmSt11align_val_t");
-  next(g_real.delete_nothrow, "_ZdlPvRKSt9nothrow_t");
-  next(g_real.delete_array_nothrow, "_ZdaPvRKSt9nothrow_t");
-  next(g_real.delete_aligned_nothrow, "_ZdlPvSt11align_val_tRKSt9nothrow_t");
-  next(g_real.delete_array_aligned_nothrow, "_ZdaPvSt11align_val_tRKSt9nothrow_t");
+#define FNPROF_RESOLVE_C(name) next(g_real.name, #name);
+#define FNPROF_RESOLVE_CXX(member, symbol, ...) next(g_real.member, #symbol);
+  FNPROF_C_ALLOCATORS(FNPROF_RESOLVE_C)
+  FNPROF_OPERATOR_NEWS(FNPROF_RESOLVE_CXX)
+  FNPROF_OPERATOR_DELETES(FNPROF_RESOLVE_CXX)
+#undef FNPROF_RESOLVE_C
+#undef FNPROF_RESOLVE_CXX
   tls_resolving = false;
   g_resolved.store(2, std::memory_order_release);
 }
@@ -162,20 +173,13 @@ inline bool bootstrapping() {
   return false;
 }
 
-struct ForwardScope {
-  bool was = tls_busy;
-  ForwardScope() { tls_busy = true; }
-  ~ForwardScope() { tls_busy = was; }
-};
-
-// The caller of the interposed function. Built with frame pointers: the
-// frame address is where the caller's frame pointer was saved; the return
-// address is above it and the caller's stack pointer after the return above
-// that.
-#define FNPROF_CALLER                                                      \
-  Caller {                                                                 \
-    reinterpret_cast<uintptr_t>(__builtin_return_address(0)),              \
-        reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) + 16       \
+// The caller of the interposed function: its return address, and its stack
+// pointer after the return, found from our frame address (built with frame
+// pointers; arch_x86_64.h).
+#define FNPROF_CALLER                                                                \
+  Caller {                                                                           \
+    reinterpret_cast<uintptr_t>(__builtin_return_address(0)),                        \
+        reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) + arch::kFrameToCallerSp \
   }
 
 // Calls a real function that may itself call an interposed one (glibc's
@@ -183,7 +187,7 @@ struct ForwardScope {
 // this one and must not be counted.
 template <class Call>
 inline auto forward(Call call) {
-  ForwardScope forwarding;
+  ReentryGuard forwarding;
   return call();
 }
 
@@ -318,60 +322,26 @@ FNPROF_EXPORT size_t malloc_usable_size(void* p) {
 
 // ---- operator new and delete -----------------------------------------------
 
-#define FNPROF_NEW(signature, real_fn, args, fallback, kind)             \
-  FNPROF_EXPORT void* signature {                                        \
-    bootstrapping();                                                     \
-    void* p;                                                             \
-    {                                                                    \
-      ForwardScope forwarding;                                           \
-      p = g_real.real_fn ? g_real.real_fn args : fallback;               \
-    }                                                                    \
-    return tracked(p, n, kind, FNPROF_CALLER);                           \
+#define FNPROF_DEFINE_NEW(member, symbol, op, params, args, fallback, kind) \
+  FNPROF_EXPORT void* op params {                                          \
+    bootstrapping();                                                       \
+    void* p;                                                               \
+    {                                                                      \
+      ReentryGuard forwarding;                                             \
+      p = g_real.member ? g_real.member args : fallback;                   \
+    }                                                                      \
+    return tracked(p, n, AllocKind::kind, FNPROF_CALLER);                  \
   }
 
-#define FNPROF_DELETE(signature, real_fn, args, kind)                    \
-  FNPROF_EXPORT void signature noexcept {                                \
-    if (free_untracked(p)) return;                                       \
-    bootstrapping();                                                     \
-    track_free(p, kind);                                                 \
-    ForwardScope forwarding;                                             \
-    if (g_real.real_fn) g_real.real_fn args;                             \
-    else g_real.free(p);                                                 \
+#define FNPROF_DEFINE_DELETE(member, symbol, op, params, args, kind)       \
+  FNPROF_EXPORT void op params noexcept {                                  \
+    if (free_untracked(p)) return;                                         \
+    bootstrapping();                                                       \
+    track_free(p, AllocKind::kind);                                        \
+    ReentryGuard forwarding;                                               \
+    if (g_real.member) g_real.member args;                                 \
+    else g_real.free(p);                                                   \
   }
 
-using std::align_val_t;
-using std::nothrow_t;
-
-FNPROF_NEW(operator new(size_t n), new_, (n), fallback_new(n, 0, false), AllocKind::New)
-FNPROF_NEW(operator new[](size_t n), new_array, (n), fallback_new(n, 0, false), AllocKind::NewArray)
-FNPROF_NEW(operator new(size_t n, const nothrow_t& t) noexcept, new_nothrow, (n, t),
-           fallback_new(n, 0, true), AllocKind::New)
-FNPROF_NEW(operator new[](size_t n, const nothrow_t& t) noexcept, new_array_nothrow, (n, t),
-           fallback_new(n, 0, true), AllocKind::NewArray)
-FNPROF_NEW(operator new(size_t n, align_val_t a), new_aligned, (n, a),
-           fallback_new(n, static_cast<size_t>(a), false), AllocKind::New)
-FNPROF_NEW(operator new[](size_t n, align_val_t a), new_array_aligned, (n, a),
-           fallback_new(n, static_cast<size_t>(a), false), AllocKind::NewArray)
-FNPROF_NEW(operator new(size_t n, align_val_t a, const nothrow_t& t) noexcept, new_aligned_nothrow,
-           (n, a, t), fallback_new(n, static_cast<size_t>(a), true), AllocKind::New)
-FNPROF_NEW(operator new[](size_t n, align_val_t a, const nothrow_t& t) noexcept,
-           new_array_aligned_nothrow, (n, a, t), fallback_new(n, static_cast<size_t>(a), true),
-           AllocKind::NewArray)
-
-FNPROF_DELETE(operator delete(void* p), delete_, (p), AllocKind::New)
-FNPROF_DELETE(operator delete[](void* p), delete_array, (p), AllocKind::NewArray)
-FNPROF_DELETE(operator delete(void* p, size_t n), delete_sized, (p, n), AllocKind::New)
-FNPROF_DELETE(operator delete[](void* p, size_t n), delete_array_sized, (p, n), AllocKind::NewArray)
-FNPROF_DELETE(operator delete(void* p, align_val_t a), delete_aligned, (p, a), AllocKind::New)
-FNPROF_DELETE(operator delete[](void* p, align_val_t a), delete_array_aligned, (p, a), AllocKind::NewArray)
-FNPROF_DELETE(operator delete(void* p, size_t n, align_val_t a), delete_sized_aligned, (p, n, a),
-              AllocKind::New)
-FNPROF_DELETE(operator delete[](void* p, size_t n, align_val_t a), delete_array_sized_aligned,
-              (p, n, a), AllocKind::NewArray)
-FNPROF_DELETE(operator delete(void* p, const nothrow_t& t), delete_nothrow, (p, t), AllocKind::New)
-FNPROF_DELETE(operator delete[](void* p, const nothrow_t& t), delete_array_nothrow, (p, t),
-              AllocKind::NewArray)
-FNPROF_DELETE(operator delete(void* p, align_val_t a, const nothrow_t& t), delete_aligned_nothrow,
-              (p, a, t), AllocKind::New)
-FNPROF_DELETE(operator delete[](void* p, align_val_t a, const nothrow_t& t),
-              delete_array_aligned_nothrow, (p, a, t), AllocKind::NewArray)
+FNPROF_OPERATOR_NEWS(FNPROF_DEFINE_NEW)
+FNPROF_OPERATOR_DELETES(FNPROF_DEFINE_DELETE)

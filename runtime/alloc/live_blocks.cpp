@@ -3,6 +3,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "../arch_x86_64.h"
+#include "../compiler.h"
 #include "arena.h"
 #include "tracker.h"
 
@@ -12,8 +14,7 @@ namespace {
 
 constexpr int kGranuleBits = 4;
 constexpr int kRegionBits = 30;
-constexpr int kAddressBits = 47;  // x86-64 user space (4-level paging)
-constexpr size_t kRegionCount = size_t{1} << (kAddressBits - kRegionBits);
+constexpr size_t kRegionCount = size_t{1} << (arch::kUserAddressBits - kRegionBits);
 constexpr size_t kEntriesPerRegion = size_t{1} << (kRegionBits - kGranuleBits);
 constexpr size_t kRegionBytes = kEntriesPerRegion * sizeof(BlockEntry);
 
@@ -24,7 +25,7 @@ BlockEntry* entry(const void* p, bool create) {
   size_t r = a >> kRegionBits;
   if (r >= kRegionCount) return nullptr;
   BlockEntry* region = g_regions[r].load(std::memory_order_acquire);
-  if (__builtin_expect(!region, 0)) {
+  if (FNPROF_UNLIKELY(!region)) {
     if (!create) return nullptr;
     ErrnoKeeper keep_errno;
     auto* fresh = static_cast<BlockEntry*>(reserve(kRegionBytes));

@@ -34,7 +34,7 @@ struct Site {
   std::atomic<uint64_t> other_bytes_freed;
   std::atomic<uint64_t> mismatched;
   // Copy-on-change records of the site's live bytes at the process peak and
-  // at heap samples (tracker.cpp explains them).
+  // at heap samples (heap_sampling.h explains them).
   uint64_t bytes_at_peak;
   uint64_t peak_epoch_seen;
   uint64_t sample_state_seen;

@@ -8,11 +8,12 @@
 
 #include <cstring>
 
+#include "../arch_x86_64.h"
 #include "../call_tree.h"
+#include "../compiler.h"
 #include "arena.h"
+#include "settings.h"
 #include "stack_table.h"
-
-#define FNPROF_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 extern "C" void* __libc_stack_end;
 
@@ -61,7 +62,7 @@ uint32_t site_for_stack(AllocThread* t, uint32_t stack_id) {
 
 // ---- Shadow stack ----------------------------------------------------------
 
-[[gnu::cold]] uint32_t shadow_site_slow(AllocThread* t, const rt::ThreadState* rt) {
+FNPROF_COLD uint32_t shadow_site_slow(AllocThread* t, const rt::ThreadState* rt) {
   ErrnoKeeper keep_errno;
   uint64_t frames[kMaxStackDepth];
   uint32_t depth = rt ? rt->depth : 0;
@@ -126,7 +127,7 @@ uint32_t unwind(Caller caller, uint64_t* frames, uint32_t max, uint32_t* slot, b
     if (n > 0) {
       // A call stored `ip` just below the stack pointer of the frame it
       // returns to; a signal frame does not, and is not cached.
-      uintptr_t word = sp - 8;
+      uintptr_t word = sp - arch::kReturnAddressBytes;
       if (word < caller.cfa || word - caller.cfa > UINT32_MAX || n >= kCachedDepth ||
           *reinterpret_cast<const uint64_t*>(word) != ip)
         ok = false;
@@ -142,7 +143,7 @@ uint32_t unwind(Caller caller, uint64_t* frames, uint32_t max, uint32_t* slot, b
   return n;
 }
 
-[[gnu::cold]] uint32_t unwind_site_slow(AllocThread* t, Caller caller, size_t set, bool cache) {
+FNPROF_COLD uint32_t unwind_site_slow(AllocThread* t, Caller caller, size_t set, bool cache) {
   ErrnoKeeper keep_errno;
   uint64_t frames[kMaxStackDepth];
   uint32_t slot[kCachedDepth];

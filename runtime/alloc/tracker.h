@@ -5,7 +5,7 @@
 // counters and the process's live heap, peak and timeline. No lock, no
 // malloc, no syscall in steady state: the thread's state is one initial-exec
 // TLS load, tables are lock-free, the process's live bytes a plain add by
-// its current writer (tracker.cpp: change_live).
+// its current writer (heap_writer.h).
 #pragma once
 
 #include <cerrno>
@@ -23,15 +23,33 @@ namespace fnprof::alloc {
 
 using format::AllocKind;
 
-// Reentrancy guard. Set while the tracker runs on this thread, and while the
-// interposer forwards an operator new/delete to libstdc++'s (whose own
-// malloc/free call is the same allocation). Whatever allocates inside is
-// forwarded untracked: the unwinder (libunwind's dl_iterate_phdr callbacks),
-// dlsym, pthread_getattr_np (stack bounds), setenv in the constructor, the
-// dump writer (which runs on a thread that may be anywhere), and the
-// program's new_handler. initial-exec: libfnprof_alloc.so is preloaded, so
-// its TLS is in the static block and this is one %fs-relative access.
+// Set while this thread must not be tracked. initial-exec:
+// libfnprof_alloc.so is preloaded, so its TLS is in the static block and this
+// is one %fs-relative access.
 extern __thread bool tls_busy __attribute__((tls_model("initial-exec")));
+
+// Sets tls_busy for a scope and puts back what it was, so a scope inside
+// another leaves it set. Held while the tracker runs on this thread, while
+// the interposer forwards to a real function that allocates itself
+// (libstdc++'s operator new/delete, whose own malloc/free is the same
+// allocation; glibc's reallocarray, which calls realloc), while the dump
+// writer reads the tables, and in the constructor. Whatever allocates
+// inside is forwarded untracked: the unwinder (libunwind's dl_iterate_phdr
+// callbacks), dlsym, pthread_getattr_np (stack bounds), the dump writer
+// (which runs on a thread that may be anywhere), pthread_atfork in the
+// constructor and the program's new_handler. libfnprof.so, which cannot see
+// the flag, sets it through fnprof_alloc_set_untracked (runtime_api.h) for
+// its own threads.
+class ReentryGuard {
+ public:
+  ReentryGuard() : was_(tls_busy) { tls_busy = true; }
+  ~ReentryGuard() { tls_busy = was_; }
+  ReentryGuard(const ReentryGuard&) = delete;
+  ReentryGuard& operator=(const ReentryGuard&) = delete;
+
+ private:
+  bool was_;
+};
 
 // The program must see the errno the real function left. Only the
 // tracker's cold paths can change it (mmap, the unwinder, clock_gettime's
@@ -63,7 +81,7 @@ struct AllocThread {
   uint64_t untracked_frees;
   const void* last_block;  // this thread's latest allocation, until freed
   uint32_t sample_countdown;
-  uint32_t heap_writing;  // 1 while it writes g_heap.live_bytes as its sole writer (tracker.cpp)
+  uint32_t heap_writing;  // 1 while it writes g_heap.live_bytes as its sole writer (heap_writer.h)
   bool truncated;
   SiteMap sites;
   rt::ThreadState** shadow;  // this thread's tls_thread in libfnprof.so
@@ -73,13 +91,6 @@ struct AllocThread {
   uint64_t tid;
   AllocThread* next;
 };
-
-struct Settings {
-  format::AllocStackMode stack_mode = format::AllocStackMode::Auto;  // FNPROF_ALLOC_STACKS
-  uint32_t stack_depth = 64;                                          // FNPROF_STACK_DEPTH
-  uint64_t sample_interval_ns = 100'000'000;                          // FNPROF_SAMPLE_INTERVAL
-};
-extern Settings g_settings;
 
 // The process's heap as a whole.
 struct HeapSample {
@@ -91,7 +102,7 @@ struct HeapSample {
 // what they recorded.
 struct HeapState {
   // Written by one thread at a time with plain stores, or by all with atomic
-  // adds once several threads allocate in turn (tracker.cpp: add_live).
+  // adds once several threads allocate in turn (heap_writer.h).
   std::atomic<uint64_t> live_bytes{0};
   std::atomic<uint64_t> peak_bytes{0};
   std::atomic<uint64_t> peak_ticks{0};
@@ -105,10 +116,6 @@ extern HeapState g_heap;
 
 bool tracker_ready();
 AllocThread* thread_list();
-// Updates a copy of a site's snapshots to the current sample state, as the
-// site's next change would (the dump writer's view).
-void bring_snapshots_up_to_date(uint64_t snapshots[kSnapshots], uint64_t seen_state, uint64_t state,
-                                uint64_t live);
 
 void track_alloc(void* p, size_t size, AllocKind kind, Caller caller);
 void track_free(void* p, AllocKind kind);

@@ -24,8 +24,7 @@
 #include "fnprof/fnprof.h"
 #include "fnprof/format.h"
 #include "api.h"
-
-#define FNPROF_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#include "../compiler.h"
 
 namespace fnprof::rt {
 class DumpBuffer;

@@ -10,7 +10,7 @@
 
 #include "../clock.h"
 #include "../dump_writer.h"
-#include "../export.h"
+#include "../compiler.h"
 #include "../process.h"
 #include "../thread_registry.h"
 #include "api_state.h"

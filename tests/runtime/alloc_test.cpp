@@ -102,7 +102,7 @@ void expect_site(const ByFunction& f, const std::string& name, uint64_t allocs, 
 
 // The process totals are the sums over every site, and the sites' bytes at
 // the peak add up to the peak. That share is exact when the peak is not
-// reached while other threads change their sites (tracker.cpp,
+// reached while other threads change their sites (heap_sampling.h,
 // before_site_change); otherwise each of them may be one block off:
 // `peak_slack` bounds the difference.
 void expect_consistent(const Dump& d, const ByFunction& f, uint64_t peak_slack = 0) {
@@ -314,7 +314,7 @@ TEST(AllocTracker, HeapTimelineAndSnapshots) {
 
 TEST(AllocTracker, LiveBytesStayExactAsThreadsTakeTurns) {
   // Threads write the process's live bytes in turn, then side by side
-  // (tracker.cpp, change_live). A lost change would show in the peak, which
+  // (heap_writer.h, change_live). A lost change would show in the peak, which
   // main reaches alone (expect_consistent), and in the last heap sample,
   // taken after every change.
   ProgramRun tracked = run_tracked("writers", {"FNPROF_SAMPLE_INTERVAL=1ns"});

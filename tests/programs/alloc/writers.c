@@ -1,5 +1,5 @@
 /* The process's live bytes through every way threads take turns writing
-   them (tracker.cpp, change_live): main allocates alone (the first writer),
+   them (heap_writer.h, change_live): main allocates alone (the first writer),
    then 3 threads one after another (each takes the counter over once), then
    4 threads side by side, each keeping up to 32 blocks of its own alive while
    it allocates and frees 20,000 times (the counter changes hands until it

@@ -1,0 +1,68 @@
+// Everything the runtime knows about x86-64 (and glibc's x86-64 ABI), in one
+// place: a port to another architecture starts here, and every number below
+// says where it comes from.
+#pragma once
+
+#if !defined(__x86_64__)
+#error "fnprof's runtime supports x86-64 only: see runtime/arch_x86_64.h"
+#endif
+
+#include <cpuid.h>
+#include <x86intrin.h>
+
+#include <cstdint>
+
+#include "compiler.h"
+
+namespace fnprof::arch {
+
+// ---- Time stamp counter ----------------------------------------------------
+
+// rdtsc, not rdtscp: the hooks want the cheapest read; an out-of-order
+// read a few cycles early or late is below what a call costs.
+FNPROF_ALWAYS_INLINE uint64_t read_tsc() { return __rdtsc(); }
+
+// CPUID leaf 0x80000007, EDX bit 8 ("TscInvariant"): the TSC runs at a
+// constant rate in every P-state and C-state, so one frequency converts
+// ticks to time on every core for the whole run.
+inline bool has_invariant_tsc() {
+  unsigned a, b, c, d;
+  if (!__get_cpuid(0x80000007, &a, &b, &c, &d)) return false;
+  return d & (1u << 8);
+}
+
+// ---- Frames (the runtime is built with frame pointers) -----------------------
+
+// A call pushes the 8-byte return address, just below the stack pointer of
+// the frame it returns to.
+inline constexpr uintptr_t kReturnAddressBytes = 8;
+
+// The prologue then pushes the caller's %rbp and points %rbp at it, so a
+// function's frame address (__builtin_frame_address(0)) is its caller's stack
+// pointer after the return (the call's canonical frame address), less the
+// return address and the saved %rbp.
+inline constexpr uintptr_t kFrameToCallerSp = kReturnAddressBytes + 8;
+
+// ---- glibc's jmp_buf ---------------------------------------------------------
+
+// The stack pointer a jmp_buf returns to. glibc stores it at index JB_RSP (6)
+// of __jmp_buf, mangled with the thread's pointer guard (PTR_MANGLE: xor
+// with the guard, then rotate left by 17); the guard is the pointer_guard
+// field of the thread control block (tcbhead_t), at offset 0x30 from the
+// thread pointer, %fs.
+inline uintptr_t jmp_buf_stack_pointer(const void* env) {
+  constexpr int kJbRsp = 6;
+  uintptr_t v = static_cast<const uintptr_t*>(env)[kJbRsp];
+  v = (v >> 17) | (v << 47);
+  uintptr_t guard;
+  asm("mov %%fs:0x30, %0" : "=r"(guard));
+  return v ^ guard;
+}
+
+// ---- Address space -----------------------------------------------------------
+
+// User-space addresses with 4-level paging are below 2^47 (the lower half of
+// the 48-bit canonical range).
+inline constexpr int kUserAddressBits = 47;
+
+}  // namespace fnprof::arch

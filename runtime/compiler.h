@@ -1,0 +1,32 @@
+// Compiler attributes for every file of the runtime (libfnprof.so and
+// libfnprof_alloc.so), so that each idea has one spelling.
+#pragma once
+
+// Branch hints for the hot paths: the rare case (first call on a thread, a
+// new child, a mismatched exit, a full table) is laid out out of line.
+#define FNPROF_LIKELY(x) __builtin_expect(!!(x), 1)
+#define FNPROF_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+// A rare path: kept out of line (noinline, since GCC may still inline a cold
+// static function called once) and in .text.unlikely, so the hot function
+// stays short and its callers' registers are not spilled for it.
+#define FNPROF_COLD __attribute__((cold, noinline))
+
+// For the small reads the hooks are built from (the clock): a call would
+// cost as much as the read.
+#define FNPROF_ALWAYS_INLINE __attribute__((always_inline)) inline
+
+// runtime/ is built without -finstrument-functions; this keeps the flag off
+// where it would be fatal whatever the build flags: an instrumented hook
+// would call itself.
+#define FNPROF_NO_INSTRUMENT __attribute__((no_instrument_function))
+
+// For a variable a hot path in another file reads: -fvisibility=hidden
+// covers definitions only, and an extern declaration without it is reached
+// through the GOT.
+#define FNPROF_HIDDEN __attribute__((visibility("hidden")))
+
+// The runtime is built with hidden visibility, so its internal calls and data
+// need no PLT or GOT; only the hooks, the interposed libc functions and the
+// entry points of runtime_api.h are exported.
+#define FNPROF_EXPORT __attribute__((visibility("default")))
