@@ -10,10 +10,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <algorithm>
 #include <map>
 #include <set>
-#include <sstream>
 #include <sstream>
 #include <string>
 
@@ -23,8 +21,12 @@
 #include "model/profile.h"
 #include "program_run.h"
 #include "symbolize/symbolizer.h"
+#include "analysis/report_model.h"
+#include "pprof/profile.pb.h"
 
 namespace fnprof {
+pprof::Profile build_pprof_profile(const Report& report);  // report/formats/pprof.cpp
+
 namespace {
 
 using test::ProgramRun;
@@ -368,6 +370,51 @@ TEST(AllocFormats, PprofCarriesTheAllocationSampleTypes) {
   EXPECT_GE(sums[5], 3000);  // leak_three's, and libstdc++'s pool
   std::filesystem::remove_all(run.dir);
   std::filesystem::remove_all(decode.dir);
+}
+
+// Each function is one pprof function and each code address one location,
+// whether the time tree or an allocation stack names it: unwound stacks give
+// call sites with their addresses; the shadow stack gives the same entry
+// addresses as the time tree, so a function's time and allocations share a
+// location.
+TEST(AllocFormats, PprofFunctionsAndLocationsAreOnePerFunctionAndAddress) {
+  for (const char* program : {"patterns", "patterns_instrumented"}) {
+    SCOPED_TRACE(program);
+    ProgramRun run = run_tracked(program);
+    ASSERT_EQ(run.status(), "3");  // patterns.c's own exit status
+    const Profile profile = profile_of(run);
+    pprof::Profile out = build_pprof_profile(build_report(profile, ReportOptions{}));
+    auto text = [&](int64_t id) { return out.string_table(static_cast<int>(id)); };
+
+    std::set<std::pair<std::string, std::string>> functions;
+    for (const pprof::Function& f : out.function())
+      EXPECT_TRUE(functions.insert({text(f.name()), text(f.filename())}).second) << text(f.name());
+    std::set<std::pair<uint64_t, uint64_t>> addresses;
+    std::map<uint64_t, const pprof::Location*> locations;
+    for (const pprof::Location& l : out.location()) {
+      locations[l.id()] = &l;
+      EXPECT_TRUE(addresses.insert({l.mapping_id(), l.address()}).second) << l.address();
+    }
+    std::set<uint64_t> time_locations, alloc_locations;
+    for (const pprof::Sample& s : out.sample()) {
+      const bool allocation = s.value(2) > 0;
+      for (uint64_t id : s.location_id()) {
+        ASSERT_TRUE(locations.count(id));
+        EXPECT_NE(locations[id]->address(), 0u);
+        EXPECT_NE(locations[id]->mapping_id(), 0u);
+        (allocation ? alloc_locations : time_locations).insert(id);
+      }
+    }
+    ASSERT_FALSE(alloc_locations.empty());
+    std::vector<uint64_t> shared;
+    std::set_intersection(time_locations.begin(), time_locations.end(), alloc_locations.begin(),
+                          alloc_locations.end(), std::back_inserter(shared));
+    if (std::string(program) == "patterns_instrumented")
+      EXPECT_FALSE(shared.empty()) << "the shadow stack's frames are the time tree's functions";
+    else
+      EXPECT_TRUE(time_locations.empty());  // not instrumented: no time tree
+    std::filesystem::remove_all(run.dir);
+  }
 }
 
 TEST(AllocFormats, MarkdownHasTheAllocationTableAndTheLeaks) {

@@ -34,7 +34,7 @@
 
 namespace fnprof {
 
-pprof::Profile build_pprof_profile(const Profile& profile);  // report/formats/pprof.cpp
+pprof::Profile build_pprof_profile(const Report& report);  // report/formats/pprof.cpp
 extern const char kReportCss[];                              // report_html_assets.cpp
 extern const char kReportJs[];
 
@@ -268,7 +268,8 @@ TEST(ReportGolden, Callgrind) {
   expect_golden("callgrind.out", render("callgrind", ReportOptions{}));
 }
 TEST(ReportGolden, Pprof) {
-  expect_golden("pprof.txtpb", build_pprof_profile(fixture_profile()).DebugString());
+  const Profile profile = fixture_profile();
+  expect_golden("pprof.txtpb", build_pprof_profile(build_report(profile, ReportOptions{})).DebugString());
 }
 TEST(ReportGolden, Chrome) { expect_golden("chrome.json", render("chrome", ReportOptions{})); }
 
@@ -403,7 +404,8 @@ TEST(ReportFormats, AllocationViewsWithoutDataAreErrors) {
   EXPECT_THROW(render("folded", options), std::runtime_error);
   // The formats that show allocations beside the rest leave them out.
   EXPECT_EQ(render("md", ReportOptions{}).find("## Allocations"), std::string::npos);
-  EXPECT_EQ(build_pprof_profile(fixture_profile()).sample_type_size(), 2);
+  const Profile time_only = fixture_profile();
+  EXPECT_EQ(build_pprof_profile(build_report(time_only, ReportOptions{})).sample_type_size(), 2);
 }
 
 TEST(ReportFormats, JsonMatchesItsSchema) {
@@ -598,7 +600,7 @@ TEST(HtmlReport, AllocationNamesAreEscaped) {
   const std::string evil = "</script><img src=x onerror=\"document.body.dataset.errors=9\">&amp;";
   HeapProfile& heap = add_heap_timeline(profile, {{0.0, 0}, {0.5, 4096}});
   HeapSite site;
-  site.frames = {{evil, "/src/<b>.c", 7, true}, {"main", "/src/main.c", 3, true}};
+  site.frames = {{evil, "/src/<b>.c", 7, true, "/src/app", 0x1200, false}, {"main", "/src/main.c", 3, true, "/src/app", 0x1000, false}};
   site.counts.allocations = 4;
   site.counts.bytes_allocated = 4096;
   heap.sites = {site};

@@ -40,7 +40,7 @@ std::vector<size_t> ranked_sites(const std::vector<HeapSite>& sites, AllocSortKe
 }
 
 Report build_report(const Profile& profile, const ReportOptions& options) {
-  Report report{profile, options, {}, {}, {}, {}, {}, {}, {}, {}};
+  Report report{profile, options, {}, {}, {}, {}, {}, {}, {}, {}, {}};
   if (profile.heap.present) {
     report.leaks = find_leaks(profile.heap);
     auto shown = [&](const std::vector<HeapSite>& sites) {
@@ -65,6 +65,8 @@ Report build_report(const Profile& profile, const ReportOptions& options) {
       (callers ? report.callers : report.callees).push_back(std::move(views));
     }
   }
+  for (const ProfiledFunction& f : profile.functions) report.frames.add_stack({f.symbol});
+  for (const HeapSite& site : profile.heap.sites) report.frames.add_stack(site.frames);
   return report;
 }
 

@@ -27,6 +27,7 @@
 #include "analysis/findings.h"
 #include "analysis/leaks.h"
 #include "model/call_views.h"
+#include "model/frame_table.h"
 #include "model/heap_profile.h"
 #include "model/profile.h"
 
@@ -86,6 +87,9 @@ struct Report {
   std::vector<std::vector<size_t>> thread_site_ranking;  // of each profile.heap.threads' sites
 
   std::vector<CallViews> callers, callees;  // --callers, --callees
+
+  // Every profiled function and every frame of the allocation stacks, by id.
+  FrameTable frames;
 
   // How many rows of a ranked table `n` long a reader gets.
   size_t rows(size_t n, RowsFor who) const;

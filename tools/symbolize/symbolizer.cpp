@@ -182,15 +182,33 @@ struct Symbolizer::Impl {
 Symbolizer::Symbolizer() : impl_(std::make_unique<Impl>()) {}
 Symbolizer::~Symbolizer() = default;
 
+namespace {
+
+void place(Frame& frame, const Module* module, uint64_t address) {
+  frame.module = module ? module->path : std::string();
+  frame.address = module ? address - module->bias : address;
+}
+
+}  // namespace
+
 const Frame& Symbolizer::function_at(const Module* module, uint64_t address) {
   auto [it, inserted] = impl_->functions.try_emplace(impl_->key(module, address));
-  if (inserted) it->second = impl_->lookup_function(module, address);
+  if (inserted) {
+    it->second = impl_->lookup_function(module, address);
+    place(it->second, module, address);
+  }
   return it->second;
 }
 
 const std::vector<Frame>& Symbolizer::frames_at(const Module* module, uint64_t address) {
   auto [it, inserted] = impl_->frames.try_emplace(impl_->key(module, address));
-  if (inserted) it->second = impl_->lookup_frames(module, address);
+  if (inserted) {
+    it->second = impl_->lookup_frames(module, address);
+    for (size_t i = 0; i < it->second.size(); ++i) {
+      place(it->second[i], module, address);
+      it->second[i].inlined = i + 1 < it->second.size();
+    }
+  }
   return it->second;
 }
 

@@ -19,6 +19,13 @@ struct Frame {
   std::string file;      // empty when unknown
   uint32_t line = 0;
   bool resolved = false;
+  // Where it was looked up: the module's path (empty outside every module)
+  // and the address in the module's file (the runtime address when outside).
+  // Frames inlined at one address share it; each but the outermost is
+  // `inlined` into the frame after it.
+  std::string module;
+  uint64_t address = 0;
+  bool inlined = false;
 };
 
 class Symbolizer {

@@ -7,8 +7,11 @@
 //
 // so pprof's "flat" is a function's self time (calls) and its "cum" the
 // inclusive time (calls made inside it). Samples carry the thread as labels
-// (thread, tid, pid) for -tagfocus/-tagshow. Each function is one location
-// (its address in its module's file) with one line (its declaration line).
+// (thread, tid, pid) for -tagfocus/-tagshow. Functions and locations are the
+// report's frame table (model/frame_table.h), so each function is one pprof
+// function wherever it is seen, and each code address one location: a
+// profiled function's entry (one line, its declaration line), or an
+// allocation stack's call site (a line per function inlined there).
 //
 // With the allocation tracker's data, four more sample types, named as Go's
 // heap profiles name them so that `go tool pprof -sample_index=alloc_space`
@@ -20,8 +23,7 @@
 // four allocation values, and one more sample per allocation site (its stack
 // from the site's symbolized frames, innermost first) holds its allocations,
 // bytes allocated, and live blocks and bytes at the end, with 0 calls and
-// time. Those frames have no address: each distinct (function, file, line)
-// is a location of its own, with a function of its own by (name, file).
+// time.
 #include <zlib.h>
 
 #include <cmath>
@@ -71,7 +73,7 @@ std::string gzip(const std::string& data) {
 
 // The allocation sites as samples (see the top of the file); the time samples
 // already in `out` get their four zero allocation values.
-void add_allocation_samples(pprof::Profile& out, StringTable& str, const Profile& profile) {
+void add_allocation_samples(pprof::Profile& out, StringTable& str, const Report& report) {
   for (const char* type : {"alloc_objects", "alloc_space", "inuse_objects", "inuse_space"}) {
     pprof::ValueType* vt = out.add_sample_type();
     vt->set_type(str(type));
@@ -80,37 +82,27 @@ void add_allocation_samples(pprof::Profile& out, StringTable& str, const Profile
   for (pprof::Sample& s : *out.mutable_sample())
     for (int i = 0; i < 4; ++i) s.add_value(0);
 
-  // Ids after the ones of the profile's functions.
-  uint64_t next_id = profile.functions.size() + 1;
-  std::map<std::pair<std::string, std::string>, uint64_t> function_ids;
-  std::map<std::tuple<std::string, std::string, uint32_t>, uint64_t> location_ids;
-  auto location = [&](const Frame& f) {
-    auto [loc, new_location] = location_ids.try_emplace({f.function, f.file, f.line}, 0);
-    if (!new_location) return loc->second;
-    auto [fn, new_function] = function_ids.try_emplace({f.function, f.file}, 0);
-    if (new_function) {
-      fn->second = next_id++;
-      pprof::Function* function = out.add_function();
-      function->set_id(fn->second);
-      function->set_name(str(f.function));
-      function->set_system_name(function->name());
-      function->set_filename(str(f.file));
-    }
-    loc->second = next_id++;
-    pprof::Location* l = out.add_location();
-    l->set_id(loc->second);
-    pprof::Line* line = l->add_line();
-    line->set_function_id(fn->second);
-    line->set_line(f.line);
-    return loc->second;
-  };
-  const Frame no_stack{"<no stack>", "", 0, false};
-  for (const HeapSite& site : profile.heap.sites) {
+  // A site without a stack gets a location of its own, after the table's.
+  uint64_t no_stack = 0;
+  for (const HeapSite& site : report.profile.heap.sites) {
     const AllocCounts& c = site.counts;
     if (!c.allocations) continue;
     pprof::Sample* s = out.add_sample();
-    for (const Frame& f : site.frames) s->add_location_id(location(f));
-    if (site.frames.empty()) s->add_location_id(location(no_stack));
+    for (const Frame& f : site.frames)
+      if (!f.inlined) s->add_location_id(report.frames.location_of(f) + 1);
+    if (site.frames.empty()) {
+      if (!no_stack) {
+        no_stack = out.location_size() + 1;
+        pprof::Function* function = out.add_function();
+        function->set_id(out.function_size());
+        function->set_name(str("<no stack>"));
+        function->set_system_name(function->name());
+        pprof::Location* l = out.add_location();
+        l->set_id(no_stack);
+        l->add_line()->set_function_id(function->id());
+      }
+      s->add_location_id(no_stack);
+    }
     for (uint64_t v :
          {uint64_t{0}, uint64_t{0}, c.allocations, c.bytes_allocated, c.live_blocks(), c.live_bytes()})
       s->add_value(static_cast<int64_t>(v));
@@ -121,7 +113,8 @@ void add_allocation_samples(pprof::Profile& out, StringTable& str, const Profile
 
 // The uncompressed message; the pprof writer gzips it. Declared in the
 // tests that decode it with the same generated classes.
-pprof::Profile build_pprof_profile(const Profile& profile) {
+pprof::Profile build_pprof_profile(const Report& report) {
+  const Profile& profile = report.profile;
   pprof::Profile out;
   StringTable str(out);
 
@@ -138,37 +131,41 @@ pprof::Profile build_pprof_profile(const Profile& profile) {
   const ProcessSummary& first = profile.processes.front();
   out.add_comment(str("fnprof perf-report: " + first.program + ", " + command_line(first.args)));
 
-  // One mapping per module, one function and one location per function.
+  // One mapping per module; the frame table's functions and locations.
   std::map<std::string, uint64_t> mapping_of_module;
-  for (uint32_t id = 0; id < profile.functions.size(); ++id) {
-    const ProfiledFunction& f = profile.functions[id];
-    uint64_t mapping_id = 0;
-    if (!f.module.empty()) {
-      auto [it, inserted] = mapping_of_module.try_emplace(f.module, mapping_of_module.size() + 1);
-      if (inserted) {
-        pprof::Mapping* m = out.add_mapping();
-        m->set_id(it->second);
-        m->set_filename(str(f.module));
-        m->set_has_functions(true);
-        m->set_has_filenames(true);
-        m->set_has_line_numbers(true);
-      }
-      mapping_id = it->second;
-    }
-    pprof::Function* fn = out.add_function();
-    fn->set_id(id + 1);
-    fn->set_name(str(f.symbol.function));
-    fn->set_system_name(fn->name());
-    fn->set_filename(str(f.symbol.file));
-    fn->set_start_line(f.symbol.line);
-    pprof::Location* loc = out.add_location();
-    loc->set_id(id + 1);
-    loc->set_mapping_id(mapping_id);
-    loc->set_address(f.address);
-    pprof::Line* line = loc->add_line();
-    line->set_function_id(id + 1);
-    line->set_line(f.symbol.line);
+  for (const FrameTable::Location& l : report.frames.locations) {
+    if (l.module.empty()) continue;
+    auto [it, inserted] = mapping_of_module.try_emplace(l.module, mapping_of_module.size() + 1);
+    if (!inserted) continue;
+    pprof::Mapping* m = out.add_mapping();
+    m->set_id(it->second);
+    m->set_filename(str(l.module));
+    m->set_has_functions(true);
+    m->set_has_filenames(true);
+    m->set_has_line_numbers(true);
   }
+  for (const FrameTable::Function& f : report.frames.functions) {
+    pprof::Function* fn = out.add_function();
+    fn->set_id(out.function_size());
+    fn->set_name(str(f.name));
+    fn->set_system_name(fn->name());
+    fn->set_filename(str(f.file));
+    fn->set_start_line(f.line);
+  }
+  for (const FrameTable::Location& l : report.frames.locations) {
+    pprof::Location* loc = out.add_location();
+    loc->set_id(out.location_size());
+    loc->set_mapping_id(l.module.empty() ? 0 : mapping_of_module.at(l.module));
+    loc->set_address(l.address);
+    for (const FrameTable::Line& line : l.lines) {
+      pprof::Line* pl = loc->add_line();
+      pl->set_function_id(line.function + 1);
+      pl->set_line(line.line);
+    }
+  }
+  std::vector<uint64_t> location_of_function;
+  for (const ProfiledFunction& f : profile.functions)
+    location_of_function.push_back(report.frames.location_of(f.symbol) + 1);
 
   const int64_t thread_key = str("thread"), tid_key = str("tid"), pid_key = str("pid");
   for (const ThreadProfile& t : profile.threads) {
@@ -179,7 +176,7 @@ pprof::Profile build_pprof_profile(const Profile& profile) {
       if (!node.calls && !self_ns) return;
       pprof::Sample* s = out.add_sample();
       for (auto it = path.rbegin(); it != path.rend(); ++it)
-        s->add_location_id(t.tree.nodes[*it].function + 1);
+        s->add_location_id(location_of_function[t.tree.nodes[*it].function]);
       s->add_value(static_cast<int64_t>(node.calls));
       s->add_value(self_ns);
       pprof::Label* label;
@@ -196,16 +193,15 @@ pprof::Profile build_pprof_profile(const Profile& profile) {
       label->set_num(static_cast<int64_t>(t.pid));
     });
   }
-  if (profile.heap.present) add_allocation_samples(out, str, profile);
+  if (profile.heap.present) add_allocation_samples(out, str, report);
   return out;
 }
 
 namespace {
 
 void write(std::ostream& out, const Report& report) {
-  const Profile& profile = report.profile;
   std::string bytes;
-  if (!build_pprof_profile(profile).SerializeToString(&bytes))
+  if (!build_pprof_profile(report).SerializeToString(&bytes))
     throw std::runtime_error("pprof: cannot serialize the profile");
   out << gzip(bytes);
 }
