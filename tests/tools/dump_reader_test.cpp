@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <cstring>
 #include <string>
+#include <string_view>
+#include <typeinfo>
 
 #include <gtest/gtest.h>
 
@@ -141,6 +143,57 @@ TEST(DumpReader, ModuleOfPrefersTheLastModuleCoveringAnAddress) {
   EXPECT_EQ(d.module_of(0x8000)->path, "/exe");
   EXPECT_EQ(d.module_of(0x9000), nullptr);  // hi is one past the end
   EXPECT_EQ(d.module_of(0x10), nullptr);
+}
+
+// ---- Framing shared by writer and reader (format.h) -----------------------
+
+// Sets every field of a record to zero, whatever its defaults.
+struct Zero {
+  void operator()(uint64_t& v) const { v = 0; }
+  void operator()(int64_t& v) const { v = 0; }
+  void operator()(std::string_view& s) const { s = {}; }
+};
+
+template <class... Records>
+void expect_min_size_is_the_all_zero_encoding() {
+  auto check = []<class Record>(Record r) {
+    Zero zero;
+    fields(zero, r);
+    EXPECT_EQ(format::min_size<Record>(), DumpBuilder::encode(r).size()) << typeid(Record).name();
+  };
+  (check(Records{}), ...);
+}
+
+// The minimum sizes the readers check counts against are derived from
+// fields(); an all-zero record is the smallest the encoder writes.
+TEST(DumpFormat, MinSizeIsWhatTheEncoderWritesForAnAllZeroRecord) {
+  using namespace format;
+  expect_min_size_is_the_all_zero_encoding<
+      ProcessRecord, ModuleRecord, ThreadRecord, NodeRecord, StackRecord, AllocSummaryRecord, AllocSiteRecord,
+      HeapTimelineRecord, HeapSampleRecord, LiveBlockRecord, MetaRecord, PhaseThreadRecord, PhaseRecord,
+      CheckpointRecord, CounterRecord, ResourceTimelineRecord, ResourceSampleRecord, CapturedStackRecord>();
+  // A metadata value takes a byte whatever its type.
+  for (MetaType type : {MetaType::Int, MetaType::Float, MetaType::String})
+    EXPECT_EQ(DumpBuilder::encode(MetaRecord{0, static_cast<uint64_t>(type), 0, 0, {}}).size(),
+              min_size<MetaRecord>());
+  // The sizes the readers counted by hand before they were derived.
+  static_assert(min_size<ModuleRecord>() == 5 && min_size<NodeRecord>() == 4 && min_size<StackRecord>() == 3);
+  static_assert(min_size<AllocSiteRecord>() == 12 && min_size<HeapSampleRecord>() == 2);
+  static_assert(min_size<LiveBlockRecord>() == 4 && min_size<MetaRecord>() == 3 && min_size<PhaseRecord>() == 7);
+  static_assert(min_size<CheckpointRecord>() == 4 && min_size<CounterRecord>() == 7);
+  static_assert(min_size<ResourceSampleRecord>() == 15 && min_size<CapturedStackRecord>() == 6);
+  static_assert(min_size<uint64_t>() == 1 && min_size<int64_t>() == 1 && min_size<std::string_view>() == 1);
+}
+
+TEST(DumpFormat, EverySectionTypeHasOneName) {
+  for (const format::SectionInfo& a : format::kSectionTypes) {
+    EXPECT_EQ(format::section_name(static_cast<uint32_t>(a.type)), a.name);
+    for (const format::SectionInfo& b : format::kSectionTypes) {
+      if (&a == &b) continue;
+      EXPECT_TRUE(a.type != b.type && a.name != b.name) << a.name << " " << b.name;
+    }
+  }
+  EXPECT_EQ(format::section_name(99), "unknown");
 }
 
 TEST(DumpReaderErrors, MissingFile) {

@@ -23,15 +23,16 @@ void check(const Decoder& d, const char* what = "bad record") {
 
 // A count that claims more items than the bytes left can hold is a lie,
 // caught before it becomes a huge allocation.
-uint64_t count(Decoder& d, size_t min_item_bytes) {
+template <class Item>
+uint64_t count(Decoder& d) {
   uint64_t n = d.varint();
   check(d);
-  if (n > d.remaining() / min_item_bytes) throw Malformed{"count larger than the section"};
+  if (!format::count_fits<Item>(n, d.remaining())) throw Malformed{"count larger than the section"};
   return n;
 }
 
 void parse_stacks(Decoder& d, AllocProfile& out) {
-  uint64_t n = count(d, 3);
+  uint64_t n = count<format::StackRecord>(d);
   uint64_t id = 0;
   for (uint64_t i = 0; i < n; ++i) {
     format::StackRecord r;
@@ -39,7 +40,7 @@ void parse_stacks(Decoder& d, AllocProfile& out) {
     check(d);
     if ((i > 0 && r.id_delta == 0) || id + r.id_delta > UINT32_MAX) throw Malformed{"stack ids out of order"};
     id += r.id_delta;
-    if (r.frame_count > d.remaining()) throw Malformed{"frame count larger than the section"};
+    if (!format::count_fits<int64_t>(r.frame_count, d.remaining())) throw Malformed{"frame count larger than the section"};
     AllocStack s;
     s.id = static_cast<uint32_t>(id);
     s.kind = r.kind;
@@ -68,12 +69,12 @@ void parse_summary(Decoder& d, AllocProfile& out) {
 }
 
 void parse_sites(Decoder& d, AllocProfile& out) {
-  uint64_t n = count(d, 12);
+  uint64_t n = count<format::AllocSiteRecord>(d);
   for (uint64_t i = 0; i < n; ++i) {
     format::AllocSiteRecord r;
     fields(d, r);
     check(d);
-    if (r.histogram_count > 65 || r.snapshot_count > d.remaining()) throw Malformed{"bad site record"};
+    if (r.histogram_count > 65 || !format::count_fits<uint64_t>(r.snapshot_count, d.remaining())) throw Malformed{"bad site record"};
     if (r.stack_id > UINT32_MAX) throw Malformed{"site stack id out of range"};
     AllocSite s;
     s.stack_id = static_cast<uint32_t>(r.stack_id);
@@ -99,7 +100,7 @@ void parse_timeline(Decoder& d, AllocProfile& out) {
   format::HeapTimelineRecord r;
   fields(d, r);
   check(d);
-  if (r.sample_count > d.remaining() / 2) throw Malformed{"count larger than the section"};
+  if (!format::count_fits<format::HeapSampleRecord>(r.sample_count, d.remaining())) throw Malformed{"count larger than the section"};
   uint64_t ticks = 0, live = 0;
   for (uint64_t i = 0; i < r.sample_count; ++i) {
     format::HeapSampleRecord s;
@@ -112,7 +113,7 @@ void parse_timeline(Decoder& d, AllocProfile& out) {
 }
 
 void parse_live_blocks(Decoder& d, AllocProfile& out) {
-  uint64_t n = count(d, 4);
+  uint64_t n = count<format::LiveBlockRecord>(d);
   out.live_blocks.reserve(out.live_blocks.size() + n);
   uint64_t address = 0;
   for (uint64_t i = 0; i < n; ++i) {

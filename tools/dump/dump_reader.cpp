@@ -155,9 +155,8 @@ class DumpParser {
   void parse_modules(const uint8_t* begin, const uint8_t* end, std::vector<Module>& out) {
     format::Decoder d(begin, end);
     uint64_t count = d.varint();
-    // Each record takes at least 5 bytes; a larger count is a lie, caught
-    // before it turns into a huge allocation.
-    if (!d.ok() || count > d.remaining() / 5) throw corrupt("bad record");
+    // A larger count is a lie, caught before it turns into a huge allocation.
+    if (!d.ok() || !format::count_fits<format::ModuleRecord>(count, d.remaining())) throw corrupt("bad record");
     for (uint64_t i = 0; i < count; ++i) {
       format::ModuleRecord r;
       fields(d, r);
@@ -171,8 +170,8 @@ class DumpParser {
     format::Decoder d(begin, end);
     format::ThreadRecord r;
     fields(d, r);
-    // Each node takes at least 4 bytes (one per varint).
-    if (!d.ok() || r.node_count > d.remaining() / 4 || r.node_count >= UINT32_MAX)
+    if (!d.ok() || !format::count_fits<format::NodeRecord>(r.node_count, d.remaining()) ||
+        r.node_count >= UINT32_MAX)
       throw corrupt("bad record");
     Thread t;
     t.tid = r.tid, t.name = r.name;

@@ -16,8 +16,8 @@ using format::Decoder;
 using format::SectionType;
 
 std::optional<std::string> read_meta(Decoder& d, uint64_t count, std::vector<MetaValue>& out) {
-  // Each pair takes at least 3 bytes: a larger count is a lie.
-  if (count > d.remaining() / 3) return "bad metadata count";
+  // A larger count is a lie.
+  if (!format::count_fits<format::MetaRecord>(count, d.remaining())) return "bad metadata count";
   for (uint64_t i = 0; i < count; ++i) {
     format::MetaRecord r;
     fields(d, r);
@@ -36,8 +36,7 @@ std::optional<std::string> read_meta(Decoder& d, uint64_t count, std::vector<Met
 std::optional<std::string> parse_phases(Decoder& d, ApiData& out) {
   format::PhaseThreadRecord t;
   fields(d, t);
-  // Each phase takes at least 7 bytes.
-  if (!d.ok() || t.phase_count > d.remaining() / 7) return "bad record";
+  if (!d.ok() || !format::count_fits<format::PhaseRecord>(t.phase_count, d.remaining())) return "bad record";
   PhaseLog log;
   log.tid = t.tid;
   log.dropped = t.dropped;
@@ -65,7 +64,7 @@ std::optional<std::string> parse_phases(Decoder& d, ApiData& out) {
 
 std::optional<std::string> parse_checkpoints(Decoder& d, ApiData& out) {
   uint64_t count = d.varint();
-  if (!d.ok() || count > d.remaining() / 4) return "bad record";
+  if (!d.ok() || !format::count_fits<format::CheckpointRecord>(count, d.remaining())) return "bad record";
   int64_t ticks = 0;
   for (uint64_t i = 0; i < count; ++i) {
     format::CheckpointRecord r;
@@ -85,7 +84,7 @@ std::optional<std::string> parse_checkpoints(Decoder& d, ApiData& out) {
 
 std::optional<std::string> parse_counters(Decoder& d, ApiData& out) {
   uint64_t count = d.varint();
-  if (!d.ok() || count > d.remaining() / 7) return "bad record";
+  if (!d.ok() || !format::count_fits<format::CounterRecord>(count, d.remaining())) return "bad record";
   for (uint64_t i = 0; i < count; ++i) {
     format::CounterRecord r;
     fields(d, r);
@@ -100,7 +99,8 @@ std::optional<std::string> parse_counters(Decoder& d, ApiData& out) {
 std::optional<std::string> parse_timeline(Decoder& d, ApiData& out) {
   format::ResourceTimelineRecord t;
   fields(d, t);
-  if (!d.ok() || t.sample_count > d.remaining() / 15) return "bad record";
+  if (!d.ok() || !format::count_fits<format::ResourceSampleRecord>(t.sample_count, d.remaining()))
+    return "bad record";
   ResourceTimeline& tl = out.resources;
   tl.present = true;
   tl.interval_ns = t.interval_ns, tl.stride = t.stride, tl.sampler_cpu_ns = t.sampler_cpu_ns;
@@ -109,7 +109,7 @@ std::optional<std::string> parse_timeline(Decoder& d, ApiData& out) {
   for (uint64_t i = 0; i < t.sample_count; ++i) {
     format::ResourceSampleRecord r;
     fields(d, r);
-    if (!d.ok() || r.counter_count > d.remaining()) return "bad record";
+    if (!d.ok() || !format::count_fits<int64_t>(r.counter_count, d.remaining())) return "bad record";
     ResourceSample s;
     s.ticks = prev.ticks + r.ticks_delta;
     s.user_us = prev.user_us + r.user_us_delta;
@@ -139,11 +139,11 @@ std::optional<std::string> parse_timeline(Decoder& d, ApiData& out) {
 
 std::optional<std::string> parse_stacks(Decoder& d, ApiData& out) {
   uint64_t count = d.varint();
-  if (!d.ok() || count > d.remaining() / 6) return "bad record";
+  if (!d.ok() || !format::count_fits<format::CapturedStackRecord>(count, d.remaining())) return "bad record";
   for (uint64_t i = 0; i < count; ++i) {
     format::CapturedStackRecord r;
     fields(d, r);
-    if (!d.ok() || r.frame_count > d.remaining()) return "bad record";
+    if (!d.ok() || !format::count_fits<int64_t>(r.frame_count, d.remaining())) return "bad record";
     ApiStack s;
     s.ticks = r.ticks, s.tid = r.tid, s.label = r.label, s.kind = r.kind, s.signal = r.signal;
     uint64_t frame = 0;
@@ -160,7 +160,7 @@ std::optional<std::string> parse_stacks(Decoder& d, ApiData& out) {
 
 std::optional<std::string> parse_strings(Decoder& d, ApiData& out) {
   uint64_t count = d.varint();
-  if (!d.ok() || count > d.remaining()) return "bad record";
+  if (!d.ok() || !format::count_fits<std::string_view>(count, d.remaining())) return "bad record";
   for (uint64_t i = 0; i < count; ++i) {
     std::string_view s;
     d(s);
