@@ -12,8 +12,9 @@
 // and length-prefixed strings, described for each record below by a
 // `fields(codec, record)` function: the writer runs it with an encoder, the
 // reader with a decoder, so the field order exists exactly once; sizes come
-// from it too (`bound()` for the writer, `min_size()` for the reader), and
-// how lists are framed is at the end of this file ("Lists"). A reader
+// from it too (`bound()` for the writer, `min_size()` for the reader). Lists
+// of records and the delta-encoding of frames and other sequences are
+// defined once as well, at the end of this file ("Lists and deltas"). A reader
 // skips section types it does not know, which is how the format grows: new
 // data arrives as new section types, and `kVersion` changes only when an
 // existing record changes meaning.
@@ -197,8 +198,8 @@ enum class StackKind : uint64_t {
 
 // A call stack, innermost frame first. Ids are small and increasing but may
 // have gaps; each record's id is the previous record's id plus id_delta (the
-// first's is id_delta). frame_count svarints follow the record: frame i minus
-// frame i-1 (frame -1 is 0).
+// first's is id_delta). frame_count frames follow the record (encode_frames:
+// frame i minus frame i-1, frame -1 being 0).
 struct StackRecord {
   uint64_t id_delta = 0;
   uint64_t kind = 0;  // StackKind
@@ -246,12 +247,23 @@ constexpr void fields(Codec& c, AllocSummaryRecord& r) {
   c(r.stack_mode), c(r.stack_depth), c(r.sample_interval_ns), c(r.snapshot_stride), c(r.flags);
 }
 
+// One entry of a site's size histogram (after an AllocSiteRecord, below).
+struct SizeBucketRecord {
+  uint64_t bucket = 0;
+  uint64_t count = 0;
+};
+
+template <class Codec>
+constexpr void fields(Codec& c, SizeBucketRecord& r) {
+  c(r.bucket), c(r.count);
+}
+
 // One allocation site; sites are numbered by their order in the section (the
 // site index LiveBlockRecords refer to). Live blocks and bytes at the dump are
 // allocations - frees and bytes_allocated - bytes_freed.
 //
 // Two lists follow the record:
-//   histogram_count x {varint bucket, varint count}: allocations by size,
+//   histogram_count x SizeBucketRecord {bucket, count}: allocations by size,
 //     bucket b holding sizes in [2^(b-1), 2^b) (bucket 0: size 0), increasing
 //     buckets, empty ones left out;
 //   snapshot_count x varint: the site's live bytes at heap timeline samples
@@ -471,7 +483,8 @@ constexpr void fields(Codec& c, ResourceSampleRecord& r) {
 }
 
 // A stack stored by fnprof_capture_stack() or a fatal signal, innermost frame
-// first: frame_count svarints follow, frame i minus frame i-1 (frame -1 is 0).
+// first: frame_count frames follow (encode_frames: svarints, frame i minus
+// frame i-1, frame -1 being 0).
 struct CapturedStackRecord {
   uint64_t ticks = 0;
   uint64_t tid = 0;
@@ -608,7 +621,7 @@ class Decoder {
   bool ok_ = true;
 };
 
-// ---- Lists -----------------------------------------------------------------
+// ---- Lists and deltas ------------------------------------------------------
 // A list is a count, then that many items. The count is either a varint in
 // front of the items (the modules section: count, then ModuleRecords) or a
 // field of the record the items follow (a ThreadRecord's node_count, a
@@ -620,6 +633,53 @@ class Decoder {
 template <class Item>
 constexpr bool count_fits(uint64_t count, size_t remaining) {
   return count <= remaining / min_size<Item>();
+}
+
+// Sequences of absolute values (a stack's frames, the function addresses of
+// consecutive call-tree nodes, heap sample times, the addresses of sorted
+// live blocks) are stored as differences: each value minus the previous one,
+// the first minus 0, so nearby values take a byte or two. The arithmetic
+// wraps (64-bit), so any sequence round-trips. Delta is int64_t (an svarint
+// field, for values that go up and down) or uint64_t (a varint, for values
+// that never decrease). Writer and reader keep one codec per sequence.
+template <class Delta>
+class DeltaCodec {
+ public:
+  constexpr Delta encode(uint64_t value) {
+    Delta d = static_cast<Delta>(value - prev_);
+    prev_ = value;
+    return d;
+  }
+  constexpr uint64_t decode(Delta d) {
+    prev_ += static_cast<uint64_t>(d);
+    return prev_;
+  }
+
+ private:
+  uint64_t prev_ = 0;
+};
+
+// A stack's frames (after a StackRecord or a CapturedStackRecord): frame_count
+// svarints, frame i minus frame i-1 (frame -1 is 0), innermost first. Needs
+// room for frames_bound(count) bytes.
+inline constexpr size_t frames_bound(size_t count) { return count * kMaxVarint; }
+
+template <class Frame>
+void encode_frames(Encoder& e, const Frame* frames, size_t count) {
+  DeltaCodec<int64_t> delta;
+  for (size_t i = 0; i < count; ++i) e(delta.encode(frames[i]));
+}
+
+// Calls out(frame) for each of `count` frames. On malformed input the decoder
+// fails (ok() false) and the frames left come out as repeats of the last.
+template <class Out>
+void decode_frames(Decoder& d, uint64_t count, Out&& out) {
+  DeltaCodec<int64_t> delta;
+  for (uint64_t i = 0; i < count; ++i) {
+    int64_t v;
+    d(v);
+    out(delta.decode(v));
+  }
 }
 
 }  // namespace fnprof::format

@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "../../runtime/dump_buffer.h"  // the runtime's writer, for round trips
 #include "dump_builder.h"
 
 namespace fnprof {
@@ -183,6 +184,90 @@ TEST(DumpFormat, MinSizeIsWhatTheEncoderWritesForAnAllZeroRecord) {
   static_assert(min_size<CheckpointRecord>() == 4 && min_size<CounterRecord>() == 7);
   static_assert(min_size<ResourceSampleRecord>() == 15 && min_size<CapturedStackRecord>() == 6);
   static_assert(min_size<uint64_t>() == 1 && min_size<int64_t>() == 1 && min_size<std::string_view>() == 1);
+}
+
+std::vector<uint8_t> bytes_of(const rt::DumpBuffer& b) { return {b.data(), b.data() + b.size()}; }
+
+// Frames as the runtime writes them (DumpBuffer::put_frames) and as the
+// readers read them (decode_frames): byte-exact, and back to the same frames.
+TEST(DumpFormat, FramesRoundTripFromTheWritersCodecToTheReaders) {
+  // svarint deltas: +0x1000 (zigzag 0x2000), -8 (15), +0x1010 (0x2020).
+  const uint64_t small[] = {0x1000, 0x0ff8, 0x2008};
+  rt::DumpBuffer b;
+  b.put_frames(small, std::size(small));
+  EXPECT_EQ(bytes_of(b), (std::vector<uint8_t>{0x80, 0x40, 0x0f, 0xa0, 0x40}));
+
+  // Deltas wrap: any sequence round-trips, in at most 10 bytes a frame.
+  const std::vector<uint64_t> frames = {0x5500'0000'1234, 0x7fff'ffff'f000, 0, UINT64_MAX, 1, 0x8000'0000'0000'0000,
+                                        0x5500'0000'1234};
+  rt::DumpBuffer wide;
+  wide.put_frames(frames.data(), frames.size());
+  EXPECT_LE(wide.size(), format::frames_bound(frames.size()));
+  std::vector<uint8_t> expected;  // the encoding docs/FORMAT.md gives, written out
+  uint64_t previous = 0;
+  for (uint64_t f : frames) {
+    uint8_t varint[format::kMaxVarint];
+    uint8_t* end = format::put_varint(varint, format::zigzag(static_cast<int64_t>(f - previous)));
+    expected.insert(expected.end(), varint, end);
+    previous = f;
+  }
+  EXPECT_EQ(bytes_of(wide), expected);
+  format::Decoder d(wide.data(), wide.data() + wide.size());
+  std::vector<uint64_t> decoded;
+  format::decode_frames(d, frames.size(), [&](uint64_t f) { decoded.push_back(f); });
+  EXPECT_TRUE(d.ok() && d.at_end());
+  EXPECT_EQ(decoded, frames);
+}
+
+TEST(DumpFormat, DeltaCodecsRoundTrip) {
+  const std::vector<uint64_t> values = {5, 5, 3, UINT64_MAX, 0, 1ull << 63, 42};
+  format::DeltaCodec<int64_t> signed_out, signed_in;
+  format::DeltaCodec<uint64_t> unsigned_out, unsigned_in;
+  for (uint64_t v : values) {
+    EXPECT_EQ(signed_in.decode(signed_out.encode(v)), v);
+    EXPECT_EQ(unsigned_in.decode(unsigned_out.encode(v)), v);
+  }
+  format::DeltaCodec<int64_t> first;
+  EXPECT_EQ(first.encode(0x1000), 0x1000);  // the first value's delta is from 0
+  EXPECT_EQ(first.encode(0x0ff8), -8);
+}
+
+// A dump written with the runtime's DumpBuffer (sections, records, a padded
+// count, frames), read back by read_dump.
+TEST(DumpFormat, ADumpFromTheWritersBufferReadsBack) {
+  rt::DumpBuffer b;
+  format::FileHeader header{};
+  std::memcpy(header.magic, format::kMagic, sizeof header.magic);
+  header.version = format::kVersion;
+  header.header_size = sizeof header;
+  b.append(&header, sizeof header);
+  size_t at = b.begin_section();
+  b.put(test_process());
+  b.end_section(at, format::SectionType::Process);
+
+  const std::vector<std::vector<uint64_t>> stacks = {{0x5500'0000'2000, 0x5500'0000'1000}, {}, {0x7f00'0000'0010}};
+  at = b.begin_section();
+  size_t count_at = b.reserve_count();
+  uint32_t previous_id = 0;
+  for (uint32_t i = 0; i < stacks.size(); ++i) {
+    uint32_t id = 3 * i + 1;  // ids with gaps
+    b.put(format::StackRecord{id - previous_id, 0, stacks[i].size()});
+    b.put_frames(stacks[i].data(), stacks[i].size());
+    previous_id = id;
+  }
+  b.set_count(count_at, stacks.size());
+  b.end_section(at, format::SectionType::AllocStacks);
+  at = b.begin_section();
+  b.end_section(at, format::SectionType::End);
+  ASSERT_FALSE(b.failed());
+
+  Dump d = read_dump(DumpBuilder::write_bytes("writer.fnp", bytes_of(b)));
+  EXPECT_EQ(d.process.pid, 4242u);
+  ASSERT_EQ(d.alloc.stacks.size(), stacks.size());
+  for (uint32_t i = 0; i < stacks.size(); ++i) {
+    EXPECT_EQ(d.alloc.stacks[i].id, 3 * i + 1);
+    EXPECT_EQ(d.alloc.stacks[i].frames, stacks[i]) << "stack " << i;
+  }
 }
 
 TEST(DumpFormat, EverySectionTypeHasOneName) {

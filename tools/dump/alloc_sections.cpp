@@ -44,12 +44,8 @@ void parse_stacks(Decoder& d, AllocProfile& out) {
     AllocStack s;
     s.id = static_cast<uint32_t>(id);
     s.kind = r.kind;
-    s.frames.resize(r.frame_count);
-    uint64_t frame = 0;
-    for (uint64_t& f : s.frames) {
-      frame += static_cast<uint64_t>(format::unzigzag(d.varint()));
-      f = frame;
-    }
+    s.frames.reserve(r.frame_count);
+    format::decode_frames(d, r.frame_count, [&](uint64_t f) { s.frames.push_back(f); });
     check(d);
     if (!out.stacks.empty() && out.stacks.back().id >= s.id) throw Malformed{"stack ids out of order"};
     out.stacks.push_back(std::move(s));
@@ -84,11 +80,11 @@ void parse_sites(Decoder& d, AllocProfile& out) {
     s.peak_live_bytes = r.peak_live_bytes, s.bytes_at_peak = r.bytes_at_peak;
     s.temporary = r.temporary, s.mismatched = r.mismatched;
     for (uint64_t k = 0; k < r.histogram_count; ++k) {
-      uint64_t bucket = d.varint();
-      uint64_t c = d.varint();
+      format::SizeBucketRecord b;
+      fields(d, b);
       check(d);
-      if (bucket > 64) throw Malformed{"size bucket out of range"};
-      s.size_histogram.emplace_back(static_cast<uint32_t>(bucket), c);
+      if (b.bucket > 64) throw Malformed{"size bucket out of range"};
+      s.size_histogram.emplace_back(static_cast<uint32_t>(b.bucket), b.count);
     }
     for (uint64_t k = 0; k < r.snapshot_count; ++k) s.snapshots.push_back(d.varint());
     check(d);
@@ -101,28 +97,26 @@ void parse_timeline(Decoder& d, AllocProfile& out) {
   fields(d, r);
   check(d);
   if (!format::count_fits<format::HeapSampleRecord>(r.sample_count, d.remaining())) throw Malformed{"count larger than the section"};
-  uint64_t ticks = 0, live = 0;
+  format::DeltaCodec<uint64_t> ticks;
+  format::DeltaCodec<int64_t> live;
   for (uint64_t i = 0; i < r.sample_count; ++i) {
     format::HeapSampleRecord s;
     fields(d, s);
     check(d);
-    ticks += s.ticks_delta;
-    live += static_cast<uint64_t>(s.live_bytes_delta);
-    out.timeline.push_back({ticks, live});
+    out.timeline.push_back({ticks.decode(s.ticks_delta), live.decode(s.live_bytes_delta)});
   }
 }
 
 void parse_live_blocks(Decoder& d, AllocProfile& out) {
   uint64_t n = count<format::LiveBlockRecord>(d);
   out.live_blocks.reserve(out.live_blocks.size() + n);
-  uint64_t address = 0;
+  format::DeltaCodec<uint64_t> address;
   for (uint64_t i = 0; i < n; ++i) {
     format::LiveBlockRecord r;
     fields(d, r);
     check(d);
     if (r.site >= out.sites.size()) throw Malformed{"live block of an unknown site"};
-    address += r.address_delta;
-    out.live_blocks.push_back({address, r.size, static_cast<uint32_t>(r.site), r.kind});
+    out.live_blocks.push_back({address.decode(r.address_delta), r.size, static_cast<uint32_t>(r.site), r.kind});
   }
 }
 

@@ -177,15 +177,15 @@ class DumpParser {
     t.tid = r.tid, t.name = r.name;
     t.start_ticks = r.start_ticks, t.end_ticks = r.end_ticks, t.flags = r.flags;
     t.nodes.resize(r.node_count + 1);  // nodes[0] is the root, its own parent
-    uint64_t func = 0;
+    format::DeltaCodec<int64_t> func;
     for (uint64_t i = 1; i <= r.node_count; ++i) {
       format::NodeRecord n;
       fields(d, n);
       if (!d.ok()) throw corrupt("bad record");
       if (n.parent_delta == 0 || n.parent_delta > i)
         throw corrupt(fmt::format("node {} has parent out of range", i));
-      func += static_cast<uint64_t>(n.func_delta);  // wraps like the writer's subtraction
-      t.nodes[i] = CallNode{static_cast<uint32_t>(i - n.parent_delta), func, n.calls, n.incl_ticks};
+      t.nodes[i] = CallNode{static_cast<uint32_t>(i - n.parent_delta), func.decode(n.func_delta), n.calls,
+                            n.incl_ticks};
     }
     if (!d.at_end()) throw corrupt("bad record");
     return t;

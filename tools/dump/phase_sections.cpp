@@ -146,11 +146,8 @@ std::optional<std::string> parse_stacks(Decoder& d, ApiData& out) {
     if (!d.ok() || !format::count_fits<int64_t>(r.frame_count, d.remaining())) return "bad record";
     ApiStack s;
     s.ticks = r.ticks, s.tid = r.tid, s.label = r.label, s.kind = r.kind, s.signal = r.signal;
-    uint64_t frame = 0;
-    for (uint64_t k = 0; k < r.frame_count; ++k) {
-      frame += static_cast<uint64_t>(format::unzigzag(d.varint()));
-      s.frames.push_back(frame);
-    }
+    s.frames.reserve(r.frame_count);
+    format::decode_frames(d, r.frame_count, [&](uint64_t f) { s.frames.push_back(f); });
     if (!d.ok()) return "bad record";
     out.stacks.push_back(std::move(s));
   }
