@@ -180,7 +180,8 @@ TEST(DumpFormat, MinSizeIsWhatTheEncoderWritesForAnAllZeroRecord) {
   // The sizes the readers counted by hand before they were derived.
   static_assert(min_size<ModuleRecord>() == 5 && min_size<NodeRecord>() == 4 && min_size<StackRecord>() == 3);
   static_assert(min_size<AllocSiteRecord>() == 12 && min_size<HeapSampleRecord>() == 2);
-  static_assert(min_size<LiveBlockRecord>() == 4 && min_size<MetaRecord>() == 3 && min_size<PhaseRecord>() == 7);
+  static_assert(min_size<LiveBlockRecord>() == 4 && min_size<MetaRecord>() == 3 &&
+                min_size<PhaseRecord>() == 7);
   static_assert(min_size<CheckpointRecord>() == 4 && min_size<CounterRecord>() == 7);
   static_assert(min_size<ResourceSampleRecord>() == 15 && min_size<CapturedStackRecord>() == 6);
   static_assert(min_size<uint64_t>() == 1 && min_size<int64_t>() == 1 && min_size<std::string_view>() == 1);
@@ -198,8 +199,8 @@ TEST(DumpFormat, FramesRoundTripFromTheWritersCodecToTheReaders) {
   EXPECT_EQ(bytes_of(b), (std::vector<uint8_t>{0x80, 0x40, 0x0f, 0xa0, 0x40}));
 
   // Deltas wrap: any sequence round-trips, in at most 10 bytes a frame.
-  const std::vector<uint64_t> frames = {0x5500'0000'1234, 0x7fff'ffff'f000, 0, UINT64_MAX, 1, 0x8000'0000'0000'0000,
-                                        0x5500'0000'1234};
+  const std::vector<uint64_t> frames = {0x5500'0000'1234,      0x7fff'ffff'f000, 0, UINT64_MAX, 1,
+                                        0x8000'0000'0000'0000, 0x5500'0000'1234};
   rt::DumpBuffer wide;
   wide.put_frames(frames.data(), frames.size());
   EXPECT_LE(wide.size(), format::frames_bound(frames.size()));
@@ -245,7 +246,8 @@ TEST(DumpFormat, ADumpFromTheWritersBufferReadsBack) {
   b.put(test_process());
   b.end_section(at, format::SectionType::Process);
 
-  const std::vector<std::vector<uint64_t>> stacks = {{0x5500'0000'2000, 0x5500'0000'1000}, {}, {0x7f00'0000'0010}};
+  const std::vector<std::vector<uint64_t>> stacks = {
+      {0x5500'0000'2000, 0x5500'0000'1000}, {}, {0x7f00'0000'0010}};
   at = b.begin_section();
   size_t count_at = b.reserve_count();
   uint32_t previous_id = 0;
@@ -427,6 +429,84 @@ TEST(DumpReaderErrors, ParentOutOfRange) {
   path = self.write("selfparent.fnp");
   EXPECT_EQ(error_of(path), path + ": corrupt section 'thread' at byte " + std::to_string(offset) +
                                 " (node 2 has parent out of range)");
+}
+
+std::vector<uint8_t> join(std::initializer_list<std::vector<uint8_t>> parts) {
+  std::vector<uint8_t> out;
+  for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
+  return out;
+}
+
+// The tracker's and the API's sections report problems in the same one-line
+// form as the others, through the same DumpError.
+TEST(DumpReaderErrors, AllocAndApiSectionsReportLikeTheOthers) {
+  // The error of a dump with these sections after the process section, with
+  // "<path>: " left out and "@" standing for the last section's offset.
+  auto error_with = [](std::vector<std::pair<format::SectionType, std::vector<uint8_t>>> sections,
+                       const std::string& name) {
+    DumpBuilder b;
+    b.process(test_process());
+    size_t last = 0;
+    for (auto& [type, payload] : sections) {
+      last = b.bytes().size();
+      b.section(type, payload);
+    }
+    b.end();
+    std::string path = b.write(name);
+    std::string error = error_of(path);
+    if (error.rfind(path + ": ", 0) == 0) error = error.substr(path.size() + 2);
+    std::string at = "at byte " + std::to_string(last);
+    if (size_t i = error.find(at); i != std::string::npos) error.replace(i, at.size(), "at byte @");
+    return error;
+  };
+  using format::SectionType;
+  auto site = DumpBuilder::encode(format::AllocSiteRecord{});
+  EXPECT_EQ(error_with({{SectionType::AllocSites, {3}}}, "sites.fnp"),
+            "corrupt section 'alloc-sites' at byte @ (bad record)");
+  auto summary = DumpBuilder::encode(format::AllocSummaryRecord{});
+  EXPECT_EQ(error_with({{SectionType::AllocSummary, summary}, {SectionType::AllocSummary, summary}},
+                       "summaries.fnp"),
+            "corrupt section 'alloc-summary' at byte @ (second alloc-summary section)");
+  auto timeline = DumpBuilder::encode(format::ResourceTimelineRecord{});
+  EXPECT_EQ(error_with({{SectionType::ResourceTimeline, timeline}, {SectionType::ResourceTimeline, timeline}},
+                       "timelines.fnp"),
+            "corrupt section 'resource-timeline' at byte @ (second resource-timeline section)");
+  auto block = DumpBuilder::encode(format::LiveBlockRecord{8, 16, 1, 1});
+  EXPECT_EQ(error_with(
+                {{SectionType::AllocSites, join({{1}, site})}, {SectionType::LiveBlocks, join({{1}, block})}},
+                "blocks.fnp"),
+            "corrupt section 'live-blocks' at byte @ (live block of an unknown site)");
+  auto phases = join({DumpBuilder::encode(format::PhaseThreadRecord{1, 1, 0}),
+                      DumpBuilder::encode(format::PhaseRecord{0, 1, 0, 0, 0, 0, 0})});
+  EXPECT_EQ(error_with({{SectionType::Phases, phases}}, "phases.fnp"),
+            "corrupt section 'phases' at byte @ (phase 0 has parent out of range)");
+  // A stack whose frame count is more than the section holds; a byte left over.
+  auto stack = DumpBuilder::encode(format::CapturedStackRecord{0, 0, "x", 0, 0, 9});
+  EXPECT_EQ(error_with({{SectionType::CapturedStacks, join({{1}, stack})}}, "frames.fnp"),
+            "corrupt section 'captured-stacks' at byte @ (bad record)");
+  EXPECT_EQ(error_with({{SectionType::Counters, {0, 0}}}, "trailing.fnp"),
+            "corrupt section 'counters' at byte @ (bad record)");
+}
+
+TEST(DumpReaderErrors, TruncatedAllocSectionSaysHowMuchIsMissing) {
+  DumpBuilder b;
+  b.process(test_process());
+  const size_t at = b.bytes().size();
+  b.section(format::SectionType::AllocSites, std::vector<uint8_t>(4096 + 10, 0));
+  std::vector<uint8_t> bytes = b.bytes();
+  bytes.resize(bytes.size() - 4096);
+  std::string path = DumpBuilder::write_bytes("cutsites.fnp", bytes);
+  EXPECT_EQ(error_of(path), path + ": truncated section 'alloc-sites' at byte " + std::to_string(at) +
+                                " (expected 4096 more bytes)");
+  try {
+    read_dump(path);
+    ADD_FAILURE() << "no error";
+  } catch (const DumpError& e) {
+    EXPECT_EQ(e.path(), path);
+    EXPECT_EQ(e.part(), DumpError::Part::Section);
+    EXPECT_EQ(e.section(), static_cast<uint32_t>(format::SectionType::AllocSites));
+    EXPECT_EQ(e.offset(), at);
+  }
 }
 
 TEST(DumpReaderErrors, MissingProcessSection) {
