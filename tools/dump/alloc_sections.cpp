@@ -29,11 +29,29 @@ void read_alloc_stacks(SectionReader& in, Dump& dump) {
 void read_alloc_summary(SectionReader& in, Dump& dump) {
   auto r = in.record<format::AllocSummaryRecord>();
   dump.alloc.present = true;
-  dump.alloc.summary = AllocSummary{r.allocations, r.frees, r.bytes_allocated, r.bytes_freed,
-                                    r.live_blocks, r.live_bytes, r.peak_live_bytes, r.peak_ticks,
-                                    r.temporary, r.mismatched, r.untracked_frees, r.stack_mode,
-                                    r.stack_depth, r.sample_interval_ns, r.snapshot_stride, r.flags};
+  dump.alloc.summary = AllocSummary{
+      .allocations = r.allocations,
+      .frees = r.frees,
+      .bytes_allocated = r.bytes_allocated,
+      .bytes_freed = r.bytes_freed,
+      .live_blocks = r.live_blocks,
+      .live_bytes = r.live_bytes,
+      .peak_live_bytes = r.peak_live_bytes,
+      .peak_ticks = r.peak_ticks,
+      .temporary = r.temporary,
+      .mismatched = r.mismatched,
+      .untracked_frees = r.untracked_frees,
+      .stack_mode = r.stack_mode,
+      .stack_depth = r.stack_depth,
+      .sample_interval_ns = r.sample_interval_ns,
+      .snapshot_stride = r.snapshot_stride,
+      .flags = r.flags,
+  };
 }
+// A field added to the record and not to AllocSummary (or the other way) is
+// caught here rather than silently dropped.
+static_assert(sizeof(AllocSummary) == format::min_size<format::AllocSummaryRecord>() * sizeof(uint64_t),
+              "AllocSummary and format::AllocSummaryRecord have different fields");
 
 void read_alloc_sites(SectionReader& in, Dump& dump) {
   uint64_t n = in.count<format::AllocSiteRecord>();
