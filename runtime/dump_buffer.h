@@ -41,6 +41,14 @@ class DumpBuffer {
     fields(e, r);
     size_ = static_cast<size_t>(e.pos() - data_);
   }
+  // A stack's frames, as deltas (format.h, encode_frames).
+  template <class Frame>
+  void put_frames(const Frame* frames, size_t count) {
+    if (!reserve(frames_bound(count))) return;
+    Encoder e(data_ + size_);
+    encode_frames(e, frames, count);
+    size_ = static_cast<size_t>(e.pos() - data_);
+  }
   void put_varint(uint64_t v) {
     if (reserve(kMaxVarint)) size_ = static_cast<size_t>(format::put_varint(data_ + size_, v) - data_);
   }

@@ -70,15 +70,14 @@ void put_thread(DumpBuffer& b, const ThreadState* t, uint64_t now) {
   // Open frames have increasing node indices (call_tree.h), so one pass adds
   // each open call's time so far to its node.
   uint32_t d = 1;
-  uint64_t prev_func = 0;
+  DeltaCodec<int64_t> func;
   for (uint32_t i = 1; i < count; ++i) {
     const Node& n = t->nodes[i];
     uint64_t open = 0;
     while (d <= depth && t->frames[d].node < i) ++d;
     if (d <= depth && t->frames[d].node == i && now > t->frames[d].start_ticks)
       open = now - t->frames[d].start_ticks;
-    b.put(NodeRecord{i - n.parent, static_cast<int64_t>(n.func - prev_func), n.calls, n.incl_ticks + open});
-    prev_func = n.func;
+    b.put(NodeRecord{i - n.parent, func.encode(n.func), n.calls, n.incl_ticks + open});
   }
   b.end_section(at, SectionType::Thread);
 }

@@ -11,7 +11,10 @@
 // All integers are little-endian. Payloads are sequences of LEB128 varints
 // and length-prefixed strings, described for each record below by a
 // `fields(codec, record)` function: the writer runs it with an encoder, the
-// reader with a decoder, so the field order exists exactly once. A reader
+// reader with a decoder, so the field order exists exactly once; sizes come
+// from it too (`bound()` for the writer, `min_size()` for the reader). Lists
+// of records and the delta-encoding of frames and other sequences are
+// defined once as well, at the end of this file ("Lists and deltas"). A reader
 // skips section types it does not know, which is how the format grows: new
 // data arrives as new section types, and `kVersion` changes only when an
 // existing record changes meaning.
@@ -21,6 +24,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <type_traits>
 
 namespace fnprof::format {
 
@@ -54,24 +58,35 @@ enum class SectionType : uint32_t {
   CapturedStacks = 21,   // varint count, then count CapturedStackRecords
 };
 
+// Every section type and its name, the one list of them: error messages and
+// docs/FORMAT.md call sections by these names, and perf-report's table of
+// section parsers (tools/dump/dump_reader.cpp) is checked against it.
+struct SectionInfo {
+  SectionType type;
+  std::string_view name;
+};
+
+inline constexpr SectionInfo kSectionTypes[] = {
+    {SectionType::End, "end"},
+    {SectionType::Process, "process"},
+    {SectionType::Modules, "modules"},
+    {SectionType::Thread, "thread"},
+    {SectionType::AllocStacks, "alloc-stacks"},
+    {SectionType::AllocSummary, "alloc-summary"},
+    {SectionType::AllocSites, "alloc-sites"},
+    {SectionType::HeapTimeline, "heap-timeline"},
+    {SectionType::LiveBlocks, "live-blocks"},
+    {SectionType::ApiStrings, "api-strings"},
+    {SectionType::Phases, "phases"},
+    {SectionType::Checkpoints, "checkpoints"},
+    {SectionType::Counters, "counters"},
+    {SectionType::ResourceTimeline, "resource-timeline"},
+    {SectionType::CapturedStacks, "captured-stacks"},
+};
+
 inline constexpr std::string_view section_name(uint32_t type) {
-  switch (static_cast<SectionType>(type)) {
-    case SectionType::End: return "end";
-    case SectionType::Process: return "process";
-    case SectionType::Modules: return "modules";
-    case SectionType::Thread: return "thread";
-    case SectionType::AllocStacks: return "alloc-stacks";
-    case SectionType::AllocSummary: return "alloc-summary";
-    case SectionType::AllocSites: return "alloc-sites";
-    case SectionType::HeapTimeline: return "heap-timeline";
-    case SectionType::LiveBlocks: return "live-blocks";
-    case SectionType::ApiStrings: return "api-strings";
-    case SectionType::Phases: return "phases";
-    case SectionType::Checkpoints: return "checkpoints";
-    case SectionType::Counters: return "counters";
-    case SectionType::ResourceTimeline: return "resource-timeline";
-    case SectionType::CapturedStacks: return "captured-stacks";
-  }
+  for (const SectionInfo& s : kSectionTypes)
+    if (static_cast<uint32_t>(s.type) == type) return s.name;
   return "unknown";
 }
 
@@ -105,7 +120,7 @@ struct ProcessRecord {
 };
 
 template <class Codec>
-void fields(Codec& c, ProcessRecord& r) {
+constexpr void fields(Codec& c, ProcessRecord& r) {
   c(r.pid), c(r.ppid), c(r.program), c(r.exe), c(r.cmdline);
   c(r.start_unix_ns), c(r.clock_source), c(r.ticks_per_second);
   c(r.start_ticks), c(r.end_ticks), c(r.reason), c(r.signal);
@@ -123,7 +138,7 @@ struct ModuleRecord {
 };
 
 template <class Codec>
-void fields(Codec& c, ModuleRecord& r) {
+constexpr void fields(Codec& c, ModuleRecord& r) {
   c(r.path), c(r.build_id), c(r.bias), c(r.lo), c(r.hi);
 }
 
@@ -142,7 +157,7 @@ struct ThreadRecord {
 };
 
 template <class Codec>
-void fields(Codec& c, ThreadRecord& r) {
+constexpr void fields(Codec& c, ThreadRecord& r) {
   c(r.tid), c(r.name), c(r.start_ticks), c(r.end_ticks), c(r.flags);
   c(r.node_count);
 }
@@ -161,7 +176,7 @@ struct NodeRecord {
 };
 
 template <class Codec>
-void fields(Codec& c, NodeRecord& r) {
+constexpr void fields(Codec& c, NodeRecord& r) {
   c(r.parent_delta), c(r.func_delta), c(r.calls), c(r.incl_ticks);
 }
 
@@ -183,8 +198,8 @@ enum class StackKind : uint64_t {
 
 // A call stack, innermost frame first. Ids are small and increasing but may
 // have gaps; each record's id is the previous record's id plus id_delta (the
-// first's is id_delta). frame_count svarints follow the record: frame i minus
-// frame i-1 (frame -1 is 0).
+// first's is id_delta). frame_count frames follow the record (encode_frames:
+// frame i minus frame i-1, frame -1 being 0).
 struct StackRecord {
   uint64_t id_delta = 0;
   uint64_t kind = 0;  // StackKind
@@ -192,7 +207,7 @@ struct StackRecord {
 };
 
 template <class Codec>
-void fields(Codec& c, StackRecord& r) {
+constexpr void fields(Codec& c, StackRecord& r) {
   c(r.id_delta), c(r.kind), c(r.frame_count);
 }
 
@@ -225,11 +240,22 @@ struct AllocSummaryRecord {
 };
 
 template <class Codec>
-void fields(Codec& c, AllocSummaryRecord& r) {
+constexpr void fields(Codec& c, AllocSummaryRecord& r) {
   c(r.allocations), c(r.frees), c(r.bytes_allocated), c(r.bytes_freed);
   c(r.live_blocks), c(r.live_bytes), c(r.peak_live_bytes), c(r.peak_ticks);
   c(r.temporary), c(r.mismatched), c(r.untracked_frees);
   c(r.stack_mode), c(r.stack_depth), c(r.sample_interval_ns), c(r.snapshot_stride), c(r.flags);
+}
+
+// One entry of a site's size histogram (after an AllocSiteRecord, below).
+struct SizeBucketRecord {
+  uint64_t bucket = 0;
+  uint64_t count = 0;
+};
+
+template <class Codec>
+constexpr void fields(Codec& c, SizeBucketRecord& r) {
+  c(r.bucket), c(r.count);
 }
 
 // One allocation site; sites are numbered by their order in the section (the
@@ -237,7 +263,7 @@ void fields(Codec& c, AllocSummaryRecord& r) {
 // allocations - frees and bytes_allocated - bytes_freed.
 //
 // Two lists follow the record:
-//   histogram_count x {varint bucket, varint count}: allocations by size,
+//   histogram_count x SizeBucketRecord {bucket, count}: allocations by size,
 //     bucket b holding sizes in [2^(b-1), 2^b) (bucket 0: size 0), increasing
 //     buckets, empty ones left out;
 //   snapshot_count x varint: the site's live bytes at heap timeline samples
@@ -260,7 +286,7 @@ struct AllocSiteRecord {
 };
 
 template <class Codec>
-void fields(Codec& c, AllocSiteRecord& r) {
+constexpr void fields(Codec& c, AllocSiteRecord& r) {
   c(r.stack_id), c(r.tid), c(r.allocations), c(r.frees), c(r.bytes_allocated);
   c(r.bytes_freed), c(r.peak_live_bytes), c(r.bytes_at_peak), c(r.temporary);
   c(r.mismatched), c(r.histogram_count), c(r.snapshot_count);
@@ -275,7 +301,7 @@ struct HeapTimelineRecord {
 };
 
 template <class Codec>
-void fields(Codec& c, HeapTimelineRecord& r) {
+constexpr void fields(Codec& c, HeapTimelineRecord& r) {
   c(r.interval_ns), c(r.sample_count);
 }
 
@@ -287,7 +313,7 @@ struct HeapSampleRecord {
 };
 
 template <class Codec>
-void fields(Codec& c, HeapSampleRecord& r) {
+constexpr void fields(Codec& c, HeapSampleRecord& r) {
   c(r.ticks_delta), c(r.live_bytes_delta);
 }
 
@@ -302,7 +328,7 @@ struct LiveBlockRecord {
 };
 
 template <class Codec>
-void fields(Codec& c, LiveBlockRecord& r) {
+constexpr void fields(Codec& c, LiveBlockRecord& r) {
   c(r.address_delta), c(r.size), c(r.site), c(r.kind);
 }
 
@@ -325,7 +351,7 @@ struct MetaRecord {
 };
 
 template <class Codec>
-void fields(Codec& c, MetaRecord& r) {
+constexpr void fields(Codec& c, MetaRecord& r) {
   c(r.key), c(r.type);
   switch (static_cast<MetaType>(r.type)) {
     case MetaType::Int: c(r.int_value); break;
@@ -342,7 +368,7 @@ struct PhaseThreadRecord {
 };
 
 template <class Codec>
-void fields(Codec& c, PhaseThreadRecord& r) {
+constexpr void fields(Codec& c, PhaseThreadRecord& r) {
   c(r.tid), c(r.phase_count), c(r.dropped);
 }
 
@@ -365,7 +391,7 @@ struct PhaseRecord {
 };
 
 template <class Codec>
-void fields(Codec& c, PhaseRecord& r) {
+constexpr void fields(Codec& c, PhaseRecord& r) {
   c(r.name), c(r.parent_delta), c(r.begin_delta), c(r.duration_ticks), c(r.flags);
   c(r.meta_count), c(r.result_count);
 }
@@ -380,7 +406,7 @@ struct CheckpointRecord {
 };
 
 template <class Codec>
-void fields(Codec& c, CheckpointRecord& r) {
+constexpr void fields(Codec& c, CheckpointRecord& r) {
   c(r.ticks_delta), c(r.tid), c(r.name), c(r.meta_count);
 }
 
@@ -401,7 +427,7 @@ struct CounterRecord {
 };
 
 template <class Codec>
-void fields(Codec& c, CounterRecord& r) {
+constexpr void fields(Codec& c, CounterRecord& r) {
   c(r.name), c(r.kind), c(r.direction), c(r.value), c(r.min), c(r.max), c(r.updates);
 }
 
@@ -418,7 +444,7 @@ struct ResourceTimelineRecord {
 };
 
 template <class Codec>
-void fields(Codec& c, ResourceTimelineRecord& r) {
+constexpr void fields(Codec& c, ResourceTimelineRecord& r) {
   c(r.interval_ns), c(r.sample_count), c(r.stride), c(r.sampler_cpu_ns), c(r.cpus), c(r.mem_total_bytes);
 }
 
@@ -448,7 +474,7 @@ struct ResourceSampleRecord {
 };
 
 template <class Codec>
-void fields(Codec& c, ResourceSampleRecord& r) {
+constexpr void fields(Codec& c, ResourceSampleRecord& r) {
   c(r.ticks_delta), c(r.user_us_delta), c(r.system_us_delta), c(r.rss_bytes_delta);
   c(r.minor_faults_delta), c(r.major_faults_delta), c(r.voluntary_switches_delta);
   c(r.involuntary_switches_delta), c(r.read_bytes_delta), c(r.write_bytes_delta), c(r.threads_delta);
@@ -457,7 +483,8 @@ void fields(Codec& c, ResourceSampleRecord& r) {
 }
 
 // A stack stored by fnprof_capture_stack() or a fatal signal, innermost frame
-// first: frame_count svarints follow, frame i minus frame i-1 (frame -1 is 0).
+// first: frame_count frames follow (encode_frames: svarints, frame i minus
+// frame i-1, frame -1 being 0).
 struct CapturedStackRecord {
   uint64_t ticks = 0;
   uint64_t tid = 0;
@@ -468,7 +495,7 @@ struct CapturedStackRecord {
 };
 
 template <class Codec>
-void fields(Codec& c, CapturedStackRecord& r) {
+constexpr void fields(Codec& c, CapturedStackRecord& r) {
   c(r.ticks), c(r.tid), c(r.label), c(r.kind), c(r.signal), c(r.frame_count);
 }
 
@@ -530,6 +557,36 @@ size_t bound(Record r) {
   return b.size();
 }
 
+// Lower bound of a record's encoded size: one byte per varint or svarint and
+// one (the length) per string, which is exactly what an all-zero record
+// takes. Derived from fields(), so it follows the records as they change; a
+// reader uses it to reject a count the rest of a payload cannot hold
+// (count_fits() below) before it allocates anything.
+class MinSize {
+ public:
+  constexpr void operator()(uint64_t) { ++n_; }
+  constexpr void operator()(int64_t) { ++n_; }
+  constexpr void operator()(std::string_view) { ++n_; }
+  constexpr size_t size() const { return n_; }
+
+ private:
+  size_t n_ = 0;
+};
+
+// A record type, or a bare field of a list (uint64_t: varint, int64_t:
+// svarint, std::string_view: string).
+template <class Item>
+constexpr size_t min_size() {
+  if constexpr (std::is_integral_v<Item> || std::is_same_v<Item, std::string_view>) {
+    return 1;
+  } else {
+    Item r{};
+    MinSize m;
+    fields(m, r);
+    return m.size();
+  }
+}
+
 // Decodes records from a payload. Never reads past `end`; on malformed input
 // it stops, sets ok() false and yields zeros and empty strings.
 class Decoder {
@@ -563,5 +620,66 @@ class Decoder {
   const uint8_t* end_;
   bool ok_ = true;
 };
+
+// ---- Lists and deltas ------------------------------------------------------
+// A list is a count, then that many items. The count is either a varint in
+// front of the items (the modules section: count, then ModuleRecords) or a
+// field of the record the items follow (a ThreadRecord's node_count, a
+// StackRecord's frame_count). Items are records or bare fields. Nothing marks
+// where an item ends: the reader knows each item's fields from fields().
+//
+// A count comes from the file, so a reader believes it only when that many
+// items fit in the bytes left, each taking at least min_size<Item>().
+template <class Item>
+constexpr bool count_fits(uint64_t count, size_t remaining) {
+  return count <= remaining / min_size<Item>();
+}
+
+// Sequences of absolute values (a stack's frames, the function addresses of
+// consecutive call-tree nodes, heap sample times, the addresses of sorted
+// live blocks) are stored as differences: each value minus the previous one,
+// the first minus 0, so nearby values take a byte or two. The arithmetic
+// wraps (64-bit), so any sequence round-trips. Delta is int64_t (an svarint
+// field, for values that go up and down) or uint64_t (a varint, for values
+// that never decrease). Writer and reader keep one codec per sequence.
+template <class Delta>
+class DeltaCodec {
+ public:
+  constexpr Delta encode(uint64_t value) {
+    Delta d = static_cast<Delta>(value - prev_);
+    prev_ = value;
+    return d;
+  }
+  constexpr uint64_t decode(Delta d) {
+    prev_ += static_cast<uint64_t>(d);
+    return prev_;
+  }
+
+ private:
+  uint64_t prev_ = 0;
+};
+
+// A stack's frames (after a StackRecord or a CapturedStackRecord): frame_count
+// svarints, frame i minus frame i-1 (frame -1 is 0), innermost first. Needs
+// room for frames_bound(count) bytes.
+inline constexpr size_t frames_bound(size_t count) { return count * kMaxVarint; }
+
+template <class Frame>
+void encode_frames(Encoder& e, const Frame* frames, size_t count) {
+  DeltaCodec<int64_t> delta;
+  for (size_t i = 0; i < count; ++i) e(delta.encode(frames[i]));
+}
+
+// Calls out(frame) for each of `count` frames. On malformed input the decoder
+// fails (ok() false) and the frames left come out as repeats of the last.
+template <class Out>
+void decode_frames(Decoder& d, uint64_t count, Out&& out) {
+  DeltaCodec<int64_t> delta;
+  for (uint64_t i = 0; i < count; ++i) {
+    int64_t v;
+    d(v);
+    out(delta.decode(v));
+  }
+}
 
 }  // namespace fnprof::format

@@ -30,11 +30,7 @@ void put_stacks(rt::DumpBuffer& b) {
     const StackNode* s = stack_at(id);
     if (!s) continue;
     b.put(StackRecord{id - prev_id, s->kind, s->frame_count});
-    uint64_t prev = 0;
-    for (uint32_t i = 0; i < s->frame_count; ++i) {
-      b.put_varint(zigzag(static_cast<int64_t>(s->frames[i] - prev)));
-      prev = s->frames[i];
-    }
+    b.put_frames(s->frames, s->frame_count);
     prev_id = id;
     ++written;
   }
@@ -96,9 +92,7 @@ void put_sites(rt::DumpBuffer& b, uint32_t sites) {
                           s.temporary, s.mismatched.load(std::memory_order_relaxed), buckets,
                           snapshot_count});
     for (uint32_t k = 0; k < kSizeBuckets; ++k) {
-      if (!s.histogram[k]) continue;
-      b.put_varint(k);
-      b.put_varint(s.histogram[k]);
+      if (s.histogram[k]) b.put(SizeBucketRecord{k, s.histogram[k]});
     }
     for (uint64_t j = 0; j < snapshot_count; ++j) b.put_varint(snapshots[j]);
   }
@@ -109,18 +103,18 @@ void put_timeline(rt::DumpBuffer& b) {
   uint64_t n = static_cast<uint32_t>(g_heap.sample_state.load(std::memory_order_acquire));
   size_t at = b.begin_section();
   b.put(HeapTimelineRecord{g_settings.sample_interval_ns, n});
-  uint64_t prev_ticks = 0, prev_live = 0;
+  DeltaCodec<uint64_t> ticks;
+  DeltaCodec<int64_t> live;
   for (uint64_t i = 0; i < n; ++i) {
     const HeapSample& s = g_heap.samples[i];
-    b.put(HeapSampleRecord{s.ticks - prev_ticks, static_cast<int64_t>(s.live_bytes - prev_live)});
-    prev_ticks = s.ticks, prev_live = s.live_bytes;
+    b.put(HeapSampleRecord{ticks.encode(s.ticks), live.encode(s.live_bytes)});
   }
   b.end_section(at, SectionType::HeapTimeline);
 }
 
 struct BlockWriter {
   rt::DumpBuffer* b;
-  uint64_t prev;
+  DeltaCodec<uint64_t> address;
   uint64_t count;
   uint32_t sites;
 };
@@ -129,12 +123,11 @@ void put_live_blocks(rt::DumpBuffer& b, uint32_t sites) {
   size_t at = b.begin_section();
   // One pass over the table: the count is filled in after the records.
   size_t count_at = b.reserve_count();
-  BlockWriter w{&b, 0, 0, sites};
+  BlockWriter w{&b, {}, 0, sites};
   for_each_block([](void* ctx, uint64_t address, uint64_t size, uint32_t site, uint32_t kind) {
     auto* w = static_cast<BlockWriter*>(ctx);
     if (site >= w->sites) return;  // allocated while the dump is written
-    w->b->put(LiveBlockRecord{address - w->prev, size, site, kind});
-    w->prev = address;
+    w->b->put(LiveBlockRecord{w->address.encode(address), size, site, kind});
     ++w->count;
   }, &w);
   b.set_count(count_at, w.count);

@@ -62,14 +62,13 @@ class DumpBuilder {
   DumpBuilder& thread(format::ThreadRecord thread, const std::vector<TestNode>& nodes) {
     thread.node_count = nodes.size();
     std::vector<uint8_t> payload = encode(thread);
-    uint64_t previous_func = 0;
+    format::DeltaCodec<int64_t> func;
     for (size_t i = 0; i < nodes.size(); ++i) {
       format::NodeRecord n;
       n.parent_delta = (i + 1) - nodes[i].parent;
-      n.func_delta = static_cast<int64_t>(nodes[i].func - previous_func);
+      n.func_delta = func.encode(nodes[i].func);
       n.calls = nodes[i].calls;
       n.incl_ticks = nodes[i].incl_ticks;
-      previous_func = nodes[i].func;
       std::vector<uint8_t> record = encode(n);
       payload.insert(payload.end(), record.begin(), record.end());
     }

@@ -5,9 +5,12 @@
 #include <cstddef>
 #include <cstring>
 #include <string>
+#include <string_view>
+#include <typeinfo>
 
 #include <gtest/gtest.h>
 
+#include "../../runtime/dump_buffer.h"  // the runtime's writer, for round trips
 #include "dump_builder.h"
 
 namespace fnprof {
@@ -141,6 +144,143 @@ TEST(DumpReader, ModuleOfPrefersTheLastModuleCoveringAnAddress) {
   EXPECT_EQ(d.module_of(0x8000)->path, "/exe");
   EXPECT_EQ(d.module_of(0x9000), nullptr);  // hi is one past the end
   EXPECT_EQ(d.module_of(0x10), nullptr);
+}
+
+// ---- Framing shared by writer and reader (format.h) -----------------------
+
+// Sets every field of a record to zero, whatever its defaults.
+struct Zero {
+  void operator()(uint64_t& v) const { v = 0; }
+  void operator()(int64_t& v) const { v = 0; }
+  void operator()(std::string_view& s) const { s = {}; }
+};
+
+template <class... Records>
+void expect_min_size_is_the_all_zero_encoding() {
+  auto check = []<class Record>(Record r) {
+    Zero zero;
+    fields(zero, r);
+    EXPECT_EQ(format::min_size<Record>(), DumpBuilder::encode(r).size()) << typeid(Record).name();
+  };
+  (check(Records{}), ...);
+}
+
+// The minimum sizes the readers check counts against are derived from
+// fields(); an all-zero record is the smallest the encoder writes.
+TEST(DumpFormat, MinSizeIsWhatTheEncoderWritesForAnAllZeroRecord) {
+  using namespace format;
+  expect_min_size_is_the_all_zero_encoding<
+      ProcessRecord, ModuleRecord, ThreadRecord, NodeRecord, StackRecord, AllocSummaryRecord, AllocSiteRecord,
+      HeapTimelineRecord, HeapSampleRecord, LiveBlockRecord, MetaRecord, PhaseThreadRecord, PhaseRecord,
+      CheckpointRecord, CounterRecord, ResourceTimelineRecord, ResourceSampleRecord, CapturedStackRecord>();
+  // A metadata value takes a byte whatever its type.
+  for (MetaType type : {MetaType::Int, MetaType::Float, MetaType::String})
+    EXPECT_EQ(DumpBuilder::encode(MetaRecord{0, static_cast<uint64_t>(type), 0, 0, {}}).size(),
+              min_size<MetaRecord>());
+  // The sizes the readers counted by hand before they were derived.
+  static_assert(min_size<ModuleRecord>() == 5 && min_size<NodeRecord>() == 4 && min_size<StackRecord>() == 3);
+  static_assert(min_size<AllocSiteRecord>() == 12 && min_size<HeapSampleRecord>() == 2);
+  static_assert(min_size<LiveBlockRecord>() == 4 && min_size<MetaRecord>() == 3 &&
+                min_size<PhaseRecord>() == 7);
+  static_assert(min_size<CheckpointRecord>() == 4 && min_size<CounterRecord>() == 7);
+  static_assert(min_size<ResourceSampleRecord>() == 15 && min_size<CapturedStackRecord>() == 6);
+  static_assert(min_size<uint64_t>() == 1 && min_size<int64_t>() == 1 && min_size<std::string_view>() == 1);
+}
+
+std::vector<uint8_t> bytes_of(const rt::DumpBuffer& b) { return {b.data(), b.data() + b.size()}; }
+
+// Frames as the runtime writes them (DumpBuffer::put_frames) and as the
+// readers read them (decode_frames): byte-exact, and back to the same frames.
+TEST(DumpFormat, FramesRoundTripFromTheWritersCodecToTheReaders) {
+  // svarint deltas: +0x1000 (zigzag 0x2000), -8 (15), +0x1010 (0x2020).
+  const uint64_t small[] = {0x1000, 0x0ff8, 0x2008};
+  rt::DumpBuffer b;
+  b.put_frames(small, std::size(small));
+  EXPECT_EQ(bytes_of(b), (std::vector<uint8_t>{0x80, 0x40, 0x0f, 0xa0, 0x40}));
+
+  // Deltas wrap: any sequence round-trips, in at most 10 bytes a frame.
+  const std::vector<uint64_t> frames = {0x5500'0000'1234,      0x7fff'ffff'f000, 0, UINT64_MAX, 1,
+                                        0x8000'0000'0000'0000, 0x5500'0000'1234};
+  rt::DumpBuffer wide;
+  wide.put_frames(frames.data(), frames.size());
+  EXPECT_LE(wide.size(), format::frames_bound(frames.size()));
+  std::vector<uint8_t> expected;  // the encoding docs/FORMAT.md gives, written out
+  uint64_t previous = 0;
+  for (uint64_t f : frames) {
+    uint8_t varint[format::kMaxVarint];
+    uint8_t* end = format::put_varint(varint, format::zigzag(static_cast<int64_t>(f - previous)));
+    expected.insert(expected.end(), varint, end);
+    previous = f;
+  }
+  EXPECT_EQ(bytes_of(wide), expected);
+  format::Decoder d(wide.data(), wide.data() + wide.size());
+  std::vector<uint64_t> decoded;
+  format::decode_frames(d, frames.size(), [&](uint64_t f) { decoded.push_back(f); });
+  EXPECT_TRUE(d.ok() && d.at_end());
+  EXPECT_EQ(decoded, frames);
+}
+
+TEST(DumpFormat, DeltaCodecsRoundTrip) {
+  const std::vector<uint64_t> values = {5, 5, 3, UINT64_MAX, 0, 1ull << 63, 42};
+  format::DeltaCodec<int64_t> signed_out, signed_in;
+  format::DeltaCodec<uint64_t> unsigned_out, unsigned_in;
+  for (uint64_t v : values) {
+    EXPECT_EQ(signed_in.decode(signed_out.encode(v)), v);
+    EXPECT_EQ(unsigned_in.decode(unsigned_out.encode(v)), v);
+  }
+  format::DeltaCodec<int64_t> first;
+  EXPECT_EQ(first.encode(0x1000), 0x1000);  // the first value's delta is from 0
+  EXPECT_EQ(first.encode(0x0ff8), -8);
+}
+
+// A dump written with the runtime's DumpBuffer (sections, records, a padded
+// count, frames), read back by read_dump.
+TEST(DumpFormat, ADumpFromTheWritersBufferReadsBack) {
+  rt::DumpBuffer b;
+  format::FileHeader header{};
+  std::memcpy(header.magic, format::kMagic, sizeof header.magic);
+  header.version = format::kVersion;
+  header.header_size = sizeof header;
+  b.append(&header, sizeof header);
+  size_t at = b.begin_section();
+  b.put(test_process());
+  b.end_section(at, format::SectionType::Process);
+
+  const std::vector<std::vector<uint64_t>> stacks = {
+      {0x5500'0000'2000, 0x5500'0000'1000}, {}, {0x7f00'0000'0010}};
+  at = b.begin_section();
+  size_t count_at = b.reserve_count();
+  uint32_t previous_id = 0;
+  for (uint32_t i = 0; i < stacks.size(); ++i) {
+    uint32_t id = 3 * i + 1;  // ids with gaps
+    b.put(format::StackRecord{id - previous_id, 0, stacks[i].size()});
+    b.put_frames(stacks[i].data(), stacks[i].size());
+    previous_id = id;
+  }
+  b.set_count(count_at, stacks.size());
+  b.end_section(at, format::SectionType::AllocStacks);
+  at = b.begin_section();
+  b.end_section(at, format::SectionType::End);
+  ASSERT_FALSE(b.failed());
+
+  Dump d = read_dump(DumpBuilder::write_bytes("writer.fnp", bytes_of(b)));
+  EXPECT_EQ(d.process.pid, 4242u);
+  ASSERT_EQ(d.alloc.stacks.size(), stacks.size());
+  for (uint32_t i = 0; i < stacks.size(); ++i) {
+    EXPECT_EQ(d.alloc.stacks[i].id, 3 * i + 1);
+    EXPECT_EQ(d.alloc.stacks[i].frames, stacks[i]) << "stack " << i;
+  }
+}
+
+TEST(DumpFormat, EverySectionTypeHasOneName) {
+  for (const format::SectionInfo& a : format::kSectionTypes) {
+    EXPECT_EQ(format::section_name(static_cast<uint32_t>(a.type)), a.name);
+    for (const format::SectionInfo& b : format::kSectionTypes) {
+      if (&a == &b) continue;
+      EXPECT_TRUE(a.type != b.type && a.name != b.name) << a.name << " " << b.name;
+    }
+  }
+  EXPECT_EQ(format::section_name(99), "unknown");
 }
 
 TEST(DumpReaderErrors, MissingFile) {
@@ -289,6 +429,84 @@ TEST(DumpReaderErrors, ParentOutOfRange) {
   path = self.write("selfparent.fnp");
   EXPECT_EQ(error_of(path), path + ": corrupt section 'thread' at byte " + std::to_string(offset) +
                                 " (node 2 has parent out of range)");
+}
+
+std::vector<uint8_t> join(std::initializer_list<std::vector<uint8_t>> parts) {
+  std::vector<uint8_t> out;
+  for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
+  return out;
+}
+
+// The tracker's and the API's sections report problems in the same one-line
+// form as the others, through the same DumpError.
+TEST(DumpReaderErrors, AllocAndApiSectionsReportLikeTheOthers) {
+  // The error of a dump with these sections after the process section, with
+  // "<path>: " left out and "@" standing for the last section's offset.
+  auto error_with = [](std::vector<std::pair<format::SectionType, std::vector<uint8_t>>> sections,
+                       const std::string& name) {
+    DumpBuilder b;
+    b.process(test_process());
+    size_t last = 0;
+    for (auto& [type, payload] : sections) {
+      last = b.bytes().size();
+      b.section(type, payload);
+    }
+    b.end();
+    std::string path = b.write(name);
+    std::string error = error_of(path);
+    if (error.rfind(path + ": ", 0) == 0) error = error.substr(path.size() + 2);
+    std::string at = "at byte " + std::to_string(last);
+    if (size_t i = error.find(at); i != std::string::npos) error.replace(i, at.size(), "at byte @");
+    return error;
+  };
+  using format::SectionType;
+  auto site = DumpBuilder::encode(format::AllocSiteRecord{});
+  EXPECT_EQ(error_with({{SectionType::AllocSites, {3}}}, "sites.fnp"),
+            "corrupt section 'alloc-sites' at byte @ (bad record)");
+  auto summary = DumpBuilder::encode(format::AllocSummaryRecord{});
+  EXPECT_EQ(error_with({{SectionType::AllocSummary, summary}, {SectionType::AllocSummary, summary}},
+                       "summaries.fnp"),
+            "corrupt section 'alloc-summary' at byte @ (second alloc-summary section)");
+  auto timeline = DumpBuilder::encode(format::ResourceTimelineRecord{});
+  EXPECT_EQ(error_with({{SectionType::ResourceTimeline, timeline}, {SectionType::ResourceTimeline, timeline}},
+                       "timelines.fnp"),
+            "corrupt section 'resource-timeline' at byte @ (second resource-timeline section)");
+  auto block = DumpBuilder::encode(format::LiveBlockRecord{8, 16, 1, 1});
+  EXPECT_EQ(error_with(
+                {{SectionType::AllocSites, join({{1}, site})}, {SectionType::LiveBlocks, join({{1}, block})}},
+                "blocks.fnp"),
+            "corrupt section 'live-blocks' at byte @ (live block of an unknown site)");
+  auto phases = join({DumpBuilder::encode(format::PhaseThreadRecord{1, 1, 0}),
+                      DumpBuilder::encode(format::PhaseRecord{0, 1, 0, 0, 0, 0, 0})});
+  EXPECT_EQ(error_with({{SectionType::Phases, phases}}, "phases.fnp"),
+            "corrupt section 'phases' at byte @ (phase 0 has parent out of range)");
+  // A stack whose frame count is more than the section holds; a byte left over.
+  auto stack = DumpBuilder::encode(format::CapturedStackRecord{0, 0, "x", 0, 0, 9});
+  EXPECT_EQ(error_with({{SectionType::CapturedStacks, join({{1}, stack})}}, "frames.fnp"),
+            "corrupt section 'captured-stacks' at byte @ (bad record)");
+  EXPECT_EQ(error_with({{SectionType::Counters, {0, 0}}}, "trailing.fnp"),
+            "corrupt section 'counters' at byte @ (bad record)");
+}
+
+TEST(DumpReaderErrors, TruncatedAllocSectionSaysHowMuchIsMissing) {
+  DumpBuilder b;
+  b.process(test_process());
+  const size_t at = b.bytes().size();
+  b.section(format::SectionType::AllocSites, std::vector<uint8_t>(4096 + 10, 0));
+  std::vector<uint8_t> bytes = b.bytes();
+  bytes.resize(bytes.size() - 4096);
+  std::string path = DumpBuilder::write_bytes("cutsites.fnp", bytes);
+  EXPECT_EQ(error_of(path), path + ": truncated section 'alloc-sites' at byte " + std::to_string(at) +
+                                " (expected 4096 more bytes)");
+  try {
+    read_dump(path);
+    ADD_FAILURE() << "no error";
+  } catch (const DumpError& e) {
+    EXPECT_EQ(e.path(), path);
+    EXPECT_EQ(e.part(), DumpError::Part::Section);
+    EXPECT_EQ(e.section(), static_cast<uint32_t>(format::SectionType::AllocSites));
+    EXPECT_EQ(e.offset(), at);
+  }
 }
 
 TEST(DumpReaderErrors, MissingProcessSection) {

@@ -1,80 +1,64 @@
 // Reads the allocation tracker's sections (format.h: alloc-stacks,
 // alloc-summary, alloc-sites, heap-timeline, live-blocks) into
-// Dump::alloc. The section loop in dump_reader.cpp hands every section type
-// it does not know itself to parse_alloc_section().
+// Dump::alloc. dump_reader.cpp's table of parsers calls these.
 #include <algorithm>
 
 #include "dump/dump_reader.h"
+#include "dump/section_reader.h"
 #include "fnprof/format.h"
 
 namespace fnprof {
 
-namespace {
-
-using format::Decoder;
-
-struct Malformed {
-  std::string why;
-};
-
-void check(const Decoder& d, const char* what = "bad record") {
-  if (!d.ok()) throw Malformed{what};
-}
-
-// A count that claims more items than the bytes left can hold is a lie,
-// caught before it becomes a huge allocation.
-uint64_t count(Decoder& d, size_t min_item_bytes) {
-  uint64_t n = d.varint();
-  check(d);
-  if (n > d.remaining() / min_item_bytes) throw Malformed{"count larger than the section"};
-  return n;
-}
-
-void parse_stacks(Decoder& d, AllocProfile& out) {
-  uint64_t n = count(d, 3);
+void read_alloc_stacks(SectionReader& in, Dump& dump) {
+  AllocProfile& out = dump.alloc;
+  uint64_t n = in.count<format::StackRecord>();
   uint64_t id = 0;
   for (uint64_t i = 0; i < n; ++i) {
-    format::StackRecord r;
-    fields(d, r);
-    check(d);
-    if ((i > 0 && r.id_delta == 0) || id + r.id_delta > UINT32_MAX) throw Malformed{"stack ids out of order"};
+    auto r = in.record<format::StackRecord>();
+    if ((i > 0 && r.id_delta == 0) || id + r.id_delta > UINT32_MAX) in.fail("stack ids out of order");
     id += r.id_delta;
-    if (r.frame_count > d.remaining()) throw Malformed{"frame count larger than the section"};
     AllocStack s;
     s.id = static_cast<uint32_t>(id);
     s.kind = r.kind;
-    s.frames.resize(r.frame_count);
-    uint64_t frame = 0;
-    for (uint64_t& f : s.frames) {
-      frame += static_cast<uint64_t>(format::unzigzag(d.varint()));
-      f = frame;
-    }
-    check(d);
-    if (!out.stacks.empty() && out.stacks.back().id >= s.id) throw Malformed{"stack ids out of order"};
+    in.frames(r.frame_count, [&](uint64_t f) { s.frames.push_back(f); });
+    if (!out.stacks.empty() && out.stacks.back().id >= s.id) in.fail("stack ids out of order");
     out.stacks.push_back(std::move(s));
   }
 }
 
-void parse_summary(Decoder& d, AllocProfile& out) {
-  format::AllocSummaryRecord r;
-  fields(d, r);
-  check(d);
-  if (out.present) throw Malformed{"second alloc-summary section"};
-  out.present = true;
-  out.summary = AllocSummary{r.allocations, r.frees, r.bytes_allocated, r.bytes_freed,
-                             r.live_blocks, r.live_bytes, r.peak_live_bytes, r.peak_ticks,
-                             r.temporary, r.mismatched, r.untracked_frees, r.stack_mode,
-                             r.stack_depth, r.sample_interval_ns, r.snapshot_stride, r.flags};
+void read_alloc_summary(SectionReader& in, Dump& dump) {
+  auto r = in.record<format::AllocSummaryRecord>();
+  dump.alloc.present = true;
+  dump.alloc.summary = AllocSummary{
+      .allocations = r.allocations,
+      .frees = r.frees,
+      .bytes_allocated = r.bytes_allocated,
+      .bytes_freed = r.bytes_freed,
+      .live_blocks = r.live_blocks,
+      .live_bytes = r.live_bytes,
+      .peak_live_bytes = r.peak_live_bytes,
+      .peak_ticks = r.peak_ticks,
+      .temporary = r.temporary,
+      .mismatched = r.mismatched,
+      .untracked_frees = r.untracked_frees,
+      .stack_mode = r.stack_mode,
+      .stack_depth = r.stack_depth,
+      .sample_interval_ns = r.sample_interval_ns,
+      .snapshot_stride = r.snapshot_stride,
+      .flags = r.flags,
+  };
 }
+// A field added to the record and not to AllocSummary (or the other way) is
+// caught here rather than silently dropped.
+static_assert(sizeof(AllocSummary) == format::min_size<format::AllocSummaryRecord>() * sizeof(uint64_t),
+              "AllocSummary and format::AllocSummaryRecord have different fields");
 
-void parse_sites(Decoder& d, AllocProfile& out) {
-  uint64_t n = count(d, 12);
+void read_alloc_sites(SectionReader& in, Dump& dump) {
+  uint64_t n = in.count<format::AllocSiteRecord>();
   for (uint64_t i = 0; i < n; ++i) {
-    format::AllocSiteRecord r;
-    fields(d, r);
-    check(d);
-    if (r.histogram_count > 65 || r.snapshot_count > d.remaining()) throw Malformed{"bad site record"};
-    if (r.stack_id > UINT32_MAX) throw Malformed{"site stack id out of range"};
+    auto r = in.record<format::AllocSiteRecord>();
+    if (r.histogram_count > 65) in.fail("bad site record");
+    if (r.stack_id > UINT32_MAX) in.fail("site stack id out of range");
     AllocSite s;
     s.stack_id = static_cast<uint32_t>(r.stack_id);
     s.tid = r.tid;
@@ -82,75 +66,44 @@ void parse_sites(Decoder& d, AllocProfile& out) {
     s.bytes_allocated = r.bytes_allocated, s.bytes_freed = r.bytes_freed;
     s.peak_live_bytes = r.peak_live_bytes, s.bytes_at_peak = r.bytes_at_peak;
     s.temporary = r.temporary, s.mismatched = r.mismatched;
-    for (uint64_t k = 0; k < r.histogram_count; ++k) {
-      uint64_t bucket = d.varint();
-      uint64_t c = d.varint();
-      check(d);
-      if (bucket > 64) throw Malformed{"size bucket out of range"};
-      s.size_histogram.emplace_back(static_cast<uint32_t>(bucket), c);
+    for (uint64_t k = in.check_count<format::SizeBucketRecord>(r.histogram_count); k > 0; --k) {
+      auto b = in.record<format::SizeBucketRecord>();
+      if (b.bucket > 64) in.fail("size bucket out of range");
+      s.size_histogram.emplace_back(static_cast<uint32_t>(b.bucket), b.count);
     }
-    for (uint64_t k = 0; k < r.snapshot_count; ++k) s.snapshots.push_back(d.varint());
-    check(d);
-    out.sites.push_back(std::move(s));
+    for (uint64_t k = in.check_count<uint64_t>(r.snapshot_count); k > 0; --k)
+      s.snapshots.push_back(in.varint());
+    dump.alloc.sites.push_back(std::move(s));
   }
 }
 
-void parse_timeline(Decoder& d, AllocProfile& out) {
-  format::HeapTimelineRecord r;
-  fields(d, r);
-  check(d);
-  if (r.sample_count > d.remaining() / 2) throw Malformed{"count larger than the section"};
-  uint64_t ticks = 0, live = 0;
-  for (uint64_t i = 0; i < r.sample_count; ++i) {
-    format::HeapSampleRecord s;
-    fields(d, s);
-    check(d);
-    ticks += s.ticks_delta;
-    live += static_cast<uint64_t>(s.live_bytes_delta);
-    out.timeline.push_back({ticks, live});
+void read_heap_timeline(SectionReader& in, Dump& dump) {
+  auto r = in.record<format::HeapTimelineRecord>();
+  format::DeltaCodec<uint64_t> ticks;
+  format::DeltaCodec<int64_t> live;
+  for (uint64_t i = in.check_count<format::HeapSampleRecord>(r.sample_count); i > 0; --i) {
+    auto s = in.record<format::HeapSampleRecord>();
+    dump.alloc.timeline.push_back({ticks.decode(s.ticks_delta), live.decode(s.live_bytes_delta)});
   }
 }
 
-void parse_live_blocks(Decoder& d, AllocProfile& out) {
-  uint64_t n = count(d, 4);
+void read_live_blocks(SectionReader& in, Dump& dump) {
+  AllocProfile& out = dump.alloc;
+  uint64_t n = in.count<format::LiveBlockRecord>();
   out.live_blocks.reserve(out.live_blocks.size() + n);
-  uint64_t address = 0;
+  format::DeltaCodec<uint64_t> address;
   for (uint64_t i = 0; i < n; ++i) {
-    format::LiveBlockRecord r;
-    fields(d, r);
-    check(d);
-    if (r.site >= out.sites.size()) throw Malformed{"live block of an unknown site"};
-    address += r.address_delta;
-    out.live_blocks.push_back({address, r.size, static_cast<uint32_t>(r.site), r.kind});
+    auto r = in.record<format::LiveBlockRecord>();
+    if (r.site >= out.sites.size()) in.fail("live block of an unknown site");
+    out.live_blocks.push_back(
+        {address.decode(r.address_delta), r.size, static_cast<uint32_t>(r.site), r.kind});
   }
 }
-
-}  // namespace
 
 const AllocStack* AllocProfile::stack(uint32_t id) const {
   auto it = std::lower_bound(stacks.begin(), stacks.end(), id,
                              [](const AllocStack& s, uint32_t v) { return s.id < v; });
   return it != stacks.end() && it->id == id ? &*it : nullptr;
-}
-
-std::optional<std::string> parse_alloc_section(uint32_t type, const uint8_t* begin, const uint8_t* end,
-                                               AllocProfile& out) {
-  using format::SectionType;
-  Decoder d(begin, end);
-  try {
-    switch (static_cast<SectionType>(type)) {
-      case SectionType::AllocStacks: parse_stacks(d, out); break;
-      case SectionType::AllocSummary: parse_summary(d, out); break;
-      case SectionType::AllocSites: parse_sites(d, out); break;
-      case SectionType::HeapTimeline: parse_timeline(d, out); break;
-      case SectionType::LiveBlocks: parse_live_blocks(d, out); break;
-      default: return std::nullopt;
-    }
-  } catch (const Malformed& m) {
-    return m.why;
-  }
-  if (!d.at_end()) return std::string("bad record");
-  return std::nullopt;
 }
 
 }  // namespace fnprof

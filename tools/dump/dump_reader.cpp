@@ -1,6 +1,7 @@
 // Reads and validates a dump (include/fnprof/format.h). The whole file is read
-// into memory first, then walked section by section; every check names the
-// section and the byte offset of its header, so a bad dump is reported as one
+// into memory first, then walked section by section, each payload handed to
+// its parser through the table below; every check names the section and the
+// byte offset of its header (DumpError), so a bad dump is reported as one
 // line and nothing downstream ever sees half a dump.
 #include "dump/dump_reader.h"
 
@@ -15,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "dump/section_reader.h"
 #include "fnprof/format.h"
 
 namespace fnprof {
@@ -22,14 +24,14 @@ namespace {
 
 std::vector<uint8_t> read_file(const std::string& path) {
   std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
-  if (!file) throw DumpError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+  if (!file) throw DumpError(path, fmt::format("cannot open: {}", std::strerror(errno)));
   std::vector<uint8_t> bytes;
   uint8_t buffer[1 << 16];
   while (size_t n = std::fread(buffer, 1, sizeof buffer, file.get()))
     bytes.insert(bytes.end(), buffer, buffer + n);
   // A directory opens fine but fails on the first read (EISDIR).
   if (std::ferror(file.get()))
-    throw DumpError(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
+    throw DumpError(path, fmt::format("cannot read: {}", std::strerror(errno)));
   return bytes;
 }
 
@@ -55,156 +57,195 @@ std::vector<std::string> split_args(std::string_view cmdline) {
   return args;
 }
 
-// Walks one file; holds what every error message needs.
+void read_process(SectionReader& in, Dump& dump) {
+  auto r = in.record<format::ProcessRecord>();
+  if (r.ticks_per_second == 0) in.fail("ticks per second is 0");
+  ProcessInfo& p = dump.process;
+  p.pid = r.pid, p.ppid = r.ppid;
+  p.program = r.program, p.exe = r.exe;
+  p.args = split_args(r.cmdline);
+  p.start_unix_ns = r.start_unix_ns;
+  p.clock_source = r.clock_source;
+  p.ticks_per_second = r.ticks_per_second;
+  p.start_ticks = r.start_ticks, p.end_ticks = r.end_ticks;
+  p.reason = r.reason, p.signal = r.signal;
+}
+
+void read_modules(SectionReader& in, Dump& dump) {
+  for (uint64_t i = in.count<format::ModuleRecord>(); i > 0; --i) {
+    auto r = in.record<format::ModuleRecord>();
+    dump.modules.push_back(Module{std::string(r.path), std::string(r.build_id), r.bias, r.lo, r.hi});
+  }
+}
+
+void read_thread(SectionReader& in, Dump& dump) {
+  auto r = in.record<format::ThreadRecord>();
+  if (in.check_count<format::NodeRecord>(r.node_count) >= UINT32_MAX) in.fail("bad record");
+  Thread& t = dump.threads.emplace_back();
+  t.tid = r.tid, t.name = r.name;
+  t.start_ticks = r.start_ticks, t.end_ticks = r.end_ticks, t.flags = r.flags;
+  t.nodes.resize(r.node_count + 1);  // nodes[0] is the root, its own parent
+  format::DeltaCodec<int64_t> func;
+  for (uint64_t i = 1; i <= r.node_count; ++i) {
+    auto n = in.record<format::NodeRecord>();
+    if (n.parent_delta == 0 || n.parent_delta > i) in.fail(fmt::format("node {} has parent out of range", i));
+    t.nodes[i] = CallNode{static_cast<uint32_t>(i - n.parent_delta), func.decode(n.func_delta), n.calls,
+                          n.incl_ticks};
+  }
+}
+
+// The one table from section type to parser. A dump has at most one section
+// of a kOnce type and must have one of a kRequired type. Types not here are
+// a newer writer's: skipping them is how the format grows.
+enum SectionRule : unsigned { kMany = 0, kOnce = 1, kRequired = 2 };
+
+struct SectionEntry {
+  format::SectionType type;
+  SectionParser parse;
+  unsigned rules;
+};
+
+using format::SectionType;
+constexpr SectionEntry kParsers[] = {
+    {SectionType::Process, read_process, kOnce | kRequired},
+    {SectionType::Modules, read_modules, kMany},
+    {SectionType::Thread, read_thread, kMany},
+    {SectionType::AllocStacks, read_alloc_stacks, kMany},
+    {SectionType::AllocSummary, read_alloc_summary, kOnce},
+    {SectionType::AllocSites, read_alloc_sites, kMany},
+    {SectionType::HeapTimeline, read_heap_timeline, kMany},
+    {SectionType::LiveBlocks, read_live_blocks, kMany},
+    {SectionType::ApiStrings, read_api_strings, kMany},
+    {SectionType::Phases, read_phases, kMany},
+    {SectionType::Checkpoints, read_checkpoints, kMany},
+    {SectionType::Counters, read_counters, kMany},
+    {SectionType::ResourceTimeline, read_resource_timeline, kOnce},
+    {SectionType::CapturedStacks, read_captured_stacks, kMany},
+};
+constexpr size_t kParserCount = std::size(kParsers);
+
+// Every type of format.h's table but End (which ends the loop) has a parser.
+constexpr bool parses_every_section_type() {
+  for (const format::SectionInfo& s : format::kSectionTypes) {
+    bool found = s.type == SectionType::End;
+    for (const SectionEntry& p : kParsers) found = found || p.type == s.type;
+    if (!found) return false;
+  }
+  return kParserCount + 1 == std::size(format::kSectionTypes);
+}
+static_assert(parses_every_section_type(), "a section type of format.h has no parser here, or one has two");
+
+// Walks one file: headers, checksums and the order of sections here, the
+// payloads in the parsers.
 class DumpParser {
  public:
   DumpParser(const std::string& path, const std::vector<uint8_t>& bytes)
       : path_(path), bytes_(bytes) {}
 
   Dump parse() {
+    using Part = DumpError::Part;
     Dump dump;
     dump.path = path_;
     size_t pos = parse_file_header();
-    bool have_process = false;
+    bool seen[kParserCount] = {};
     for (;;) {
       if (pos == bytes_.size())
-        throw error(fmt::format("truncated: no end section after byte {}", pos));
+        throw DumpError(path_, fmt::format("truncated: no end section after byte {}", pos), pos);
       size_t left = bytes_.size() - pos;
       if (left < sizeof(format::SectionHeader))
-        throw error(fmt::format("truncated section header at byte {} (expected {} more bytes)", pos,
-                                sizeof(format::SectionHeader) - left));
+        throw DumpError::truncated(path_, Part::SectionHeader, pos, sizeof(format::SectionHeader) - left);
       format::SectionHeader header;
       std::memcpy(&header, bytes_.data() + pos, sizeof header);
-      section_type_ = header.type;
-      section_pos_ = pos;
       const uint8_t* payload = bytes_.data() + pos + sizeof header;
       left -= sizeof header;
       if (header.size > left)
-        throw error(fmt::format("truncated section '{}' at byte {} (expected {} more bytes)", name(),
-                                pos, header.size - left));
-      const uint8_t* end = payload + header.size;
-      if (payload_crc(payload, header.size) != header.crc32) throw corrupt("checksum mismatch");
+        throw DumpError::truncated(path_, Part::Section, pos, header.size - left, header.type);
+      SectionReader in(path_, header.type, pos, payload, payload + header.size);
+      if (payload_crc(payload, header.size) != header.crc32) in.fail("checksum mismatch");
       pos += sizeof header + header.size;
 
-      switch (static_cast<format::SectionType>(header.type)) {
-        case format::SectionType::End:
-          if (!have_process) throw DumpError(fmt::format("{}: no process section", path_));
-          return dump;
-        case format::SectionType::Process:
-          if (have_process) throw corrupt("second process section");
-          dump.process = parse_process(payload, end);
-          have_process = true;
-          break;
-        case format::SectionType::Modules:
-          parse_modules(payload, end, dump.modules);
-          break;
-        case format::SectionType::Thread:
-          dump.threads.push_back(parse_thread(payload, end));
-          break;
-        default:
-          // The allocation tracker's sections; any other type is a newer
-          // writer's: skipping it is how the format grows.
-          if (auto why = parse_alloc_section(header.type, payload, end, dump.alloc)) throw corrupt(*why);
-          if (auto why = parse_api_section(header.type, payload, end, dump.api)) throw corrupt(*why);
-          break;
+      if (header.type == static_cast<uint32_t>(SectionType::End)) {
+        for (size_t i = 0; i < kParserCount; ++i)
+          if ((kParsers[i].rules & kRequired) && !seen[i])
+            throw DumpError(
+                path_,
+                fmt::format("no {} section", format::section_name(static_cast<uint32_t>(kParsers[i].type))));
+        return dump;
       }
+      const SectionEntry* entry =
+          std::find_if(std::begin(kParsers), std::end(kParsers),
+                       [&](const SectionEntry& e) { return static_cast<uint32_t>(e.type) == header.type; });
+      if (entry == std::end(kParsers)) continue;
+      bool& was_seen = seen[entry - kParsers];
+      if ((entry->rules & kOnce) && was_seen)
+        in.fail(fmt::format("second {} section", format::section_name(header.type)));
+      was_seen = true;
+      entry->parse(in, dump);
+      in.finish();
     }
   }
 
  private:
   size_t parse_file_header() {
+    using Part = DumpError::Part;
     format::FileHeader header;
     if (bytes_.size() < sizeof header.magic ||
         std::memcmp(bytes_.data(), format::kMagic, sizeof header.magic) != 0)
-      throw DumpError(fmt::format("{}: not an fnprof dump (bad magic)", path_));
+      throw DumpError(path_, "not an fnprof dump (bad magic)");
     if (bytes_.size() < sizeof header)
-      throw error(fmt::format("truncated file header at byte 0 (expected {} more bytes)",
-                              sizeof header - bytes_.size()));
+      throw DumpError::truncated(path_, Part::FileHeader, 0, sizeof header - bytes_.size());
     std::memcpy(&header, bytes_.data(), sizeof header);
     if (header.version > format::kVersion)
-      throw error(fmt::format("format version {} is newer than this perf-report supports ({})",
-                              header.version, format::kVersion));
-    if (header.version == 0) throw error("corrupt file header (format version 0)");
+      throw DumpError(path_, fmt::format("format version {} is newer than this perf-report supports ({})",
+                                         header.version, format::kVersion));
+    if (header.version == 0) throw DumpError::corrupt(path_, Part::FileHeader, 0, "format version 0");
     if (header.header_size < sizeof header)
-      throw error(fmt::format("corrupt file header (header size {})", header.header_size));
+      throw DumpError::corrupt(path_, Part::FileHeader, 0, fmt::format("header size {}", header.header_size));
     // A later version may grow the header; its extra fields are skipped.
     if (header.header_size > bytes_.size())
-      throw error(fmt::format("truncated file header at byte 0 (expected {} more bytes)",
-                              header.header_size - bytes_.size()));
+      throw DumpError::truncated(path_, Part::FileHeader, 0, header.header_size - bytes_.size());
     return header.header_size;
-  }
-
-  ProcessInfo parse_process(const uint8_t* begin, const uint8_t* end) {
-    format::Decoder d(begin, end);
-    format::ProcessRecord r;
-    fields(d, r);
-    if (!d.ok() || !d.at_end()) throw corrupt("bad record");
-    if (r.ticks_per_second == 0) throw corrupt("ticks per second is 0");
-    ProcessInfo p;
-    p.pid = r.pid, p.ppid = r.ppid;
-    p.program = r.program, p.exe = r.exe;
-    p.args = split_args(r.cmdline);
-    p.start_unix_ns = r.start_unix_ns;
-    p.clock_source = r.clock_source;
-    p.ticks_per_second = r.ticks_per_second;
-    p.start_ticks = r.start_ticks, p.end_ticks = r.end_ticks;
-    p.reason = r.reason, p.signal = r.signal;
-    return p;
-  }
-
-  void parse_modules(const uint8_t* begin, const uint8_t* end, std::vector<Module>& out) {
-    format::Decoder d(begin, end);
-    uint64_t count = d.varint();
-    // Each record takes at least 5 bytes; a larger count is a lie, caught
-    // before it turns into a huge allocation.
-    if (!d.ok() || count > d.remaining() / 5) throw corrupt("bad record");
-    for (uint64_t i = 0; i < count; ++i) {
-      format::ModuleRecord r;
-      fields(d, r);
-      if (!d.ok()) throw corrupt("bad record");
-      out.push_back(Module{std::string(r.path), std::string(r.build_id), r.bias, r.lo, r.hi});
-    }
-    if (!d.at_end()) throw corrupt("bad record");
-  }
-
-  Thread parse_thread(const uint8_t* begin, const uint8_t* end) {
-    format::Decoder d(begin, end);
-    format::ThreadRecord r;
-    fields(d, r);
-    // Each node takes at least 4 bytes (one per varint).
-    if (!d.ok() || r.node_count > d.remaining() / 4 || r.node_count >= UINT32_MAX)
-      throw corrupt("bad record");
-    Thread t;
-    t.tid = r.tid, t.name = r.name;
-    t.start_ticks = r.start_ticks, t.end_ticks = r.end_ticks, t.flags = r.flags;
-    t.nodes.resize(r.node_count + 1);  // nodes[0] is the root, its own parent
-    uint64_t func = 0;
-    for (uint64_t i = 1; i <= r.node_count; ++i) {
-      format::NodeRecord n;
-      fields(d, n);
-      if (!d.ok()) throw corrupt("bad record");
-      if (n.parent_delta == 0 || n.parent_delta > i)
-        throw corrupt(fmt::format("node {} has parent out of range", i));
-      func += static_cast<uint64_t>(n.func_delta);  // wraps like the writer's subtraction
-      t.nodes[i] = CallNode{static_cast<uint32_t>(i - n.parent_delta), func, n.calls, n.incl_ticks};
-    }
-    if (!d.at_end()) throw corrupt("bad record");
-    return t;
-  }
-
-  std::string_view name() const { return format::section_name(section_type_); }
-  DumpError error(const std::string& what) const { return DumpError(path_ + ": " + what); }
-  DumpError corrupt(const std::string& why) const {
-    return error(fmt::format("corrupt section '{}' at byte {} ({})", name(), section_pos_, why));
   }
 
   const std::string& path_;
   const std::vector<uint8_t>& bytes_;
-  uint32_t section_type_ = 0;
-  size_t section_pos_ = 0;
 };
 
+std::string part_name(DumpError::Part part, uint32_t section) {
+  switch (part) {
+    case DumpError::Part::File: return "file";
+    case DumpError::Part::FileHeader: return "file header";
+    case DumpError::Part::SectionHeader: return "section header";
+    case DumpError::Part::Section: return fmt::format("section '{}'", format::section_name(section));
+  }
+  return "file";
+}
+
 }  // namespace
+
+DumpError::DumpError(std::string path, const std::string& problem, uint64_t offset)
+    : DumpError(std::move(path), Part::File, offset, 0, problem) {}
+
+DumpError::DumpError(std::string path, Part part, uint64_t offset, uint32_t section,
+                     const std::string& message)
+    : std::runtime_error(path + ": " + message),
+      path_(std::move(path)),
+      part_(part),
+      offset_(offset),
+      section_(section) {}
+
+DumpError DumpError::truncated(std::string path, Part part, uint64_t offset, uint64_t missing,
+                               uint32_t section) {
+  return DumpError(std::move(path), part, offset, section,
+                   fmt::format("truncated {} at byte {} (expected {} more bytes)", part_name(part, section),
+                               offset, missing));
+}
+
+DumpError DumpError::corrupt(std::string path, Part part, uint64_t offset, const std::string& why,
+                             uint32_t section) {
+  return DumpError(std::move(path), part, offset, section,
+                   fmt::format("corrupt {} at byte {} ({})", part_name(part, section), offset, why));
+}
 
 const Module* Dump::module_of(uint64_t address) const {
   for (auto it = modules.rbegin(); it != modules.rend(); ++it)

@@ -13,8 +13,38 @@
 
 namespace fnprof {
 
-struct DumpError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+// A dump perf-report cannot read: which file, what is wrong, and where. The
+// one error of the dump reader, whichever part of the file or section reader
+// finds the problem; what() is the whole line.
+class DumpError : public std::runtime_error {
+ public:
+  // What the problem is in: the file as a whole, or the part that begins at
+  // offset().
+  enum class Part { File, FileHeader, SectionHeader, Section };
+
+  // "<path>: <problem>", about the file as a whole ("cannot open: ...", "no
+  // process section"); `offset` is where reading stopped, when it matters.
+  DumpError(std::string path, const std::string& problem, uint64_t offset = 0);
+  // "<path>: truncated <part> at byte <offset> (expected <missing> more bytes)"
+  static DumpError truncated(std::string path, Part part, uint64_t offset, uint64_t missing,
+                             uint32_t section = 0);
+  // "<path>: corrupt <part> at byte <offset> (<why>)"
+  static DumpError corrupt(std::string path, Part part, uint64_t offset, const std::string& why,
+                           uint32_t section = 0);
+
+  const std::string& path() const { return path_; }
+  Part part() const { return part_; }
+  uint64_t offset() const { return offset_; }
+  // The section's type (format::SectionType), for Part::Section.
+  uint32_t section() const { return section_; }
+
+ private:
+  DumpError(std::string path, Part part, uint64_t offset, uint32_t section, const std::string& message);
+
+  std::string path_;
+  Part part_;
+  uint64_t offset_;
+  uint32_t section_;
 };
 
 struct ProcessInfo {
@@ -104,12 +134,6 @@ struct AllocProfile {
   const AllocStack* stack(uint32_t id) const;  // nullptr when unknown
 };
 
-// Reads one section of the allocation tracker into `out`. Returns the reason
-// when the section is malformed, nothing when it is fine or not one of the
-// tracker's types.
-std::optional<std::string> parse_alloc_section(uint32_t type, const uint8_t* begin, const uint8_t* end,
-                                               AllocProfile& out);
-
 // ---- The instrumentation API's sections (phase_sections.cpp) ----------------
 // Empty unless the program used fnprof.h or the resource sampler ran. Names
 // are ids into `strings`; ticks are absolute, in the dump's clock.
@@ -184,11 +208,6 @@ struct ApiData {
   const std::string& name(uint32_t id) const;  // "<unknown>" when out of range
   bool empty() const;
 };
-
-// Reads one section of the API into `out`. Returns the reason when the
-// section is malformed, nothing when it is fine or not one of the API's types.
-std::optional<std::string> parse_api_section(uint32_t type, const uint8_t* begin, const uint8_t* end,
-                                             ApiData& out);
 
 struct Dump {
   std::string path;

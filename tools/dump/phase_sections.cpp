@@ -1,27 +1,22 @@
 // Reads the instrumentation API's sections (format.h, "Instrumentation API
 // and resource sampler") into Dump::api: phases, checkpoints, counters, the
-// resource timeline and captured stacks. Deltas are undone here, so the rest
-// of perf-report sees absolute ticks and cumulative values.
+// resource timeline, captured stacks and the strings they name. Deltas are
+// undone here, so the rest of perf-report sees absolute ticks and cumulative
+// values. dump_reader.cpp's table of parsers calls these.
 #include <cstring>
 
 #include <fmt/format.h>
 
 #include "dump/dump_reader.h"
+#include "dump/section_reader.h"
 #include "fnprof/format.h"
 
 namespace fnprof {
 namespace {
 
-using format::Decoder;
-using format::SectionType;
-
-std::optional<std::string> read_meta(Decoder& d, uint64_t count, std::vector<MetaValue>& out) {
-  // Each pair takes at least 3 bytes: a larger count is a lie.
-  if (count > d.remaining() / 3) return "bad metadata count";
-  for (uint64_t i = 0; i < count; ++i) {
-    format::MetaRecord r;
-    fields(d, r);
-    if (!d.ok()) return "bad metadata";
+void read_meta(SectionReader& in, uint64_t count, std::vector<MetaValue>& out) {
+  for (uint64_t i = in.check_count<format::MetaRecord>(count); i > 0; --i) {
+    auto r = in.record<format::MetaRecord>();
     MetaValue v;
     v.key = static_cast<uint32_t>(r.key);
     v.type = r.type;
@@ -30,86 +25,62 @@ std::optional<std::string> read_meta(Decoder& d, uint64_t count, std::vector<Met
     v.string_value = r.string_value;
     out.push_back(std::move(v));
   }
-  return std::nullopt;
 }
 
-std::optional<std::string> parse_phases(Decoder& d, ApiData& out) {
-  format::PhaseThreadRecord t;
-  fields(d, t);
-  // Each phase takes at least 7 bytes.
-  if (!d.ok() || t.phase_count > d.remaining() / 7) return "bad record";
+}  // namespace
+
+void read_phases(SectionReader& in, Dump& dump) {
+  auto t = in.record<format::PhaseThreadRecord>();
   PhaseLog log;
   log.tid = t.tid;
   log.dropped = t.dropped;
-  uint64_t begin = 0;
-  for (uint64_t i = 0; i < t.phase_count; ++i) {
-    format::PhaseRecord r;
-    fields(d, r);
-    if (!d.ok()) return "bad record";
-    if (r.parent_delta > i) return fmt::format("phase {} has parent out of range", i);
-    begin += r.begin_delta;
+  format::DeltaCodec<uint64_t> begin;
+  for (uint64_t i = 0, n = in.check_count<format::PhaseRecord>(t.phase_count); i < n; ++i) {
+    auto r = in.record<format::PhaseRecord>();
+    if (r.parent_delta > i) in.fail(fmt::format("phase {} has parent out of range", i));
     ApiPhase p;
     p.name = static_cast<uint32_t>(r.name);
     p.parent = r.parent_delta ? static_cast<int64_t>(i - r.parent_delta) : -1;
-    p.begin_ticks = begin;
+    p.begin_ticks = begin.decode(r.begin_delta);
     p.duration_ticks = r.duration_ticks;
     p.open = r.flags & format::kPhaseOpen;
-    if (auto why = read_meta(d, r.meta_count, p.meta)) return why;
-    if (auto why = read_meta(d, r.result_count, p.result)) return why;
+    read_meta(in, r.meta_count, p.meta);
+    read_meta(in, r.result_count, p.result);
     log.phases.push_back(std::move(p));
   }
-  if (!d.at_end()) return "bad record";
-  out.phases.push_back(std::move(log));
-  return std::nullopt;
+  dump.api.phases.push_back(std::move(log));
 }
 
-std::optional<std::string> parse_checkpoints(Decoder& d, ApiData& out) {
-  uint64_t count = d.varint();
-  if (!d.ok() || count > d.remaining() / 4) return "bad record";
-  int64_t ticks = 0;
-  for (uint64_t i = 0; i < count; ++i) {
-    format::CheckpointRecord r;
-    fields(d, r);
-    if (!d.ok()) return "bad record";
-    ticks += r.ticks_delta;
+void read_checkpoints(SectionReader& in, Dump& dump) {
+  format::DeltaCodec<int64_t> ticks;
+  for (uint64_t i = in.count<format::CheckpointRecord>(); i > 0; --i) {
+    auto r = in.record<format::CheckpointRecord>();
     ApiCheckpoint c;
-    c.ticks = static_cast<uint64_t>(ticks);
+    c.ticks = ticks.decode(r.ticks_delta);
     c.tid = r.tid;
     c.name = static_cast<uint32_t>(r.name);
-    if (auto why = read_meta(d, r.meta_count, c.meta)) return why;
-    out.checkpoints.push_back(std::move(c));
+    read_meta(in, r.meta_count, c.meta);
+    dump.api.checkpoints.push_back(std::move(c));
   }
-  if (!d.at_end()) return "bad record";
-  return std::nullopt;
 }
 
-std::optional<std::string> parse_counters(Decoder& d, ApiData& out) {
-  uint64_t count = d.varint();
-  if (!d.ok() || count > d.remaining() / 7) return "bad record";
-  for (uint64_t i = 0; i < count; ++i) {
-    format::CounterRecord r;
-    fields(d, r);
-    if (!d.ok()) return "bad record";
-    out.counters.push_back(ApiCounter{static_cast<uint32_t>(r.name), r.kind, r.direction, r.value, r.min, r.max,
-                                      r.updates});
+void read_counters(SectionReader& in, Dump& dump) {
+  for (uint64_t i = in.count<format::CounterRecord>(); i > 0; --i) {
+    auto r = in.record<format::CounterRecord>();
+    dump.api.counters.push_back(ApiCounter{static_cast<uint32_t>(r.name), r.kind, r.direction, r.value, r.min,
+                                           r.max, r.updates});
   }
-  if (!d.at_end()) return "bad record";
-  return std::nullopt;
 }
 
-std::optional<std::string> parse_timeline(Decoder& d, ApiData& out) {
-  format::ResourceTimelineRecord t;
-  fields(d, t);
-  if (!d.ok() || t.sample_count > d.remaining() / 15) return "bad record";
-  ResourceTimeline& tl = out.resources;
+void read_resource_timeline(SectionReader& in, Dump& dump) {
+  auto t = in.record<format::ResourceTimelineRecord>();
+  ResourceTimeline& tl = dump.api.resources;
   tl.present = true;
   tl.interval_ns = t.interval_ns, tl.stride = t.stride, tl.sampler_cpu_ns = t.sampler_cpu_ns;
   tl.cpus = t.cpus, tl.mem_total_bytes = t.mem_total_bytes;
   ResourceSample prev;
-  for (uint64_t i = 0; i < t.sample_count; ++i) {
-    format::ResourceSampleRecord r;
-    fields(d, r);
-    if (!d.ok() || r.counter_count > d.remaining()) return "bad record";
+  for (uint64_t i = in.check_count<format::ResourceSampleRecord>(t.sample_count); i > 0; --i) {
+    auto r = in.record<format::ResourceSampleRecord>();
     ResourceSample s;
     s.ticks = prev.ticks + r.ticks_delta;
     s.user_us = prev.user_us + r.user_us_delta;
@@ -125,53 +96,28 @@ std::optional<std::string> parse_timeline(Decoder& d, ApiData& out) {
     s.system_busy_jiffies = prev.system_busy_jiffies + r.system_busy_jiffies_delta;
     s.system_total_jiffies = prev.system_total_jiffies + r.system_total_jiffies_delta;
     s.system_mem_available = prev.system_mem_available + static_cast<uint64_t>(r.system_mem_available_delta);
-    for (uint64_t k = 0; k < r.counter_count; ++k) {
-      int64_t delta = format::unzigzag(d.varint());
+    for (uint64_t k = 0, n = in.check_count<int64_t>(r.counter_count); k < n; ++k) {
+      int64_t delta = format::unzigzag(in.varint());
       s.counters.push_back((k < prev.counters.size() ? prev.counters[k] : 0) + delta);
     }
-    if (!d.ok()) return "bad record";
     tl.samples.push_back(s);
     prev = std::move(s);
   }
-  if (!d.at_end()) return "bad record";
-  return std::nullopt;
 }
 
-std::optional<std::string> parse_stacks(Decoder& d, ApiData& out) {
-  uint64_t count = d.varint();
-  if (!d.ok() || count > d.remaining() / 6) return "bad record";
-  for (uint64_t i = 0; i < count; ++i) {
-    format::CapturedStackRecord r;
-    fields(d, r);
-    if (!d.ok() || r.frame_count > d.remaining()) return "bad record";
+void read_captured_stacks(SectionReader& in, Dump& dump) {
+  for (uint64_t i = in.count<format::CapturedStackRecord>(); i > 0; --i) {
+    auto r = in.record<format::CapturedStackRecord>();
     ApiStack s;
     s.ticks = r.ticks, s.tid = r.tid, s.label = r.label, s.kind = r.kind, s.signal = r.signal;
-    uint64_t frame = 0;
-    for (uint64_t k = 0; k < r.frame_count; ++k) {
-      frame += static_cast<uint64_t>(format::unzigzag(d.varint()));
-      s.frames.push_back(frame);
-    }
-    if (!d.ok()) return "bad record";
-    out.stacks.push_back(std::move(s));
+    in.frames(r.frame_count, [&](uint64_t f) { s.frames.push_back(f); });
+    dump.api.stacks.push_back(std::move(s));
   }
-  if (!d.at_end()) return "bad record";
-  return std::nullopt;
 }
 
-std::optional<std::string> parse_strings(Decoder& d, ApiData& out) {
-  uint64_t count = d.varint();
-  if (!d.ok() || count > d.remaining()) return "bad record";
-  for (uint64_t i = 0; i < count; ++i) {
-    std::string_view s;
-    d(s);
-    if (!d.ok()) return "bad record";
-    out.strings.emplace_back(s);
-  }
-  if (!d.at_end()) return "bad record";
-  return std::nullopt;
+void read_api_strings(SectionReader& in, Dump& dump) {
+  for (uint64_t i = in.count<std::string_view>(); i > 0; --i) dump.api.strings.emplace_back(in.string());
 }
-
-}  // namespace
 
 const std::string& ApiData::name(uint32_t id) const {
   static const std::string unknown = "<unknown>";
@@ -180,22 +126,6 @@ const std::string& ApiData::name(uint32_t id) const {
 
 bool ApiData::empty() const {
   return phases.empty() && checkpoints.empty() && counters.empty() && !resources.present && stacks.empty();
-}
-
-std::optional<std::string> parse_api_section(uint32_t type, const uint8_t* begin, const uint8_t* end,
-                                             ApiData& out) {
-  Decoder d(begin, end);
-  switch (static_cast<SectionType>(type)) {
-    case SectionType::ApiStrings: return parse_strings(d, out);
-    case SectionType::Phases: return parse_phases(d, out);
-    case SectionType::Checkpoints: return parse_checkpoints(d, out);
-    case SectionType::Counters: return parse_counters(d, out);
-    case SectionType::ResourceTimeline:
-      if (out.resources.present) return "second resource timeline";
-      return parse_timeline(d, out);
-    case SectionType::CapturedStacks: return parse_stacks(d, out);
-    default: return std::nullopt;
-  }
 }
 
 }  // namespace fnprof
