@@ -128,4 +128,61 @@ Table counter_table(const ApiProfile& api) {
   return table;
 }
 
+Table phase_table(const ApiProfile& api) {
+  Table table{"phases",
+              "Phases",
+              {{"path", "", Kind::Name, Audience::Machines},
+               {"name", "phase", Kind::Name, Audience::Both, 5, "depth"},
+               {"depth", "", Kind::Count, Audience::Machines},
+               {"count", "count", Kind::Count, Audience::Both, 8},
+               {"open", "", Kind::Count, Audience::Machines},
+               {"", "open", Kind::Count, Audience::Humans},
+               {"total_seconds", "total", Kind::Seconds, Audience::Both, 10},
+               {"avg_seconds", "avg", Kind::Seconds, Audience::Both, 10},
+               {"min_seconds", "min", Kind::Seconds, Audience::Both, 10},
+               {"max_seconds", "max", Kind::Seconds, Audience::Both, 10},
+               {"p95_seconds", "p95", Kind::Seconds, Audience::Both, 10},
+               {"cpu_avg_percent", "", Kind::Percent, Audience::Machines},
+               {"cpu_peak_percent", "", Kind::Percent, Audience::Machines},
+               {"rss_avg_bytes", "", Kind::Bytes, Audience::Machines},
+               {"rss_peak_bytes", "", Kind::Bytes, Audience::Machines}},
+              {},
+              api.phases.size(),
+              false};
+  const bool sampled = api.resources.present;
+  if (sampled)
+    table.columns.insert(table.columns.end(), {{"", "CPU avg/peak", Kind::Percent, Audience::Humans, 11},
+                                               {"", "RSS peak", Kind::Bytes, Audience::Humans, 10}});
+  for (const PhaseStats& p : api.phases) {
+    const ResourceUse& r = p.resources;
+    auto used = [&](Value v) { return r.present ? v : Value(); };
+    std::vector<Value> row = {p.path, p.name, uint64_t{p.depth}, p.count, p.open,
+                              p.open ? Value(p.open) : Value(), p.total_seconds, p.avg_seconds(),
+                              p.min_seconds, p.max_seconds, p.p95_seconds, used(r.cpu_avg_percent),
+                              used(r.cpu_peak_percent), used(r.rss_avg_bytes), used(r.rss_peak_bytes)};
+    if (sampled) {
+      // "-": the phase ran between the sampler's intervals.
+      row.push_back(r.present ? fmt::format("{:.0f}% / {:.0f}%", r.cpu_avg_percent, r.cpu_peak_percent) : "-");
+      row.push_back(r.present ? Value(r.rss_peak_bytes) : Value(std::string("-")));
+    }
+    table.rows.push_back(std::move(row));
+  }
+  return table;
+}
+
+Table phase_counter_table(const ApiProfile& api) {
+  Table table{"phase_counters",
+              "Counter throughput during phases",
+              {{"phase", "phase", Kind::Name},
+               {"counter", "counter", Kind::Name},
+               {"per_second", "rate", Kind::Rate}},
+              {},
+              0,
+              false};
+  for (const PhaseStats& p : api.phases)
+    for (const CounterRate& r : p.counter_rates) table.rows.push_back({p.path, r.counter, r.per_second});
+  table.human_rows = table.rows.size();
+  return table;
+}
+
 }  // namespace fnprof

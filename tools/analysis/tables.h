@@ -18,4 +18,13 @@ Table thread_function_table(const Report& report);
 Table checkpoint_table(const ApiProfile& api);
 Table counter_table(const ApiProfile& api);
 
+// Phases by path, depth-first: for people the name indented by its depth,
+// the open instances in a column of their own, and CPU and RSS only when the
+// run had the resource sampler (machines always get those columns, empty
+// where no interval fell inside the phase).
+Table phase_table(const ApiProfile& api);
+
+// Counter throughput during phases: one row per phase and counter that moved.
+Table phase_counter_table(const ApiProfile& api);
+
 }  // namespace fnprof

@@ -9,8 +9,9 @@
 // --sort's allocation key; callers innermost first, joined by ';')
 // and leaks (the leak findings, then what was kept from start-up), which need
 // the allocation tracker's data; phases (one row per phase path, nested paths
-// joined by " > "), counters (counters and gauges) and resources (one row per
-// sampler interval), which need the instrumentation API's data. A table whose
+// joined by " > "), phase_counters (counter throughput during phases),
+// counters (counters and gauges) and resources (one row per sampler
+// interval), which need the instrumentation API's data. A table whose
 // data the dumps lack is an error, not an empty file.
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -102,20 +103,6 @@ void write_leaks(std::ostream& out, const Report& whole) {
   for (const Leak& leak : report.startup) row(leak);
 }
 
-void write_phases(std::ostream& out, const ApiProfile& api) {
-  write_record(out, {"path", "name", "depth", "count", "open", "total_seconds", "avg_seconds", "min_seconds",
-                     "max_seconds", "p95_seconds", "cpu_avg_percent", "cpu_peak_percent", "rss_avg_bytes",
-                     "rss_peak_bytes"});
-  for (const PhaseStats& p : api.phases) {
-    const ResourceUse& r = p.resources;
-    write_record(out, {p.path, p.name, std::to_string(p.depth), std::to_string(p.count), std::to_string(p.open),
-                       seconds(p.total_seconds), seconds(p.avg_seconds()), seconds(p.min_seconds),
-                       seconds(p.max_seconds), seconds(p.p95_seconds), r.present ? number(r.cpu_avg_percent) : "",
-                       r.present ? number(r.cpu_peak_percent) : "", r.present ? std::to_string(r.rss_avg_bytes) : "",
-                       r.present ? std::to_string(r.rss_peak_bytes) : ""});
-  }
-}
-
 void write_resources(std::ostream& out, const ResourceSummary& r) {
   write_record(out, {"at_seconds", "cpu_percent", "system_cpu_percent", "rss_bytes", "threads"});
   for (const ResourceSummary::Point& p : r.timeline)
@@ -138,7 +125,12 @@ void write(std::ostream& out, const Report& report) {
   const ApiProfile& api = profile.api;
   if (table == "phases") {
     if (api.phases.empty()) throw std::runtime_error("no phase data in " + dump_names(profile));
-    return write_phases(out, api);
+    return write_table(out, phase_table(api));
+  }
+  if (table == "phase_counters") {
+    Table rates = phase_counter_table(api);
+    if (rates.rows.empty()) throw std::runtime_error("no counter throughput during phases in " + dump_names(profile));
+    return write_table(out, rates);
   }
   if (table == "counters") {
     if (api.counters.empty()) throw std::runtime_error("no counter data in " + dump_names(profile));
