@@ -185,4 +185,86 @@ Table phase_counter_table(const ApiProfile& api) {
   return table;
 }
 
+Table resource_table(const ResourceSummary& resources) {
+  Table table{"resources",
+              "Resources",
+              {{"at_seconds", "at", Kind::Seconds},
+               {"cpu_percent", "CPU", Kind::Percent},
+               {"system_cpu_percent", "system CPU", Kind::Percent},
+               {"rss_bytes", "RSS", Kind::Bytes},
+               {"threads", "threads", Kind::Count}},
+              {},
+              resources.timeline.size(),
+              false};
+  for (const ResourceSummary::Point& p : resources.timeline)
+    table.rows.push_back({p.at_seconds, p.cpu_percent, p.system_cpu_percent, p.rss_bytes, p.threads});
+  return table;
+}
+
+Table leak_table(const Report& report) {
+  Table table{"leaks",
+              "Leaks",
+              {{"severity", "severity", Kind::Text},
+               {"kind", "kind", Kind::Text},
+               {"bytes", "bytes", Kind::Bytes},
+               {"blocks", "blocks", Kind::Count},
+               {"site", "site", Kind::Name},
+               {"title", "title", Kind::Text},
+               {"evidence", "evidence", Kind::Text},
+               {"recommendation", "recommendation", Kind::Text}},
+              {},
+              0,
+              false};
+  const std::vector<HeapSite>& sites = report.profile.heap.sites;
+  for (const std::vector<Leak>* leaks : {&report.leaks.leaks, &report.leaks.startup})
+    for (const Leak& leak : *leaks)
+      table.rows.push_back({std::string(severity_name(leak.severity)), leak.kind, leak.bytes, leak.blocks,
+                            leak.site ? site_name(sites[*leak.site]) : "", leak.title, leak.evidence,
+                            leak.recommendation});
+  table.human_rows = table.rows.size();
+  return table;
+}
+
+Table allocator_table(const Report& report) {
+  Table table{"allocators",
+              "Allocation sites",
+              {{"rank", "#", Kind::Count},
+               {"name", "site", Kind::Name},
+               {"file", "file", Kind::Text},
+               {"line", "line", Kind::Count},
+               {"allocations", "allocations", Kind::Count},
+               {"frees", "frees", Kind::Count},
+               {"bytes_allocated", "allocated", Kind::Bytes},
+               {"bytes_freed", "freed", Kind::Bytes},
+               {"live_blocks", "live blocks", Kind::Count},
+               {"live_bytes", "leaked", Kind::Bytes},
+               {"bytes_at_peak", "at peak", Kind::Bytes},
+               {"temporary", "temporary", Kind::Count},
+               {"mismatched", "mismatched", Kind::Count},
+               {"callers", "called from", Kind::Text}},
+              {},
+              0,
+              true};
+  const std::vector<HeapSite>& sites = report.profile.heap.sites;
+  uint64_t rank = 0;
+  for (size_t id : report.first_rows(report.site_ranking, RowsFor::Machines)) {
+    const HeapSite& site = sites[id];
+    const AllocCounts& c = site.counts;
+    std::string file, callers;
+    Value line;
+    if (!site.frames.empty()) {
+      const Frame& naming = site.frames[naming_frame(site)];
+      file = naming.file;
+      line = line_of(naming.line);
+      for (size_t i = naming_frame(site) + 1; i < site.frames.size(); ++i)
+        callers += (callers.empty() ? "" : ";") + site.frames[i].function;
+    }
+    table.rows.push_back({++rank, site_name(site), file, line, c.allocations, c.frees, c.bytes_allocated,
+                          c.bytes_freed, c.live_blocks(), c.live_bytes(), c.bytes_at_peak, c.temporary,
+                          c.mismatched, callers});
+  }
+  table.human_rows = table.rows.size();
+  return table;
+}
+
 }  // namespace fnprof

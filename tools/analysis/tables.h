@@ -27,4 +27,14 @@ Table phase_table(const ApiProfile& api);
 // Counter throughput during phases: one row per phase and counter that moved.
 Table phase_counter_table(const ApiProfile& api);
 
+// The resource sampler's timeline, one row per interval.
+Table resource_table(const ResourceSummary& resources);
+
+// The leak findings, then the memory kept from start-up.
+Table leak_table(const Report& report);
+
+// Every allocation site with its full stack, ranked by --sort's allocation
+// key (report.site_ranking); callers innermost first, joined by ';'.
+Table allocator_table(const Report& report);
+
 }  // namespace fnprof
