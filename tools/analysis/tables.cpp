@@ -267,4 +267,25 @@ Table allocator_table(const Report& report) {
   return table;
 }
 
+Table call_view_table(const Profile& profile, const CallView& view, bool callers) {
+  const std::string& name = function_name(profile, view.function);
+  Table table{callers ? "callers" : "callees",
+              (callers ? "Callers of " : "Callees of ") + name,
+              {{"function", callers ? "caller" : "callee", Kind::Name},
+               {"calls", "calls", Kind::Count, Audience::Both, 12},
+               {"seconds", "time", Kind::Seconds, Audience::Both, 10},
+               {"percent", "% time", Kind::Percent, Audience::Both, 7}},
+              {},
+              0,
+              false};
+  const double whole = view.stats.incl_seconds;
+  auto share = [&](double seconds) { return whole > 0 ? Value(100 * seconds / whole) : Value(); };
+  for (const CallEdge& e : callers ? view.callers : view.callees)
+    table.rows.push_back({function_name(profile, e.function), e.calls, e.seconds, share(e.seconds)});
+  if (!callers)
+    table.rows.push_back({std::string("(self)"), Value(), view.stats.self_seconds, share(view.stats.self_seconds)});
+  table.human_rows = table.rows.size();
+  return table;
+}
+
 }  // namespace fnprof

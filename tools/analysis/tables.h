@@ -37,4 +37,8 @@ Table leak_table(const Report& report);
 // key (report.site_ranking); callers innermost first, joined by ';'.
 Table allocator_table(const Report& report);
 
+// One --callers or --callees view: the edges by time, a callee view ending
+// with the function's own time ("(self)").
+Table call_view_table(const Profile& profile, const CallView& view, bool callers);
+
 }  // namespace fnprof

@@ -209,13 +209,7 @@ void write_call_views(std::ostream& out, const Report& report) {
         fmt::print(out, "\n## {} of {}\n\n{} calls, {} inclusive.\n\n", callers ? "Callers" : "Callees",
                    code(function_name(profile, view.function)), group_digits(s.calls),
                    format_duration(s.incl_seconds));
-        fmt::print(out, "| {} | calls | time | % time |\n|---|--:|--:|--:|\n", callers ? "caller" : "callee");
-        for (const CallEdge& e : callers ? view.callers : view.callees)
-          fmt::print(out, "| {} | {} | {} | {} |\n", code(function_name(profile, e.function)),
-                     group_digits(e.calls), format_duration(e.seconds), percent(e.seconds, s.incl_seconds));
-        if (!callers)
-          fmt::print(out, "| *(self)* | | {} | {} |\n", format_duration(s.self_seconds),
-                     percent(s.self_seconds, s.incl_seconds));
+        write_table(out, call_view_table(profile, view, callers));
       }
     }
   }
