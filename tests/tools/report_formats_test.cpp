@@ -243,9 +243,9 @@ TEST(ReportGolden, MarkdownWithPhases) {
   // (a cell drops plain leading spaces), `|` escaped even in code spans.
   EXPECT_NE(
       out.str().find(
-          "| `load` | 1 | 250ms | 250ms | 250ms | 250ms | 250ms | 80% / 100% | 64.0 MiB |\n"
-          "| \u00a0\u00a0``parse <xml> & `x`\\|`` | 3 | 150ms | 50.0ms | 40.0ms | 60.0ms | 60.0ms | - | - |\n"
-          "| `compute` | 2 (1 open) | 1.20s | 600ms | 500ms | 700ms | 700ms | 190% / 200% | 96.0 MiB |\n"),
+          "| `load` | 1 |  | 250ms | 250ms | 250ms | 250ms | 250ms | 80% / 100% | 64.0 MiB |\n"
+          "| \u00a0\u00a0``parse <xml> & `x`\\|`` | 3 |  | 150ms | 50.0ms | 40.0ms | 60.0ms | 60.0ms | - | - |\n"
+          "| `compute` | 2 | 1 | 1.20s | 600ms | 500ms | 700ms | 700ms | 190% / 200% | 96.0 MiB |\n"),
       std::string::npos)
       << out.str();
   EXPECT_NE(out.str().find("| `ready` | 4242 | 250ms | 250ms | `n=4` |\n"), std::string::npos);
@@ -723,6 +723,69 @@ TEST(ReportTables, CheckpointsReachCsvWithMachineValues) {
             "name,pid,tid,at_seconds,since_previous_seconds,metadata\r\n"
             "ready,4242,4242,0.25,0.25,n=4\r\n"
             "</script>done,4242,4242,1.8,1.55,\r\n");
+}
+
+std::string csv_table(const std::string& table) {
+  ReportOptions options;
+  options.table = table;
+  std::ostringstream out;
+  write_report(out, "csv", api_fixture_profile(), options);
+  return out.str();
+}
+
+// Counter throughput during phases had only text and md tables; declared
+// once, it reaches csv too.
+TEST(ReportTables, PhaseCountersReachCsv) {
+  EXPECT_EQ(csv_table("phase_counters"), "phase,counter,per_second\r\ncompute,rows,1500\r\n");
+  ReportOptions options;
+  options.table = "phase_counters";
+  std::ostringstream out;
+  try {
+    write_report(out, "csv", fixture_profile(), options);
+    ADD_FAILURE() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "no counter throughput during phases in fnprof.app.4242.fnp");
+  }
+}
+
+// The phases and resources tables as csv read them before they were
+// declared in tables.cpp: the columns, their order and the numbers' digits.
+TEST(ReportTables, PhasesAndResourcesCsvKeepTheirColumns) {
+  EXPECT_EQ(csv_table("phases"),
+            "path,name,depth,count,open,total_seconds,avg_seconds,min_seconds,max_seconds,p95_seconds,"
+            "cpu_avg_percent,cpu_peak_percent,rss_avg_bytes,rss_peak_bytes\r\n"
+            "load,load,0,1,0,0.25,0.25,0.25,0.25,0.25,80,100,33554432,67108864\r\n"
+            "load > parse <xml> & `x`|,parse <xml> & `x`|,1,3,0,0.15,0.05,0.04,0.06,0.06,,,,\r\n"
+            "compute,compute,0,2,1,1.2,0.6,0.5,0.7,0.7,190,200,50331648,100663296\r\n");
+  const std::string resources = csv_table("resources");
+  EXPECT_EQ(resources.substr(0, resources.find("\r\n0.3,")),
+            "at_seconds,cpu_percent,system_cpu_percent,rss_bytes,threads\r\n"
+            "0.1,80,10,45088768,2\r\n"
+            "0.2,80,10,48234496,2");
+}
+
+// Text and md lay the phase table out by one rule: the name indented by
+// its depth (spaces here), open instances in their own column, CPU and RSS
+// for a run with the sampler.
+TEST(ReportTables, PhasesAsText) {
+  std::ostringstream out;
+  write_report(out, "text", api_fixture_profile(), ReportOptions{});
+  const std::string text = out.str();
+  const size_t at = text.find("Phases (by name");
+  ASSERT_NE(at, std::string::npos) << text;
+  EXPECT_EQ(text.substr(at, text.find("\nCheckpoints:") - at),
+            "Phases (by name, nested phases indented):\n\n"
+            "phase                    count  open       total         avg         min         max         p95"
+            "  CPU avg/peak    RSS peak\n"
+            "load                         1             250ms       250ms       250ms       250ms       250ms"
+            "    80% / 100%    64.0 MiB\n"
+            "  parse <xml> & `x`|         3             150ms      50.0ms      40.0ms      60.0ms      60.0ms"
+            "             -           -\n"
+            "compute                      2     1       1.20s       600ms       500ms       700ms       700ms"
+            "   190% / 200%    96.0 MiB\n"
+            "\nCounter throughput during phases:\n\n"
+            "phase    counter     rate\n"
+            "compute  rows     1.50k/s\n");
 }
 
 }  // namespace

@@ -42,6 +42,10 @@ struct Column {
   Kind kind = Kind::Text;
   Audience audience = Audience::Both;
   size_t width = 0;  // text: at least this many characters (numbers right-aligned)
+  // People: the cell is indented by the depth (uint64) its row holds in the
+  // column keyed `indent_by`, nested rows under the row they belong to; each
+  // format indents its own way (text with spaces, md with no-break spaces).
+  std::string indent_by = {};
 };
 
 // An empty value (std::monostate) reads as nothing in every format.
@@ -60,6 +64,18 @@ struct Table {
 
 inline bool shown_to(const Column& column, Audience who) {
   return column.audience == Audience::Both || column.audience == who;
+}
+
+// How deep `column`'s cell of row `r` is indented for people (0 when the
+// column is not indented).
+inline size_t indent_of(const Table& table, const Column& column, size_t r) {
+  if (column.indent_by.empty()) return 0;
+  for (size_t c = 0; c < table.columns.size(); ++c) {
+    if (table.columns[c].key != column.indent_by) continue;
+    const auto* depth = std::get_if<uint64_t>(&table.rows[r][c]);
+    return depth ? static_cast<size_t>(*depth) : 0;
+  }
+  return 0;
 }
 
 }  // namespace fnprof

@@ -128,4 +128,164 @@ Table counter_table(const ApiProfile& api) {
   return table;
 }
 
+Table phase_table(const ApiProfile& api) {
+  Table table{"phases",
+              "Phases",
+              {{"path", "", Kind::Name, Audience::Machines},
+               {"name", "phase", Kind::Name, Audience::Both, 5, "depth"},
+               {"depth", "", Kind::Count, Audience::Machines},
+               {"count", "count", Kind::Count, Audience::Both, 8},
+               {"open", "", Kind::Count, Audience::Machines},
+               {"", "open", Kind::Count, Audience::Humans},
+               {"total_seconds", "total", Kind::Seconds, Audience::Both, 10},
+               {"avg_seconds", "avg", Kind::Seconds, Audience::Both, 10},
+               {"min_seconds", "min", Kind::Seconds, Audience::Both, 10},
+               {"max_seconds", "max", Kind::Seconds, Audience::Both, 10},
+               {"p95_seconds", "p95", Kind::Seconds, Audience::Both, 10},
+               {"cpu_avg_percent", "", Kind::Percent, Audience::Machines},
+               {"cpu_peak_percent", "", Kind::Percent, Audience::Machines},
+               {"rss_avg_bytes", "", Kind::Bytes, Audience::Machines},
+               {"rss_peak_bytes", "", Kind::Bytes, Audience::Machines}},
+              {},
+              api.phases.size(),
+              false};
+  const bool sampled = api.resources.present;
+  if (sampled)
+    table.columns.insert(table.columns.end(), {{"", "CPU avg/peak", Kind::Percent, Audience::Humans, 11},
+                                               {"", "RSS peak", Kind::Bytes, Audience::Humans, 10}});
+  for (const PhaseStats& p : api.phases) {
+    const ResourceUse& r = p.resources;
+    auto used = [&](Value v) { return r.present ? v : Value(); };
+    std::vector<Value> row = {p.path, p.name, uint64_t{p.depth}, p.count, p.open,
+                              p.open ? Value(p.open) : Value(), p.total_seconds, p.avg_seconds(),
+                              p.min_seconds, p.max_seconds, p.p95_seconds, used(r.cpu_avg_percent),
+                              used(r.cpu_peak_percent), used(r.rss_avg_bytes), used(r.rss_peak_bytes)};
+    if (sampled) {
+      // "-": the phase ran between the sampler's intervals.
+      row.push_back(r.present ? fmt::format("{:.0f}% / {:.0f}%", r.cpu_avg_percent, r.cpu_peak_percent) : "-");
+      row.push_back(r.present ? Value(r.rss_peak_bytes) : Value(std::string("-")));
+    }
+    table.rows.push_back(std::move(row));
+  }
+  return table;
+}
+
+Table phase_counter_table(const ApiProfile& api) {
+  Table table{"phase_counters",
+              "Counter throughput during phases",
+              {{"phase", "phase", Kind::Name},
+               {"counter", "counter", Kind::Name},
+               {"per_second", "rate", Kind::Rate}},
+              {},
+              0,
+              false};
+  for (const PhaseStats& p : api.phases)
+    for (const CounterRate& r : p.counter_rates) table.rows.push_back({p.path, r.counter, r.per_second});
+  table.human_rows = table.rows.size();
+  return table;
+}
+
+Table resource_table(const ResourceSummary& resources) {
+  Table table{"resources",
+              "Resources",
+              {{"at_seconds", "at", Kind::Seconds},
+               {"cpu_percent", "CPU", Kind::Percent},
+               {"system_cpu_percent", "system CPU", Kind::Percent},
+               {"rss_bytes", "RSS", Kind::Bytes},
+               {"threads", "threads", Kind::Count}},
+              {},
+              resources.timeline.size(),
+              false};
+  for (const ResourceSummary::Point& p : resources.timeline)
+    table.rows.push_back({p.at_seconds, p.cpu_percent, p.system_cpu_percent, p.rss_bytes, p.threads});
+  return table;
+}
+
+Table leak_table(const Report& report) {
+  Table table{"leaks",
+              "Leaks",
+              {{"severity", "severity", Kind::Text},
+               {"kind", "kind", Kind::Text},
+               {"bytes", "bytes", Kind::Bytes},
+               {"blocks", "blocks", Kind::Count},
+               {"site", "site", Kind::Name},
+               {"title", "title", Kind::Text},
+               {"evidence", "evidence", Kind::Text},
+               {"recommendation", "recommendation", Kind::Text}},
+              {},
+              0,
+              false};
+  const std::vector<HeapSite>& sites = report.profile.heap.sites;
+  for (const std::vector<Leak>* leaks : {&report.leaks.leaks, &report.leaks.startup})
+    for (const Leak& leak : *leaks)
+      table.rows.push_back({std::string(severity_name(leak.severity)), leak.kind, leak.bytes, leak.blocks,
+                            leak.site ? site_name(sites[*leak.site]) : "", leak.title, leak.evidence,
+                            leak.recommendation});
+  table.human_rows = table.rows.size();
+  return table;
+}
+
+Table allocator_table(const Report& report) {
+  Table table{"allocators",
+              "Allocation sites",
+              {{"rank", "#", Kind::Count},
+               {"name", "site", Kind::Name},
+               {"file", "file", Kind::Text},
+               {"line", "line", Kind::Count},
+               {"allocations", "allocations", Kind::Count},
+               {"frees", "frees", Kind::Count},
+               {"bytes_allocated", "allocated", Kind::Bytes},
+               {"bytes_freed", "freed", Kind::Bytes},
+               {"live_blocks", "live blocks", Kind::Count},
+               {"live_bytes", "leaked", Kind::Bytes},
+               {"bytes_at_peak", "at peak", Kind::Bytes},
+               {"temporary", "temporary", Kind::Count},
+               {"mismatched", "mismatched", Kind::Count},
+               {"callers", "called from", Kind::Text}},
+              {},
+              0,
+              true};
+  const std::vector<HeapSite>& sites = report.profile.heap.sites;
+  uint64_t rank = 0;
+  for (size_t id : report.first_rows(report.site_ranking, RowsFor::Machines)) {
+    const HeapSite& site = sites[id];
+    const AllocCounts& c = site.counts;
+    std::string file, callers;
+    Value line;
+    if (!site.frames.empty()) {
+      const Frame& naming = site.frames[naming_frame(site)];
+      file = naming.file;
+      line = line_of(naming.line);
+      for (size_t i = naming_frame(site) + 1; i < site.frames.size(); ++i)
+        callers += (callers.empty() ? "" : ";") + site.frames[i].function;
+    }
+    table.rows.push_back({++rank, site_name(site), file, line, c.allocations, c.frees, c.bytes_allocated,
+                          c.bytes_freed, c.live_blocks(), c.live_bytes(), c.bytes_at_peak, c.temporary,
+                          c.mismatched, callers});
+  }
+  table.human_rows = table.rows.size();
+  return table;
+}
+
+Table call_view_table(const Profile& profile, const CallView& view, bool callers) {
+  const std::string& name = function_name(profile, view.function);
+  Table table{callers ? "callers" : "callees",
+              (callers ? "Callers of " : "Callees of ") + name,
+              {{"function", callers ? "caller" : "callee", Kind::Name},
+               {"calls", "calls", Kind::Count, Audience::Both, 12},
+               {"seconds", "time", Kind::Seconds, Audience::Both, 10},
+               {"percent", "% time", Kind::Percent, Audience::Both, 7}},
+              {},
+              0,
+              false};
+  const double whole = view.stats.incl_seconds;
+  auto share = [&](double seconds) { return whole > 0 ? Value(100 * seconds / whole) : Value(); };
+  for (const CallEdge& e : callers ? view.callers : view.callees)
+    table.rows.push_back({function_name(profile, e.function), e.calls, e.seconds, share(e.seconds)});
+  if (!callers)
+    table.rows.push_back({std::string("(self)"), Value(), view.stats.self_seconds, share(view.stats.self_seconds)});
+  table.human_rows = table.rows.size();
+  return table;
+}
+
 }  // namespace fnprof

@@ -18,4 +18,27 @@ Table thread_function_table(const Report& report);
 Table checkpoint_table(const ApiProfile& api);
 Table counter_table(const ApiProfile& api);
 
+// Phases by path, depth-first: for people the name indented by its depth,
+// the open instances in a column of their own, and CPU and RSS only when the
+// run had the resource sampler (machines always get those columns, empty
+// where no interval fell inside the phase).
+Table phase_table(const ApiProfile& api);
+
+// Counter throughput during phases: one row per phase and counter that moved.
+Table phase_counter_table(const ApiProfile& api);
+
+// The resource sampler's timeline, one row per interval.
+Table resource_table(const ResourceSummary& resources);
+
+// The leak findings, then the memory kept from start-up.
+Table leak_table(const Report& report);
+
+// Every allocation site with its full stack, ranked by --sort's allocation
+// key (report.site_ranking); callers innermost first, joined by ';'.
+Table allocator_table(const Report& report);
+
+// One --callers or --callees view: the edges by time, a callee view ending
+// with the function's own time ("(self)").
+Table call_view_table(const Profile& profile, const CallView& view, bool callers);
+
 }  // namespace fnprof

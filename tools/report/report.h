@@ -52,8 +52,8 @@ const ReportFormat* find_report_format(std::string_view name);
 void write_report(std::ostream& out, std::string_view name, const Profile& profile, const ReportOptions& options);
 
 // The csv tables, in the order --table lists them.
-inline constexpr std::string_view kCsvTables[] = {"functions", "allocators", "leaks", "checkpoints",
-                                                  "phases",    "counters",   "resources"};
+inline constexpr std::string_view kCsvTables[] = {"functions", "allocators",     "leaks",    "checkpoints",
+                                                  "phases",    "phase_counters", "counters", "resources"};
 
 // The command line as a shell would take it back: "./app -n 3 'a b'".
 std::string command_line(const std::vector<std::string>& args);

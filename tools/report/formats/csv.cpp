@@ -9,8 +9,10 @@
 // --sort's allocation key; callers innermost first, joined by ';')
 // and leaks (the leak findings, then what was kept from start-up), which need
 // the allocation tracker's data; phases (one row per phase path, nested paths
-// joined by " > "), counters (counters and gauges) and resources (one row per
-// sampler interval), which need the instrumentation API's data. A table whose
+// joined by " > "), phase_counters (counter throughput during phases),
+// counters (counters and gauges) and resources (one row per sampler
+// interval), which need the instrumentation API's data. Every table is
+// declared once in analysis/tables.cpp; this file only lays it out. A table whose
 // data the dumps lack is an error, not an empty file.
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -18,7 +20,6 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "analysis/leaks.h"
 #include "analysis/tables.h"
 #include "report/report.h"
 #include "report/values.h"
@@ -44,9 +45,6 @@ void write_record(std::ostream& out, const std::vector<std::string>& fields) {
   out << "\r\n";
 }
 
-std::string seconds(double v) { return fmt::format("{:.12g}", v); }
-std::string number(double v) { return fmt::format("{:.6g}", v); }  // percentages, rates
-
 // The table's columns for machines, every row.
 void write_table(std::ostream& out, const Table& table) {
   std::vector<std::string> fields;
@@ -61,68 +59,6 @@ void write_table(std::ostream& out, const Table& table) {
   }
 }
 
-void write_allocators(std::ostream& out, const Report& report) {
-  const Profile& profile = report.profile;
-  write_record(out, {"rank", "name", "file", "line", "allocations", "frees", "bytes_allocated", "bytes_freed",
-                     "live_blocks", "live_bytes", "bytes_at_peak", "temporary", "mismatched", "callers"});
-  const std::vector<HeapSite>& sites = profile.heap.sites;
-  size_t rank = 0;
-  for (size_t id : report.first_rows(report.site_ranking, RowsFor::Machines)) {
-    const HeapSite& site = sites[id];
-    const AllocCounts& c = site.counts;
-    std::string file, line, callers;
-    if (!site.frames.empty()) {
-      const Frame& naming = site.frames[naming_frame(site)];
-      file = naming.file;
-      if (naming.line) line = std::to_string(naming.line);
-      for (size_t i = naming_frame(site) + 1; i < site.frames.size(); ++i) {
-        if (!callers.empty()) callers += ';';
-        callers += site.frames[i].function;
-      }
-    }
-    write_record(out, {std::to_string(++rank), site_name(site), file, line, std::to_string(c.allocations),
-                       std::to_string(c.frees), std::to_string(c.bytes_allocated),
-                       std::to_string(c.bytes_freed), std::to_string(c.live_blocks()),
-                       std::to_string(c.live_bytes()), std::to_string(c.bytes_at_peak),
-                       std::to_string(c.temporary), std::to_string(c.mismatched), callers});
-  }
-}
-
-void write_leaks(std::ostream& out, const Report& whole) {
-  const Profile& profile = whole.profile;
-  const LeakReport& report = whole.leaks;
-  write_record(out, {"severity", "kind", "bytes", "blocks", "site", "title", "evidence", "recommendation"});
-  auto row = [&](const Leak& leak) {
-    write_record(out,
-                 {std::string(severity_name(leak.severity)), leak.kind, std::to_string(leak.bytes),
-                  std::to_string(leak.blocks), leak.site ? site_name(profile.heap.sites[*leak.site]) : "",
-                  leak.title, leak.evidence, leak.recommendation});
-  };
-  for (const Leak& leak : report.leaks) row(leak);
-  for (const Leak& leak : report.startup) row(leak);
-}
-
-void write_phases(std::ostream& out, const ApiProfile& api) {
-  write_record(out, {"path", "name", "depth", "count", "open", "total_seconds", "avg_seconds", "min_seconds",
-                     "max_seconds", "p95_seconds", "cpu_avg_percent", "cpu_peak_percent", "rss_avg_bytes",
-                     "rss_peak_bytes"});
-  for (const PhaseStats& p : api.phases) {
-    const ResourceUse& r = p.resources;
-    write_record(out, {p.path, p.name, std::to_string(p.depth), std::to_string(p.count), std::to_string(p.open),
-                       seconds(p.total_seconds), seconds(p.avg_seconds()), seconds(p.min_seconds),
-                       seconds(p.max_seconds), seconds(p.p95_seconds), r.present ? number(r.cpu_avg_percent) : "",
-                       r.present ? number(r.cpu_peak_percent) : "", r.present ? std::to_string(r.rss_avg_bytes) : "",
-                       r.present ? std::to_string(r.rss_peak_bytes) : ""});
-  }
-}
-
-void write_resources(std::ostream& out, const ResourceSummary& r) {
-  write_record(out, {"at_seconds", "cpu_percent", "system_cpu_percent", "rss_bytes", "threads"});
-  for (const ResourceSummary::Point& p : r.timeline)
-    write_record(out, {seconds(p.at_seconds), number(p.cpu_percent), number(p.system_cpu_percent),
-                       std::to_string(p.rss_bytes), std::to_string(p.threads)});
-}
-
 void write(std::ostream& out, const Report& report) {
   const Profile& profile = report.profile;
   const ReportOptions& options = report.options;
@@ -132,13 +68,17 @@ void write(std::ostream& out, const Report& report) {
     return write_table(out, options.threads ? thread_function_table(report) : function_table(report, profile.merged));
   if (table == "allocators" || table == "leaks") {
     if (!profile.heap.present) throw std::runtime_error("no allocation data in " + dump_names(profile));
-    if (table == "allocators") return write_allocators(out, report);
-    return write_leaks(out, report);
+    return write_table(out, table == "allocators" ? allocator_table(report) : leak_table(report));
   }
   const ApiProfile& api = profile.api;
   if (table == "phases") {
     if (api.phases.empty()) throw std::runtime_error("no phase data in " + dump_names(profile));
-    return write_phases(out, api);
+    return write_table(out, phase_table(api));
+  }
+  if (table == "phase_counters") {
+    Table rates = phase_counter_table(api);
+    if (rates.rows.empty()) throw std::runtime_error("no counter throughput during phases in " + dump_names(profile));
+    return write_table(out, rates);
   }
   if (table == "counters") {
     if (api.counters.empty()) throw std::runtime_error("no counter data in " + dump_names(profile));
@@ -150,7 +90,7 @@ void write(std::ostream& out, const Report& report) {
   }
   if (table == "resources") {
     if (!api.resources.present) throw std::runtime_error("no resource data in " + dump_names(profile));
-    return write_resources(out, api.resources);
+    return write_table(out, resource_table(api.resources));
   }
   throw std::runtime_error(fmt::format("--table {}: unknown table", table));
 }

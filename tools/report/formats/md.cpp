@@ -82,7 +82,10 @@ void write_table(std::ostream& out, const Table& table) {
         cell = cell.empty() ? cell : code(cell);
       else
         cell = text(cell);
-      line += " | " + cell;
+      // Leading spaces are dropped from a cell; no-break spaces are not.
+      std::string indent;
+      for (size_t i = 0; i < 2 * indent_of(table, column, r); ++i) indent += "\u00a0";
+      line += " | " + indent + cell;
     }
     out << (table.ranked ? line : line.substr(1)) << " |\n";
   }
@@ -171,39 +174,16 @@ void write_leaks(std::ostream& out, const Report& whole) {
   }
 }
 
-void write_phases(std::ostream& out, const ApiProfile& api, bool resources) {
+void write_phases(std::ostream& out, const ApiProfile& api) {
   out << "\n## Phases\n\nBy name; nested phases are indented under the phase they ran in.\n\n";
-  out << "| phase | count | total | avg | min | max | p95 |"
-      << (resources ? " CPU avg/peak | RSS peak |" : "") << "\n|---|--:|--:|--:|--:|--:|--:|"
-      << (resources ? "--:|--:|" : "") << '\n';
-  for (const PhaseStats& p : api.phases) {
-    // Leading spaces are dropped from a cell; no-break spaces are not.
-    std::string indent;
-    for (size_t i = 0; i < 2 * p.depth; ++i) indent += "\u00a0";
-    std::string count =
-        group_digits(p.count) + (p.open ? fmt::format(" ({} open)", group_digits(p.open)) : "");
-    fmt::print(out, "| {}{} | {} | {} | {} | {} | {} | {} |", indent, code(p.name), count,
-               format_duration(p.total_seconds), format_duration(p.avg_seconds()),
-               format_duration(p.min_seconds), format_duration(p.max_seconds),
-               format_duration(p.p95_seconds));
-    const ResourceUse& u = p.resources;
-    if (resources)
-      fmt::print(out, " {} | {} |",
-                 u.present ? fmt::format("{:.0f}% / {:.0f}%", u.cpu_avg_percent, u.cpu_peak_percent) : "-",
-                 u.present ? format_bytes(u.rss_peak_bytes) : "-");
-    out << '\n';
-  }
+  write_table(out, phase_table(api));
   if (api.dropped_phases)
     fmt::print(out, "\n{} phases not recorded: a thread's log was full or nested too deep.\n",
                group_digits(api.dropped_phases));
-  bool any_rate = false;
-  for (const PhaseStats& p : api.phases)
-    for (const CounterRate& r : p.counter_rates) {
-      if (!any_rate)
-        out << "\nCounter throughput during phases:\n\n| phase | counter | rate |\n|---|---|--:|\n";
-      any_rate = true;
-      fmt::print(out, "| {} | {} | {} |\n", code(p.path), code(r.counter), format_rate(r.per_second));
-    }
+  Table rates = phase_counter_table(api);
+  if (rates.rows.empty()) return;
+  fmt::print(out, "\n{}:\n\n", rates.title);
+  write_table(out, rates);
 }
 
 void write_resources(std::ostream& out, const ResourceSummary& r) {
@@ -229,13 +209,7 @@ void write_call_views(std::ostream& out, const Report& report) {
         fmt::print(out, "\n## {} of {}\n\n{} calls, {} inclusive.\n\n", callers ? "Callers" : "Callees",
                    code(function_name(profile, view.function)), group_digits(s.calls),
                    format_duration(s.incl_seconds));
-        fmt::print(out, "| {} | calls | time | % time |\n|---|--:|--:|--:|\n", callers ? "caller" : "callee");
-        for (const CallEdge& e : callers ? view.callers : view.callees)
-          fmt::print(out, "| {} | {} | {} | {} |\n", code(function_name(profile, e.function)),
-                     group_digits(e.calls), format_duration(e.seconds), percent(e.seconds, s.incl_seconds));
-        if (!callers)
-          fmt::print(out, "| *(self)* | | {} | {} |\n", format_duration(s.self_seconds),
-                     percent(s.self_seconds, s.incl_seconds));
+        write_table(out, call_view_table(profile, view, callers));
       }
     }
   }
@@ -288,7 +262,7 @@ void write(std::ostream& out, const Report& report) {
     write_leaks(out, report);
   }
   const ApiProfile& api = profile.api;
-  if (!api.phases.empty()) write_phases(out, api, api.resources.present);
+  if (!api.phases.empty()) write_phases(out, api);
   for (const Table& table : {checkpoint_table(api), counter_table(api)}) {
     if (table.rows.empty()) continue;
     fmt::print(out, "\n## {}\n\n", table.title);

@@ -98,19 +98,11 @@ void write_findings(std::ostream& out, const std::vector<Finding>& findings) {
 
 // "Callers of f (…):" or "Callees of f (…):" and its table.
 void write_call_view(std::ostream& out, const Profile& profile, const CallView& view, bool callers) {
-  const std::string& name = function_name(profile, view.function);
   const FunctionStats& s = view.stats;
   fmt::print(out, "{} of {} ({} {}, {} inclusive):\n\n", callers ? "Callers" : "Callees",
-             elide_name(name, kTreeNameWidth), group_digits(s.calls), s.calls == 1 ? "call" : "calls",
-             format_duration(s.incl_seconds));
-  fmt::print(out, "{:>12}  {:>10}  {:>7}  {}\n", "calls", "time", "% time", callers ? "caller" : "callee");
-  for (const CallEdge& e : callers ? view.callers : view.callees)
-    fmt::print(out, "{:>12}  {:>10}  {:>7}  {}\n", group_digits(e.calls), format_duration(e.seconds),
-               percent(e.seconds, s.incl_seconds),
-               elide_name(function_name(profile, e.function), kTreeNameWidth));
-  if (!callers)
-    fmt::print(out, "{:>12}  {:>10}  {:>7}  {}\n", "-", format_duration(s.self_seconds),
-               percent(s.self_seconds, s.incl_seconds), "(self)");
+             elide_name(function_name(profile, view.function), kTreeNameWidth), group_digits(s.calls),
+             s.calls == 1 ? "call" : "calls", format_duration(s.incl_seconds));
+  write_text_table(out, call_view_table(profile, view, callers));
 }
 
 void write_call_views(std::ostream& out, const Report& report) {

@@ -12,39 +12,15 @@
 namespace fnprof {
 namespace {
 
-std::string cpu(const ResourceUse& u) {
-  return u.present ? fmt::format("{:.0f}%/{:.0f}%", u.cpu_avg_percent, u.cpu_peak_percent) : "-";
-}
-
-void write_phases(std::ostream& out, const ApiProfile& api, bool resources) {
-  size_t width = 5;
-  for (const PhaseStats& p : api.phases) width = std::max(width, 2 * p.depth + p.name.size());
+void write_phases(std::ostream& out, const ApiProfile& api) {
   fmt::print(out, "Phases (by name, nested phases indented):\n\n");
-  fmt::print(out, "{:<{}}  {:>8}  {:>10}  {:>10}  {:>10}  {:>10}  {:>10}", "phase", width, "count", "total", "avg",
-             "min", "max", "p95");
-  if (resources) fmt::print(out, "  {:>11}  {:>10}", "cpu avg/pk", "rss peak");
-  out << '\n';
-  for (const PhaseStats& p : api.phases) {
-    std::string name = std::string(2 * p.depth, ' ') + p.name;
-    std::string line = fmt::format("{:<{}}  {:>8}  {:>10}  {:>10}  {:>10}  {:>10}  {:>10}", name, width,
-                                   group_digits(p.count), format_duration(p.total_seconds),
-                                   format_duration(p.avg_seconds()), format_duration(p.min_seconds),
-                                   format_duration(p.max_seconds), format_duration(p.p95_seconds));
-    if (resources)
-      line += fmt::format("  {:>11}  {:>10}", cpu(p.resources),
-                          p.resources.present ? format_bytes(p.resources.rss_peak_bytes) : "-");
-    if (p.open) line += fmt::format("  ({} open at the dump)", p.open);
-    out << line << '\n';
-  }
+  write_text_table(out, phase_table(api));
   if (api.dropped_phases)
     fmt::print(out, "({} phases not recorded: a thread's log was full or nested too deep)\n", api.dropped_phases);
-  bool any_rate = false;
-  for (const PhaseStats& p : api.phases)
-    for (const CounterRate& r : p.counter_rates) {
-      if (!any_rate) fmt::print(out, "\nCounter throughput during phases:\n\n");
-      any_rate = true;
-      fmt::print(out, "  {:<30}  {:<20}  {}\n", p.path, r.counter, format_rate(r.per_second));
-    }
+  Table rates = phase_counter_table(api);
+  if (rates.rows.empty()) return;
+  fmt::print(out, "\n{}:\n\n", rates.title);
+  write_text_table(out, rates);
 }
 
 void write_resources(std::ostream& out, const ResourceSummary& r) {
@@ -90,7 +66,7 @@ std::vector<std::pair<std::string, std::string>> resource_rows(const ResourceSum
 
 void write_api_text(std::ostream& out, const Profile& profile) {
   const ApiProfile& api = profile.api;
-  if (!api.phases.empty()) out << '\n', write_phases(out, api, api.resources.present);
+  if (!api.phases.empty()) out << '\n', write_phases(out, api);
   for (const Table& table : {checkpoint_table(api), counter_table(api)}) {
     if (table.rows.empty()) continue;
     fmt::print(out, "\n{}:\n\n", table.title);

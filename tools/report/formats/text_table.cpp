@@ -40,7 +40,9 @@ void write_text_table(std::ostream& out, const Table& table) {
   for (const Column* column : columns) rows[0].push_back(column->title);
   for (size_t r = 0; r < table.human_rows; ++r) {
     rows.emplace_back();
-    for (size_t c : index) rows.back().push_back(cell(table.columns[c], table.rows[r][c]));
+    for (size_t c : index)
+      rows.back().push_back(std::string(2 * indent_of(table, table.columns[c], r), ' ') +
+                            cell(table.columns[c], table.rows[r][c]));
   }
   std::vector<size_t> widths(columns.size());
   for (size_t c = 0; c < columns.size(); ++c) {

@@ -2,7 +2,8 @@
 // people, each as wide as its widest cell (at least the column's width),
 // numbers right-aligned, two spaces between columns, no trailing blanks.
 // Names are elided to kTextNameWidth; paths under the current directory are
-// shown relative to it.
+// shown relative to it; an indented column (Column::indent_by) gets two
+// spaces per level.
 #pragma once
 
 #include <ostream>
