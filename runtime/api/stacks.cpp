@@ -120,11 +120,7 @@ void write_captured_stacks(DumpBuffer& b) {
     const CapturedStack& s = g_stacks[i];
     if (!s.ready.load(std::memory_order_acquire)) continue;
     b.put(CapturedStackRecord{s.ticks, s.tid, s.label, s.kind, static_cast<uint64_t>(s.signal), s.frame_count});
-    uint64_t prev = 0;
-    for (uint32_t k = 0; k < s.frame_count; ++k) {
-      b.put_varint(zigzag(static_cast<int64_t>(s.frames[k] - prev)));
-      prev = s.frames[k];
-    }
+    b.put_frames(s.frames, s.frame_count);
     ++written;
   }
   b.set_count(count_at, written);
