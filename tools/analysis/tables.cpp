@@ -288,4 +288,29 @@ Table call_view_table(const Profile& profile, const CallView& view, bool callers
   return table;
 }
 
+const std::vector<ReportTable>& report_tables() {
+  auto heap = [](const Report& r) { return r.profile.heap.present; };
+  static const std::vector<ReportTable> tables = {
+      // With --threads, every thread's functions, each row with its thread.
+      {"functions", "function data", [](const Report&) { return true; },
+       [](const Report& r) {
+         return r.options.threads ? thread_function_table(r) : function_table(r, r.profile.merged);
+       }},
+      {"allocators", "allocation data", heap, allocator_table},
+      {"leaks", "allocation data", heap, leak_table},
+      {"checkpoints", "checkpoint data", [](const Report& r) { return !r.profile.api.checkpoints.empty(); },
+       [](const Report& r) { return checkpoint_table(r.profile.api); }},
+      {"phases", "phase data", [](const Report& r) { return !r.profile.api.phases.empty(); },
+       [](const Report& r) { return phase_table(r.profile.api); }},
+      {"phase_counters", "counter throughput during phases",
+       [](const Report& r) { return !phase_counter_table(r.profile.api).rows.empty(); },
+       [](const Report& r) { return phase_counter_table(r.profile.api); }},
+      {"counters", "counter data", [](const Report& r) { return !r.profile.api.counters.empty(); },
+       [](const Report& r) { return counter_table(r.profile.api); }},
+      {"resources", "resource data", [](const Report& r) { return r.profile.api.resources.present; },
+       [](const Report& r) { return resource_table(r.profile.api.resources); }},
+  };
+  return tables;
+}
+
 }  // namespace fnprof

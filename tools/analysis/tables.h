@@ -5,6 +5,9 @@
 #include "analysis/report_model.h"
 #include "analysis/table.h"
 
+#include <string_view>
+#include <vector>
+
 namespace fnprof {
 
 // The functions of `tree` ranked by --sort: people get --top (default 20),
@@ -36,6 +39,18 @@ Table leak_table(const Report& report);
 // Every allocation site with its full stack, ranked by --sort's allocation
 // key (report.site_ranking); callers innermost first, joined by ';'.
 Table allocator_table(const Report& report);
+
+// The report's flat tables, in the order csv's --table lists them: each with
+// what the dumps must hold for it ("phase data", for the error when they do
+// not) and how to build it. csv writes any of them by name, so a table added
+// here reaches csv's --table without a change to csv.
+struct ReportTable {
+  std::string_view name;
+  std::string_view data;
+  bool (*present)(const Report& report);
+  Table (*build)(const Report& report);
+};
+const std::vector<ReportTable>& report_tables();
 
 // One --callers or --callees view: the edges by time, a callee view ending
 // with the function's own time ("(self)").

@@ -26,6 +26,7 @@
 #include "report/formats/api_report.h"
 #include "dump/dump_reader.h"
 #include "model/profile.h"
+#include "analysis/tables.h"
 #include "report/report.h"
 #include "symbolize/symbolizer.h"
 
@@ -111,9 +112,10 @@ int main(int argc, char** argv) {
     format_names.emplace_back(f.name);
   }
   app.add_option("--format", format, format_help)->check(CLI::IsMember(format_names));
+  std::vector<std::string> table_names;
+  for (const fnprof::ReportTable& t : fnprof::report_tables()) table_names.emplace_back(t.name);
   app.add_option("--table", options.table, "csv: the table to write (default functions)")
-      ->check(CLI::IsMember(
-          std::vector<std::string>(std::begin(fnprof::kCsvTables), std::end(fnprof::kCsvTables))));
+      ->check(CLI::IsMember(table_names));
   std::string folded_value = "time";
   app.add_option("--folded-value", folded_value,
                  "folded: self time per path in microseconds (time, default) or calls; bytes allocated "

@@ -51,10 +51,6 @@ const ReportFormat* find_report_format(std::string_view name);
 // the writer throw.
 void write_report(std::ostream& out, std::string_view name, const Profile& profile, const ReportOptions& options);
 
-// The csv tables, in the order --table lists them.
-inline constexpr std::string_view kCsvTables[] = {"functions", "allocators",     "leaks",    "checkpoints",
-                                                  "phases",    "phase_counters", "counters", "resources"};
-
 // The command line as a shell would take it back: "./app -n 3 'a b'".
 std::string command_line(const std::vector<std::string>& args);
 

@@ -60,39 +60,13 @@ void write_table(std::ostream& out, const Table& table) {
 }
 
 void write(std::ostream& out, const Report& report) {
-  const Profile& profile = report.profile;
-  const ReportOptions& options = report.options;
-  const std::string& table = options.table;
-  // With --threads, every thread's functions, each row with its thread.
-  if (table == "functions")
-    return write_table(out, options.threads ? thread_function_table(report) : function_table(report, profile.merged));
-  if (table == "allocators" || table == "leaks") {
-    if (!profile.heap.present) throw std::runtime_error("no allocation data in " + dump_names(profile));
-    return write_table(out, table == "allocators" ? allocator_table(report) : leak_table(report));
+  for (const ReportTable& table : report_tables()) {
+    if (table.name != report.options.table) continue;
+    if (!table.present(report))
+      throw std::runtime_error(fmt::format("no {} in {}", table.data, dump_names(report.profile)));
+    return write_table(out, table.build(report));
   }
-  const ApiProfile& api = profile.api;
-  if (table == "phases") {
-    if (api.phases.empty()) throw std::runtime_error("no phase data in " + dump_names(profile));
-    return write_table(out, phase_table(api));
-  }
-  if (table == "phase_counters") {
-    Table rates = phase_counter_table(api);
-    if (rates.rows.empty()) throw std::runtime_error("no counter throughput during phases in " + dump_names(profile));
-    return write_table(out, rates);
-  }
-  if (table == "counters") {
-    if (api.counters.empty()) throw std::runtime_error("no counter data in " + dump_names(profile));
-    return write_table(out, counter_table(api));
-  }
-  if (table == "checkpoints") {
-    if (api.checkpoints.empty()) throw std::runtime_error("no checkpoint data in " + dump_names(profile));
-    return write_table(out, checkpoint_table(api));
-  }
-  if (table == "resources") {
-    if (!api.resources.present) throw std::runtime_error("no resource data in " + dump_names(profile));
-    return write_table(out, resource_table(api.resources));
-  }
-  throw std::runtime_error(fmt::format("--table {}: unknown table", table));
+  throw std::runtime_error(fmt::format("--table {}: unknown table", report.options.table));
 }
 
 const FormatRegistration kCsv{{"csv", "spreadsheets, the table --table names", false, write}};
