@@ -698,8 +698,8 @@ TEST(ReportRows, PeopleGetTheTopTwentyMachinesGetEveryRowUnlessTopIsGiven) {
   };
   auto lines = [](const std::string& s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')); };
 
-  EXPECT_NE(rendered("text", std::nullopt).find("Top 20 functions by self time"), std::string::npos);
-  EXPECT_NE(rendered("md", std::nullopt).find("## Top 20 functions by self time"), std::string::npos);
+  EXPECT_NE(rendered("text", std::nullopt).find("Top 20 of 31 functions by self time:"), std::string::npos);
+  EXPECT_NE(rendered("md", std::nullopt).find("## Top 20 of 31 functions by self time"), std::string::npos);
   nlohmann::json all = nlohmann::json::parse(rendered("json", std::nullopt));
   EXPECT_EQ(all["functions"].size(), 31u);  // main too
   EXPECT_EQ(all["top"], 31);

@@ -68,7 +68,11 @@ Table function_table(const Report& report, const CallTree& tree) {
   Table table{"functions", "", kFunctionColumns, {}, 0, true};
   add_function_rows(table, report, tree, nullptr, RowsFor::Machines);
   table.human_rows = report.rows(table.rows.size(), RowsFor::Humans);
-  table.title = fmt::format("Top {} functions by {}", table.human_rows, sort_title(report.options.sort));
+  // "Top 20 of 87": a table for people says what it left out.
+  table.title = table.human_rows < table.rows.size()
+                    ? fmt::format("Top {} of {} functions by {}", table.human_rows, table.rows.size(),
+                                  sort_title(report.options.sort))
+                    : fmt::format("Top {} functions by {}", table.human_rows, sort_title(report.options.sort));
   return table;
 }
 

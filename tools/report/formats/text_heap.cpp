@@ -34,7 +34,9 @@ void write_site_table(std::ostream& out, const Report& report, const ShownSites&
   const ReportOptions& options = report.options;
   const std::vector<HeapSite>& sites = shown.sites;
   std::vector<size_t> ids = report.table_rows(shown);
-  fmt::print(out, "Top {} allocation sites by {}:\n\n", ids.size(), alloc_sort_title(options.alloc_sort));
+  fmt::print(out, "Top {}{} allocation sites by {}:\n\n", ids.size(),
+             ids.size() < shown.with_value ? fmt::format(" of {}", shown.with_value) : "",
+             alloc_sort_title(options.alloc_sort));
   if (ids.empty()) return;
   fmt::print(out, "{:>10}  {:>11}  {:>10}  {:>10}  {:>9}  {}\n", "allocated", "allocations", "at peak", "leaked",
              "temporary", "site");
