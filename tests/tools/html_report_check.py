@@ -11,7 +11,7 @@ built (report.js writes its state into the DOM):
   - with --timeline: the live-heap chart (svg#heap-timeline) has a line per
     process (--timeline N: N lines), and the allocation flame graph's
     canvas (#alloc-flame-canvas) is there;
-  - with --phases NAME...: the phase table (#phase-rows) holds these rows in
+  - with --phases NAME...: the phase table (#phases-rows) holds these rows in
     this order, each name led by two spaces per level of nesting (read from
     the cell's indentation), e.g. --phases load "  parse" compute;
   - with --checkpoints N / --counters N: those tables have N rows;
@@ -85,7 +85,7 @@ class DomReader(html.parser.HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag == "tbody" and a.get("id") in ("phase-rows", "checkpoint-rows", "counter-rows"):
+        if tag == "tbody" and a.get("id") in ("phases-rows", "checkpoints-rows", "counters-rows"):
             self._table = a["id"]
             self.table_rows[self._table] = []
         if tag == "tr" and self._table:
@@ -192,14 +192,14 @@ def main():
             failures.append("no allocation flame graph (#alloc-flame-canvas)")
     if args.phases is not None:
         shown = []
-        for row in dom.table_rows.get("phase-rows", []):
+        for row in dom.table_rows.get("phases-rows", []):
             # report.js indents a phase by 18px per level, from 9px.
             pad = re.search(r"padding-left:\s*(\d+)px", row[0][1]) if row else None
             depth = (int(pad.group(1)) - 9) // 18 if pad else 0
             shown.append("  " * depth + (row[0][0] if row else ""))
         if shown != args.phases:
             failures.append("the phase table has rows %r, expected %r" % (shown, args.phases))
-    for table, expected in (("checkpoint-rows", args.checkpoints), ("counter-rows", args.counters)):
+    for table, expected in (("checkpoints-rows", args.checkpoints), ("counters-rows", args.counters)):
         got = len(dom.table_rows.get(table, []))
         if expected is not None and got != expected:
             failures.append("#%s has %d rows, expected %d" % (table, got, expected))

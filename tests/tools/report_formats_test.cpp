@@ -788,5 +788,18 @@ TEST(ReportTables, PhasesAsText) {
             "compute  rows     1.50k/s\n");
 }
 
+// A table without a JSON shape of its own (the counters) reaches the JSON
+// report as rows of its machine columns, typed, empty values left out.
+TEST(ReportTables, CountersReachJsonAsTypedRows) {
+  const Profile profile = api_fixture_profile();
+  std::ostringstream out;
+  write_report(out, "json", profile, ReportOptions{});
+  EXPECT_EQ(nlohmann::json::parse(out.str())["counters"], nlohmann::json::parse(R"([
+      {"name": "rows", "kind": "counter", "direction": "higher", "value": 3000, "updates": 3000,
+       "per_second": 1500.0},
+      {"name": "queue depth", "kind": "gauge", "direction": "lower", "value": 2, "min": 0, "max": 17,
+       "updates": 40}])"));
+}
+
 }  // namespace
 }  // namespace fnprof

@@ -40,10 +40,12 @@ Table leak_table(const Report& report);
 // key (report.site_ranking); callers innermost first, joined by ';'.
 Table allocator_table(const Report& report);
 
-// The report's flat tables, in the order csv's --table lists them: each with
-// what the dumps must hold for it ("phase data", for the error when they do
-// not) and how to build it. csv writes any of them by name, so a table added
-// here reaches csv's --table without a change to csv.
+// The report's flat tables, in reading order: each with what the dumps must
+// hold for it ("phase data", for the error when they do not) and how to
+// build it. csv writes any of them by name (--table), json writes the ones
+// it has no shape of its own for as rows of objects, and the html page shows
+// the ones it has no view of its own for as tables: a table added here
+// reaches those three without a change to them.
 struct ReportTable {
   std::string_view name;
   std::string_view data;

@@ -22,17 +22,26 @@
 //   findings: [{severity, kind, function, title, evidence, recommendation}]
 //   allocations, timeline, leaks: the allocation tracker's, null without it
 //     (layout: html_heap.cpp)
-//   phases, checkpoints, counters, resources: the instrumentation API's, each
-//     null without it (layout: html_api.cpp)
+//   phases, resources: the instrumentation API's, each null without it
+//     (layout: html_api.cpp)
+//   tables: [{name, title, columns: [{title, text}], rows: [[cell, ...]],
+//             indent?: [[depth, ...]]}, ...]
+//     every table of report_tables() that the page does not draw in a view of
+//     its own (phases, counter throughput, checkpoints, counters...), as
+//     people read it (table_json.h); shown in the phases panel
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <string_view>
 
 #include "report/formats/api_report.h"
 #include "report/formats/heap_report.h"
+#include "analysis/tables.h"
 #include "report/report.h"
+#include "report/table_json.h"
 
 namespace fnprof {
 
@@ -40,6 +49,10 @@ extern const char kReportCss[];  // report_html_assets.cpp, generated
 extern const char kReportJs[];
 
 namespace {
+
+// The tables the page draws in views of their own: the interactive function
+// table, the allocation table, the leak list, the resource chart.
+const std::set<std::string_view> kOwnView = {"functions", "allocators", "leaks", "resources"};
 
 using nlohmann::json;
 
@@ -173,11 +186,14 @@ json report_data(const Report& report) {
       {"timeline", nullptr},
       {"leaks", nullptr},
       {"phases", nullptr},
-      {"checkpoints", nullptr},
-      {"counters", nullptr},
+
       {"resources", nullptr},
   };
   add_heap_html_data(data, report);
+  json tables = json::array();
+  for (const ReportTable& table : report_tables())
+    if (!kOwnView.count(table.name) && table.present(report)) tables.push_back(human_table_json(table.build(report)));
+  data["tables"] = std::move(tables);
   add_api_html_data(data, profile);
   return data;
 }

@@ -3,22 +3,12 @@
 // are integer nanoseconds, like the time trees'; positions on the time axis
 // are seconds since the process started, like the heap timeline's.
 //
-//   phases:      {rows: [{name, path, depth, count, open, total_ns, avg_ns,
-//                         min_ns, max_ns, p95_ns, cpu_avg, cpu_peak,
-//                         rss_peak}, ...]
-//                   depth-first as in the text report; cpu_* (percent of one
-//                   CPU) and rss_peak (bytes) null when no sampler interval
-//                   fell inside the phase;
-//                 bands: [[begin_seconds, duration_seconds, name, pid, tid], ...]
+//   phases:      {bands: [[begin_seconds, duration_seconds, name, pid, tid], ...]
 //                   every instance of a top-level phase, drawn behind the
 //                   timeline charts;
-//                 rates: [[path, counter, per_second], ...]
-//                   counter throughput during phases;
 //                 dropped}                         null without phases
-//   checkpoints: [[name, pid, tid, at_ns, since_previous_ns, metadata], ...]
-//                   metadata as an object, {"n": 4}; null without any
-//   counters:    [{name, kind, direction, value, per_second, min, max,
-//                  updates}, ...]                   null without any
+//                 (the phase, counter and checkpoint tables are among the
+//                 page's generic tables: html.cpp)
 //   resources:   {samples, interval_ns, sampler_cpu_percent, cpu_avg,
 //                 cpu_peak, rss_avg, rss_peak, threads_peak,
 //                 timeline: [[seconds, cpu_percent, rss_bytes, threads], ...]}
@@ -37,31 +27,12 @@ using nlohmann::json;
 int64_t ns(double seconds) { return std::llround(seconds * 1e9); }
 
 json phases_json(const ApiProfile& api) {
-  json rows = json::array(), bands = json::array(), rates = json::array();
-  for (const PhaseStats& p : api.phases) {
-    const ResourceUse& u = p.resources;
-    rows.push_back({{"name", p.name},
-                    {"path", p.path},
-                    {"depth", p.depth},
-                    {"count", p.count},
-                    {"open", p.open},
-                    {"total_ns", ns(p.total_seconds)},
-                    {"avg_ns", ns(p.avg_seconds())},
-                    {"min_ns", ns(p.min_seconds)},
-                    {"max_ns", ns(p.max_seconds)},
-                    {"p95_ns", ns(p.p95_seconds)},
-                    {"cpu_avg", u.present ? json(u.cpu_avg_percent) : json(nullptr)},
-                    {"cpu_peak", u.present ? json(u.cpu_peak_percent) : json(nullptr)},
-                    {"rss_peak", u.present ? json(u.rss_peak_bytes) : json(nullptr)}});
+  json bands = json::array();
+  for (const PhaseStats& p : api.phases)
     if (p.depth == 0)
       for (const PhaseInstance& i : p.instances)
         bands.push_back({i.begin_seconds, i.duration_seconds, p.name, i.pid, i.tid});
-    for (const CounterRate& r : p.counter_rates) rates.push_back({p.path, r.counter, r.per_second});
-  }
-  return {{"rows", std::move(rows)},
-          {"bands", std::move(bands)},
-          {"rates", std::move(rates)},
-          {"dropped", api.dropped_phases}};
+  return {{"bands", std::move(bands)}, {"dropped", api.dropped_phases}};
 }
 
 json resources_json(const ResourceSummary& r) {
@@ -84,26 +55,6 @@ json resources_json(const ResourceSummary& r) {
 void add_api_html_data(json& data, const Profile& profile) {
   const ApiProfile& api = profile.api;
   if (!api.phases.empty()) data["phases"] = phases_json(api);
-  if (!api.checkpoints.empty()) {
-    json checkpoints = json::array();
-    for (const CheckpointRow& c : api.checkpoints)
-      checkpoints.push_back(
-          {c.name, c.pid, c.tid, ns(c.at_seconds), ns(c.since_previous_seconds), meta_json(c.meta)});
-    data["checkpoints"] = std::move(checkpoints);
-  }
-  if (!api.counters.empty()) {
-    json counters = json::array();
-    for (const CounterRow& c : api.counters)
-      counters.push_back({{"name", c.name},
-                          {"kind", c.gauge ? "gauge" : "counter"},
-                          {"direction", c.direction},
-                          {"value", c.value},
-                          {"per_second", c.per_second},
-                          {"min", c.min},
-                          {"max", c.max},
-                          {"updates", c.updates}});
-    data["counters"] = std::move(counters);
-  }
   if (api.resources.present) data["resources"] = resources_json(api.resources);
 }
 

@@ -6,11 +6,15 @@
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
+#include <string_view>
 
 #include "model/call_views.h"
 #include "report/formats/api_report.h"
 #include "report/formats/heap_report.h"
+#include "analysis/tables.h"
 #include "report/report.h"
+#include "report/table_json.h"
 
 namespace fnprof {
 namespace {
@@ -18,6 +22,12 @@ namespace {
 using nlohmann::json;
 
 constexpr int kJsonFormatVersion = 1;
+
+// The tables this file lays out in a shape of its own (nested where the data
+// nests: a site's frames, a phase's instances); any other table of
+// report_tables() is written as a list of row objects under its name.
+const std::set<std::string_view> kOwnShape = {"functions", "allocators", "leaks", "checkpoints",
+                                              "phases", "phase_counters", "resources"};
 
 json function_json(const Profile& profile, const CallTree& tree, uint32_t id) {
   const ProfiledFunction& f = profile.functions[id];
@@ -37,7 +47,7 @@ json function_json(const Profile& profile, const CallTree& tree, uint32_t id) {
   };
 }
 
-json function_table(const Report& report, const CallTree& tree) {
+json functions_json(const Report& report, const CallTree& tree) {
   json rows = json::array();
   for (uint32_t id : report.function_ranking(tree, RowsFor::Machines))
     rows.push_back(function_json(report.profile, tree, id));
@@ -138,7 +148,7 @@ void write(std::ostream& out, const Report& report) {
     });
   }
   const ProcessSummary& first = profile.processes.front();
-  json functions = function_table(report, profile.merged);
+  json functions = functions_json(report, profile.merged);
   json json_report = {
       {"format_version", kJsonFormatVersion},
       {"program", first.program},
@@ -176,13 +186,17 @@ void write(std::ostream& out, const Report& report) {
           {"truncated", t.truncated},
           {"total_calls", t.tree.total_calls},
           {"total_seconds", t.tree.total_seconds},
-          {"functions", function_table(report, t.tree)},
+          {"functions", functions_json(report, t.tree)},
       };
       if (options.tree) thread["tree"] = tree_json(profile, t.tree, options);
       threads.push_back(std::move(thread));
     }
     json_report["threads"] = std::move(threads);
   }
+  // Every other table of the report, as rows of its machine columns.
+  for (const ReportTable& table : report_tables())
+    if (!kOwnShape.count(table.name) && table.present(report))
+      json_report[std::string(table.name)] = machine_rows_json(table.build(report));
   // Names are not guaranteed UTF-8 (they come from the binaries); replace
   // invalid bytes rather than throw halfway through the output.
   out << json_report.dump(2, ' ', false, json::error_handler_t::replace) << '\n';

@@ -1,5 +1,6 @@
 // The instrumentation API in the JSON report: every phase instance with its
-// metadata, checkpoints, counters, the resource timeline and captured stacks.
+// metadata, checkpoints, the resource timeline and captured stacks (the
+// counters come as a table: json.cpp).
 #include <nlohmann/json.hpp>
 
 #include "report/formats/api_report.h"
@@ -57,16 +58,6 @@ void add_api_json(json& report, const Profile& profile) {
     checkpoints.push_back({{"name", c.name}, {"pid", c.pid}, {"tid", c.tid}, {"at_seconds", c.at_seconds},
                            {"since_previous_seconds", c.since_previous_seconds}, {"metadata", meta_json(c.meta)}});
   report["checkpoints"] = checkpoints;
-
-  json counters = json::array();
-  for (const CounterRow& c : api.counters) {
-    json row = {{"name", c.name}, {"kind", c.gauge ? "gauge" : "counter"}, {"direction", c.direction},
-                {"value", c.value}, {"updates", c.updates}};
-    if (c.gauge) row["min"] = c.min, row["max"] = c.max;
-    else row["per_second"] = c.per_second;
-    counters.push_back(row);
-  }
-  report["counters"] = counters;
 
   const ResourceSummary& r = api.resources;
   if (r.present) {

@@ -763,69 +763,43 @@
     sec.append(el('p', { class: 'summary', text: 'How start-up memory was told apart: ' + l.method + '.' }));
   }
 
-  // ---- phases, checkpoints, counters (the instrumentation API's) ---------
-  // A plain table: head labels ('name' and 'loc' columns left-aligned), rows
-  // of cells (text, or [text, class, style]).
+  // ---- the report's tables (phases, checkpoints, counters...) ------------
+  // A plain table: head labels, rows of cells (text, or [text, class, style]).
   function staticTable(id, head, rows) {
     const body = el('tbody', { id });
     for (const cells of rows) {
       body.append(el('tr', {}, ...cells.map((c) => Array.isArray(c)
         ? el('td', { class: c[1] || '', style: c[2] || '', text: c[0] }) : el('td', { text: c }))));
     }
-    const cls = (h) => (h === 'phase' || h === 'checkpoint' || h === 'counter' || h === 'metadata' ? 'name' : '');
     return el('div', { class: 'table-wrap' }, el('table', { class: 'data static' },
-      el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { class: cls(h), text: h })))), body));
+      el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { text: h })))), body));
   }
 
-  const meta = (m) => Object.entries(m).map(([k, v]) => k + '=' + v).join(' ');
-  const signed = (n) => (n < 0 ? '-' + integer(-n) : integer(n));
-  // As the text report's rate().
-  function rate(perSecond) {
-    const a = Math.abs(perSecond);
-    if (a >= 1e9) return (perSecond / 1e9).toFixed(2) + 'G/s';
-    if (a >= 1e6) return (perSecond / 1e6).toFixed(2) + 'M/s';
-    if (a >= 1e3) return (perSecond / 1e3).toFixed(2) + 'k/s';
-    return perSecond.toFixed(2) + '/s';
+  // A table of the report as people read it (data.tables: html.cpp): its
+  // rows' tbody is #<name>-rows; text columns are left-aligned, indented
+  // cells shifted by their depth.
+  function reportTable(t) {
+    const rows = t.rows.map((cells, r) => cells.map((c, k) => {
+      const depth = t.indent ? t.indent[r][k] : 0;
+      return [c, t.columns[k].text ? 'name' : '', depth ? 'padding-left:' + (9 + 18 * depth) + 'px' : ''];
+    }));
+    const wrap = staticTable(t.name + '-rows', t.columns.map((c) => c.title), rows);
+    wrap.querySelectorAll('th').forEach((th, k) => th.classList.toggle('name', t.columns[k].text));
+    return wrap;
   }
 
   function buildPhases(main) {
     const p = data.phases;
-    const any = p || data.checkpoints || data.counters ? true : null;
+    const any = p || data.tables.length ? true : null;
     const sec = dataPanel(main, 'sec-phases', 'Phases', 'program phases, checkpoints and counters', any,
       'No phase data in this profile: the program marked no phases, checkpoints or counters.');
     if (!sec) return;
-    if (p) {
-      const rows = p.rows.map((r) => [
-        [r.name, 'name', 'padding-left:' + (9 + 18 * r.depth) + 'px'],
-        integer(r.count) + (r.open ? ' (' + integer(r.open) + ' open)' : ''),
-        duration(r.total_ns), duration(r.avg_ns), duration(r.min_ns), duration(r.max_ns), duration(r.p95_ns),
-        r.cpu_avg == null ? '-' : r.cpu_avg.toFixed(0) + '% / ' + r.cpu_peak.toFixed(0) + '%',
-        r.rss_peak == null ? '-' : bytes(r.rss_peak)]);
-      sec.append(el('h3', { text: 'Phases (nested phases indented)' }),
-        staticTable('phase-rows', ['phase', 'count', 'total', 'avg', 'min', 'max', 'p95', 'CPU avg / peak', 'RSS peak'], rows));
-      p.rows.forEach((r, i) => sec.querySelector('#phase-rows').children[i].setAttribute('title', r.path));
-      if (p.dropped) {
+    for (const t of data.tables) {
+      sec.append(el('h3', { text: t.title }), reportTable(t));
+      if (t.name === 'phases' && p && p.dropped) {
         sec.append(el('p', { class: 'summary', text: integer(p.dropped) +
           ' phases not recorded: a thread\'s log was full or nested too deep.' }));
       }
-      if (p.rates.length) {
-        sec.append(el('h3', { text: 'Counter throughput during phases' }),
-          staticTable('phase-rate-rows', ['phase', 'counter', 'rate'],
-            p.rates.map(([path, counter, perSecond]) => [[path, 'name'], [counter, 'name'], rate(perSecond)])));
-      }
-    }
-    if (data.checkpoints) {
-      sec.append(el('h3', { text: 'Checkpoints' }),
-        staticTable('checkpoint-rows', ['checkpoint', 'thread', 'at', 'since previous', 'metadata'],
-          data.checkpoints.map(([name, , tid, at, since, m]) =>
-            [[name, 'name'], String(tid), duration(at), duration(since), [meta(m), 'name']])));
-    }
-    if (data.counters) {
-      sec.append(el('h3', { text: 'Counters' }),
-        staticTable('counter-rows', ['counter', 'kind', 'value', 'rate', 'better', 'gauge min..max'],
-          data.counters.map((c) => [[c.name, 'name'], c.kind, signed(c.value),
-            c.kind === 'gauge' ? '' : rate(c.per_second), c.direction,
-            c.kind === 'gauge' && c.updates ? signed(c.min) + '..' + signed(c.max) : ''])));
     }
   }
 
