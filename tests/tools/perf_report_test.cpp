@@ -60,18 +60,23 @@ constexpr uint64_t kBias = 0x5555'0000'0000;
 
 // symbolize_target as if profiled: main (1 call, 1 s) -> target::work (1,
 // 900 ms) -> target::leaf (1000 calls, 600 ms).
-std::string target_dump() {
+// pid 4242's dump, or another process's (`pid`), or an earlier periodic dump
+// of the same process (`end_ticks` before 7000, `leaf_calls` fewer).
+std::string target_dump(uint64_t pid = 4242, uint64_t end_ticks = 7000, uint64_t leaf_calls = 1000) {
   uint64_t main_address = nm_address(SYMBOLIZE_TARGET, "main");
   uint64_t work = nm_address(SYMBOLIZE_TARGET, "_ZN6target4workEi");
   uint64_t leaf = nm_address(SYMBOLIZE_TARGET, "_ZN6target4leafEi");
   EXPECT_TRUE(main_address && work && leaf);
+  format::ProcessRecord process = test_process();
+  process.pid = pid;
+  process.end_ticks = end_ticks;
   DumpBuilder b;
-  b.process(test_process());
+  b.process(process);
   b.modules({{SYMBOLIZE_TARGET, "", kBias, kBias, kBias + 0x10'0000}});
-  b.thread({4242, "app", 5000, 7000, 0, 0},
-           {{0, kBias + main_address, 1, 1000}, {1, kBias + work, 1, 900}, {2, kBias + leaf, 1000, 600}});
+  b.thread({pid, "app", 5000, end_ticks, 0, 0},
+           {{0, kBias + main_address, 1, 1000}, {1, kBias + work, 1, 900}, {2, kBias + leaf, leaf_calls, 600}});
   b.end();
-  return b.write("target.fnp");
+  return b.write("target." + std::to_string(pid) + "." + std::to_string(end_ticks) + ".fnp");
 }
 
 TEST(PerfReport, TextReportOfASymbolizedDump) {
@@ -239,14 +244,29 @@ TEST(PerfReport, OtherFormatsAndTheirErrors) {
 }
 
 TEST(PerfReport, MergesSeveralDumps) {
-  std::string first = target_dump();
-  std::string second = temp_path("target-copy.fnp");
-  std::ofstream(second, std::ios::binary) << slurp(first);
-  ReportRun r = perf_report(first + " " + second);
+  ReportRun r = perf_report(target_dump() + " " + target_dump(4243));
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_TRUE(has_line(r.out, "pids:         4242, 4242")) << r.out;
+  EXPECT_EQ(r.err, "");
+  EXPECT_TRUE(has_line(r.out, "pids:         4242, 4243")) << r.out;
   EXPECT_TRUE(has_line(r.out, "total calls:  2,004")) << r.out;
   EXPECT_TRUE(has_line(r.out, "threads:      2")) << r.out;
+}
+
+// Periodic dumps are cumulative: of one process's dumps (same pid and start
+// time) only the last counts, whatever the order given, and perf-report says
+// which it left out. The same file given twice counts once.
+TEST(PerfReport, APeriodicDumpIsSupersededByItsProcesssLaterDump) {
+  const std::string early = target_dump(4242, 6000, 400), final_dump = target_dump();
+  for (const std::string& args : {early + " " + final_dump, final_dump + " " + early}) {
+    ReportRun r = perf_report(args);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_TRUE(has_line(r.out, "pid:          4242")) << r.out;
+    EXPECT_TRUE(has_line(r.out, "total calls:  1,002")) << r.out;
+    EXPECT_EQ(r.err, "perf-report: note: " + final_dump + " supersedes 1 earlier dump of its process (" + early +
+                         "), left out: dumps are cumulative\n");
+  }
+  ReportRun twice = perf_report(final_dump + " " + final_dump);
+  EXPECT_TRUE(has_line(twice.out, "total calls:  1,002")) << twice.out;
 }
 
 }  // namespace

@@ -39,6 +39,7 @@
 #include <fmt/format.h>
 
 #include "dump/dump_reader.h"
+#include "dump/superseded.h"
 #include "model/display.h"
 
 namespace fs = std::filesystem;
@@ -146,25 +147,36 @@ std::string headline(const std::vector<fs::path>& dumps, double seconds) {
   if (dumps.empty()) return fmt::format("fnprof-run: no dump written ({:.3f} s)", seconds);
   uint64_t calls = 0, peak = 0, leaked = 0, leaked_blocks = 0;
   bool any_alloc = false;
-  std::vector<std::string> names, bad;
+  std::vector<std::string> bad;
+  std::vector<fnprof::Dump> read;
   for (const fs::path& p : dumps) {
-    names.push_back(p.filename().string());
     try {
-      fnprof::Dump d = fnprof::read_dump(p.string());
-      for (const auto& t : d.threads)
-        for (const auto& n : t.nodes) calls += n.calls;
-      if (d.alloc.present) {
-        any_alloc = true;
-        peak = std::max(peak, d.alloc.summary.peak_live_bytes);
-        leaked += d.alloc.summary.live_bytes;
-        leaked_blocks += d.alloc.summary.live_blocks;
-      }
+      read.push_back(fnprof::read_dump(p.string()));
     } catch (const std::exception& e) {
       bad.push_back(e.what());
     }
   }
+  // A periodic dump is superseded by its process's later ones: name and add
+  // up only the last dump of each process.
+  size_t superseded = 0;
+  for (const fnprof::SupersededDumps& s : fnprof::drop_superseded(read)) superseded += s.paths.size();
+  std::vector<std::string> names;
+  for (const fnprof::Dump& d : read) {
+    names.push_back(fs::path(d.path).filename().string());
+    for (const auto& t : d.threads)
+      for (const auto& n : t.nodes) calls += n.calls;
+    if (d.alloc.present) {
+      any_alloc = true;
+      peak = std::max(peak, d.alloc.summary.peak_live_bytes);
+      leaked += d.alloc.summary.live_bytes;
+      leaked_blocks += d.alloc.summary.live_blocks;
+    }
+  }
+  if (names.empty()) names.push_back(dumps.front().filename().string());  // none readable: `bad` says why
   std::string names_text = names.size() <= 3 ? fmt::format("{}", fmt::join(names, ", "))
                                              : fmt::format("{} and {} more", names[0], names.size() - 1);
+  if (superseded)
+    names_text += fmt::format(" (and {} earlier periodic {}, superseded)", superseded, superseded == 1 ? "dump" : "dumps");
   std::string line = fmt::format("fnprof-run: wrote {} in {}: {:.3f} s, {} calls", names_text,
                                  dumps.front().parent_path().string(), seconds, fnprof::group_digits(calls));
   if (any_alloc)

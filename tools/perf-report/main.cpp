@@ -25,6 +25,7 @@
 
 #include "report/formats/api_report.h"
 #include "dump/dump_reader.h"
+#include "dump/superseded.h"
 #include "model/profile.h"
 #include "analysis/tables.h"
 #include "report/report.h"
@@ -42,6 +43,12 @@ int run(const std::vector<std::string>& paths, const fnprof::ReportOptions& opti
                                          format.name, format.summary));
   std::vector<fnprof::Dump> dumps;
   for (const std::string& path : paths) dumps.push_back(fnprof::read_dump(path));
+  for (const fnprof::SupersededDumps& s : fnprof::drop_superseded(dumps))
+    std::cerr << kPrefix
+              << fmt::format("note: {} supersedes {} earlier {} of its process ({}{}), left out: dumps are "
+                             "cumulative\n",
+                             s.kept, s.paths.size(), s.paths.size() == 1 ? "dump" : "dumps", s.paths.front(),
+                             s.paths.size() > 1 ? ", …" : "");
 
   fnprof::Symbolizer symbolizer;
   fnprof::Profile profile = fnprof::build_profile(dumps, symbolizer);
