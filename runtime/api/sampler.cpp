@@ -188,6 +188,25 @@ bool before(const timespec& a, const timespec& b) {
   return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec < b.tv_nsec);
 }
 
+// Whether the sampler is the process's last thread: the program's threads
+// all ended, main's by pthread_exit (its zombie still counts in num_threads
+// until the process ends). glibc ends the process when its last thread ends;
+// with the sampler alive it would never end, so the sampler does what glibc
+// would have done.
+bool only_sampler_left() {
+  char buf[4096];
+  if (read_proc(kStat, buf, sizeof buf) <= 0) return false;
+  const char* p = strrchr(buf, ')');
+  if (!p || p[1] != ' ') return false;
+  const bool leader_gone = p[2] == 'Z';  // field 3, the state of main's thread
+  for (int field = 2; p && field < 20; ++field) p = strchr(p + 1, ' ');
+  return p && strtoull(p + 1, nullptr, 10) == (leader_gone ? 2u : 1u);
+}
+
+// The longest the sampler sleeps, so that it notices within this time that it
+// is the last thread left.
+constexpr uint64_t kLivenessNs = 100'000'000;
+
 void* sampler_main(void*) {
   if (fnprof_alloc_set_untracked) fnprof_alloc_set_untracked(true);
   const SamplerSettings& set = g_sampler_settings;
@@ -197,9 +216,16 @@ void* sampler_main(void*) {
   add_timespec(next_flush, set.flush_interval_ns);
   for (;;) {
     bool sample_due = set.interval_ns && (!set.flush_interval_ns || !before(next_flush, next_sample));
-    const timespec& wake = sample_due ? next_sample : next_flush;
+    const timespec& due = sample_due ? next_sample : next_flush;
+    timespec now, check;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    check = now;
+    add_timespec(check, kLivenessNs);
+    const timespec& wake = before(check, due) ? check : due;
     while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &wake, nullptr) == EINTR) {
     }
+    if (only_sampler_left()) exit(0);
+    if (&wake != &due) continue;
     if (sample_due) {
       uint64_t cpu0 = thread_cpu_ns();
       if (g_timeline.count.load(std::memory_order_relaxed) == kMaxSamples) compact();
