@@ -174,6 +174,9 @@ TEST(PerfReportAlloc, TextShowsTheSiteAndItsCallers) {
   std::string full = perf_report({run.dumps.at(0)});  // patterns is not instrumented
   EXPECT_NE(full.find("No instrumented calls: compile with -finstrument-functions"), std::string::npos) << full;
   EXPECT_EQ(full.find("Top 0 functions"), std::string::npos) << full;
+  EXPECT_NE(full.find("\nfunctions:    not instrumented (allocations only)\n"), std::string::npos) << full;
+  EXPECT_EQ(full.find("threads:      0"), std::string::npos) << full;
+  EXPECT_EQ(full.find("total calls:"), std::string::npos) << full;
   EXPECT_NE(full.find("Top 16 allocation sites by bytes allocated:"), std::string::npos) << full;  // 15 + libstdc++
   std::string leaks = perf_report({"--leaks", run.dumps.at(0)});
   EXPECT_NE(leaks.find("Leaks: 2.9 KiB in 3 blocks never freed"), std::string::npos) << leaks;

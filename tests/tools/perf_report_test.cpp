@@ -1,8 +1,10 @@
 // The perf-report binary end to end: crafted dumps in, exact text lines,
 // valid JSON, warnings and exit codes out.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -179,6 +181,28 @@ TEST(PerfReport, MissingModuleFileGivesOffsetsAndOneWarning) {
   EXPECT_NE(r.out.find("\nlibgone.so+0x1000             1       500ms       200ms       500ms   40.0%\n"),
             std::string::npos)
       << r.out;
+}
+
+// A module path is only what the dump says: a device or a FIFO there is
+// never opened (reading /dev/zero never ends, opening a FIFO blocks).
+TEST(PerfReport, ModulePathsThatAreNotRegularFilesAreNotRead) {
+  const std::string fifo = temp_path("module.fifo");
+  std::remove(fifo.c_str());
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  for (const std::string& path : {std::string("/dev/zero"), fifo}) {
+    DumpBuilder b;
+    b.process(test_process());
+    b.modules({{path, "", 0x7f00'0000'0000, 0x7f00'0000'0000, 0x7f00'0010'0000}});
+    b.thread({1, "", 0, 1000, 0, 0}, {{0, 0x7f00'0000'1000, 1, 500}});
+    b.end();
+    ReportRun r = perf_report(b.write("device.fnp"));
+    EXPECT_EQ(r.status, 0) << r.err;
+    const std::string name = path.substr(path.rfind('/') + 1);
+    EXPECT_EQ(r.err, "perf-report: warning: " + path + ": not a regular file, not read; its functions are shown as " +
+                         name + "+0x<offset>\n");
+    EXPECT_NE(r.out.find(name + "+0x1000 takes 100.0% of the self time"), std::string::npos) << r.out;
+  }
+  std::remove(fifo.c_str());
 }
 
 TEST(PerfReport, BadDumpIsOneErrorLineAndNoOutput) {

@@ -94,6 +94,8 @@ struct Symbolizer::Impl {
     return frame;
   }
 
+  static constexpr off_t kMaxModuleBytes = off_t{16} << 30;
+
   // Whether the module's file can be symbolized at all; warns once if not.
   bool usable(const Module* module) {
     if (!module) {
@@ -109,6 +111,15 @@ struct Symbolizer::Impl {
     if (::stat(module->path.c_str(), &st) != 0) {
       warnings.push_back(fmt::format("{}: cannot open: {}; its functions are shown as {}", module->path,
                                      std::strerror(errno), label));
+      return false;
+    }
+    // The path comes from the dump: a device would be read for ever, a FIFO
+    // block the open, and no binary is this large.
+    if (!S_ISREG(st.st_mode) || st.st_size > kMaxModuleBytes) {
+      warnings.push_back(fmt::format("{}: {}; its functions are shown as {}", module->path,
+                                     S_ISREG(st.st_mode) ? "larger than any binary (over 16 GiB), not read"
+                                                         : "not a regular file, not read",
+                                     label));
       return false;
     }
     auto object = llvm::object::ObjectFile::createObjectFile(module->path);

@@ -32,10 +32,16 @@ void write_header(std::ostream& out, const Profile& profile) {
   fmt::print(out, "program:      {}\n", first.program);
   fmt::print(out, "command line: {}\n", command);
   fmt::print(out, "{:<14}{}\n", profile.processes.size() > 1 ? "pids:" : "pid:", pids);
-  fmt::print(out, "threads:      {}\n", profile.threads.size());
+  // A run under the allocation tracker alone has no threads or calls to count.
+  const bool instrumented = !profile.threads.empty() || !profile.heap.present;
+  if (instrumented) fmt::print(out, "threads:      {}\n", profile.threads.size());
   fmt::print(out, "wall time:    {}{}\n", format_duration(profile.wall_seconds),
              profile.processes.size() > 1 ? " (longest process)" : "");
   fmt::print(out, "clock:        {}\n", profile.clock);
+  if (!instrumented) {
+    fmt::print(out, "functions:    not instrumented (allocations only)\n");
+    return;
+  }
   fmt::print(out, "total calls:  {}\n", group_digits(profile.merged.total_calls));
   fmt::print(out, "total time:   {} in profiled functions\n", format_duration(profile.merged.total_seconds));
 }
