@@ -1,6 +1,7 @@
 #include "dump_writer.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -178,6 +179,11 @@ bool write_dump(DumpReason reason, int signal, bool in_signal_handler, char* wri
   if (!b.failed()) {
     unlink(tmp.s);  // left by a killed process that had our pid
     int fd = open(tmp.s, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    // A missing output directory is made, private to the user, when its
+    // parent exists (mkdir never follows a symlink at the name; a missing
+    // parent is more likely a typo than a tree to build).
+    if (fd < 0 && errno == ENOENT && mkdir(g_process.output_dir, 0700) == 0)
+      fd = open(tmp.s, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd >= 0) {
       ok = write_all(fd, b.data(), b.size());
       ok = close(fd) == 0 && ok;

@@ -1,6 +1,7 @@
 // What the dump says about the process and how the runtime behaves at its
 // edges: exec, signals, thread names, timing accuracy, unwritable output.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -164,6 +165,22 @@ TEST_P(Lifecycle, UnwritableOutputWarnsOnceAndChangesNothing) {
                                GetParam() + "." + std::to_string(r.pid) +
                                ".fnp: No such file or directory\n");
   EXPECT_TRUE(r.dumps.empty());
+}
+
+// A missing output directory whose parent exists is made, 0700, and the dump
+// goes there.
+TEST_P(Lifecycle, MissingOutputDirectoryIsMade) {
+  ProgramRun r = run("exit_deep", {"FNPROF_OUTPUT=made"});  // relative to the program's directory
+  EXPECT_EQ(r.status(), "3");
+  EXPECT_EQ(r.stderr_text, "");
+  const std::string dir = r.dir + "/made";
+  struct stat st;
+  ASSERT_EQ(stat(dir.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  size_t dumps = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    dumps += entry.path().filename().string().starts_with("fnprof.exit_deep_");
+  EXPECT_EQ(dumps, 1u);
 }
 
 // A symlink planted at the dump's name is neither followed nor replaced: the
