@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "call_tree.h"
@@ -158,8 +159,47 @@ bool publish(const char* tmp, Text* path) {
 
 }  // namespace
 
+namespace {
+
+// A flush (periodic on the sampler thread, or fnprof_flush()) may be under
+// way when the process ends, and exit_group would kill it halfway, leaving
+// its temporary file. So a final dump (exit, fatal signal, exec) waits for
+// the flushes in progress, at most 1 s (a flush interrupted by a signal on
+// its own thread never finishes), and after it, unless it is an exec's, which
+// can fail, no flush starts. Sequentially consistent: a flush counts itself
+// before it looks, the final dump says so before it counts.
+std::atomic<int> g_flushes{0};
+std::atomic<bool> g_ending{false};
+
+bool begin_dump(DumpReason reason) {
+  if (reason == DumpReason::Flush) {
+    g_flushes.fetch_add(1);
+    if (!g_ending.load()) return true;
+    g_flushes.fetch_sub(1);
+    return false;
+  }
+  if (reason != DumpReason::Exec) g_ending.store(true);
+  for (int waited_ms = 0; g_flushes.load() > 0 && waited_ms < 1000; ++waited_ms) {
+    timespec ms = {0, 1000000};
+    nanosleep(&ms, nullptr);
+  }
+  return true;
+}
+
+void end_dump(DumpReason reason) {
+  if (reason == DumpReason::Flush) g_flushes.fetch_sub(1);
+}
+
+}  // namespace
+
+void dump_writer_after_fork() {
+  // The flushing thread, if any, was not copied into the child.
+  g_flushes.store(0);
+  g_ending.store(false);
+}
+
 bool write_dump(DumpReason reason, int signal, bool in_signal_handler, char* written_path, size_t size) {
-  if (!process_ready()) return false;
+  if (!process_ready() || !begin_dump(reason)) return false;
   int saved_errno = errno;  // the program must not see ours
   if (!in_signal_handler) scan_modules();
   ClockPoint end = clock_now();
@@ -203,6 +243,7 @@ bool write_dump(DumpReason reason, int signal, bool in_signal_handler, char* wri
     memcpy(written_path, path.s, n);
     written_path[n] = '\0';
   }
+  end_dump(reason);
   errno = saved_errno;
   return ok;
 }

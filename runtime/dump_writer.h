@@ -20,4 +20,7 @@ void add_section_writer(SectionWriter writer);
 bool write_dump(format::DumpReason reason, int signal, bool in_signal_handler,
                 char* written_path = nullptr, size_t size = 0);
 
+// In a fork child: no flush of the parent's is under way here.
+void dump_writer_after_fork();
+
 }  // namespace fnprof::rt

@@ -29,6 +29,7 @@ bool is_profiled_process() { return getpid() == g_process.pid; }
 void after_fork_in_child() {
   module_map_after_fork();
   process_after_fork();
+  dump_writer_after_fork();
   g_final_dump_written.store(false);
 }
 
