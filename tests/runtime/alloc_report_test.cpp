@@ -147,7 +147,7 @@ TEST(PerfReportAlloc, JsonCarriesTheSummaryAndTheLeaks) {
   const std::string path = run.dir + "/report.json";
   std::ofstream(path) << text;
   const std::string source = FNPROF_SOURCE_DIR;
-  EXPECT_EQ(std::system(("python3 " + source + "/tests/tools/validate_json_schema.py " + source +
+  EXPECT_EQ(std::system(("python3 " + source + "/tests/tools/report/validate_json_schema.py " + source +
                          "/docs/report.schema.json " + path)
                             .c_str()),
             0);
@@ -448,7 +448,7 @@ TEST(AllocFormats, HtmlShowsTheAllocationsTimelineAndLeaksInChromium) {
   report_output({"--format", "html", "-o", html, run.dumps.at(0)});
   const std::string source = FNPROF_SOURCE_DIR;
   ProgramRun check = run_program(
-      "/usr/bin/python3", {source + "/tests/tools/html_report_check.py", html, "--alloc-rows",
+      "/usr/bin/python3", {source + "/tests/tools/report/html_report_check.py", html, "--alloc-rows",
                            std::to_string(sites), "--leaks", std::to_string(leaks), "--timeline", "1"});
   EXPECT_EQ(check.exit_code, 0) << check.stderr_text;
   std::filesystem::remove_all(check.dir);

@@ -23,7 +23,7 @@ built (report.js writes its state into the DOM):
   - with --screenshot PNG: a 1400x1600 screenshot is saved there.
 
 Exit status 0 when every check passes; otherwise the failures on stderr.
-Used by tests/tools/report_formats_test.cpp (HtmlReport.*).
+Used by tests/tools/report/report_formats_test.cpp (HtmlReport.*).
 """
 import argparse
 import html.parser

@@ -92,7 +92,7 @@ TEST(Symbolizer, NamesFileAndDeclarationLineOfAFunctionInThisBinary) {
   const Frame& f = symbolizer.function_at(&self, address);
   EXPECT_TRUE(f.resolved);
   EXPECT_EQ(f.function, "fnprof_symbolizer_test::known_function(int)");
-  EXPECT_TRUE(ends_with(f.file, "tests/tools/symbolizer_test.cpp")) << f.file;
+  EXPECT_TRUE(ends_with(f.file, "tests/tools/symbolize/symbolizer_test.cpp")) << f.file;
   EXPECT_EQ(f.line, fnprof_symbolizer_test::kKnownFunctionLine);
   // Found in the cache the second time: the very same object.
   EXPECT_EQ(&symbolizer.function_at(&self, address), &f);

@@ -2,7 +2,7 @@
 """validate_json_schema.py SCHEMA DOCUMENT: checks that SCHEMA is a valid JSON
 Schema (of the draft its $schema names) and that DOCUMENT conforms to it.
 Prints every violation and exits 1 if there is any. Needs python3-jsonschema
-(scripts/setup.sh installs it); used by tests/tools/report_formats_test.cpp."""
+(scripts/setup.sh installs it); used by tests/tools/report/report_formats_test.cpp."""
 import json
 import sys
 

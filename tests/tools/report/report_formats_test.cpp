@@ -3,11 +3,11 @@
 // schema, folded sums, callgrind_annotate's totals, protoc --decode of the
 // pprof file, and the HTML page in headless Chromium.
 //
-// The goldens are in tests/tools/golden/. After an intended change of output,
+// The goldens are in tests/tools/report/golden/. After an intended change of output,
 // regenerate them and review the diff:
 //
 //   FNPROF_UPDATE_GOLDEN=1 build-formats/tests/tools/tools_tests --gtest_filter='ReportGolden.*'
-//   git diff tests/tools/golden/
+//   git diff tests/tools/report/golden/
 #include <gtest/gtest.h>
 #include <zlib.h>
 
@@ -554,7 +554,7 @@ TEST(ReportFormats, ChromeTraceIsJsonWithNestedCompleteEvents) {
 
 // ---- The HTML page in a real browser ---------------------------------------
 
-// Runs tests/tools/html_report_check.py on `html`; returns its output, "" on success.
+// Runs tests/tools/report/html_report_check.py on `html`; returns its output, "" on success.
 std::string check_in_chromium(const std::string& html, const std::string& args) {
   const std::string command = std::string("python3 ") + HTML_CHECK + " " + html + " " + args + " 2>&1";
   std::string out = run_capture(command + "; echo \"exit=$?\"");
