@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 #include <llvm/BinaryFormat/ELF.h>
+#include <llvm/Support/ConvertUTF.h>
 #include <llvm/DebugInfo/Symbolize/Symbolize.h>
 #include <llvm/Object/ELFObjectFile.h>
 #include <llvm/Object/ObjectFile.h>
@@ -195,7 +196,30 @@ Symbolizer::~Symbolizer() = default;
 
 namespace {
 
-void place(Frame& frame, const Module* module, uint64_t address) {
+// Names and paths come from the binaries, and nothing makes them UTF-8: an
+// invalid byte becomes U+FFFD here, once, rather than in each format (pprof's
+// strings and JSON must be UTF-8).
+std::string valid_utf8(const std::string& s) {
+  const auto* p = reinterpret_cast<const llvm::UTF8*>(s.data());
+  const auto* end = p + s.size();
+  std::string out;
+  while (p < end) {
+    const unsigned n = llvm::getNumBytesForUTF8(*p);
+    if (n <= static_cast<unsigned>(end - p) && llvm::isLegalUTF8Sequence(p, p + n)) {
+      out.append(reinterpret_cast<const char*>(p), n);
+      p += n;
+    } else {
+      out += "\uFFFD";
+      ++p;
+    }
+  }
+  return out;
+}
+
+// Where the frame was looked up, and its text made valid UTF-8.
+void finish(Frame& frame, const Module* module, uint64_t address) {
+  frame.function = valid_utf8(frame.function);
+  frame.file = valid_utf8(frame.file);
   frame.module = module ? module->path : std::string();
   frame.address = module ? address - module->bias : address;
 }
@@ -206,7 +230,7 @@ const Frame& Symbolizer::function_at(const Module* module, uint64_t address) {
   auto [it, inserted] = impl_->functions.try_emplace(impl_->key(module, address));
   if (inserted) {
     it->second = impl_->lookup_function(module, address);
-    place(it->second, module, address);
+    finish(it->second, module, address);
   }
   return it->second;
 }
@@ -216,7 +240,7 @@ const std::vector<Frame>& Symbolizer::frames_at(const Module* module, uint64_t a
   if (inserted) {
     it->second = impl_->lookup_frames(module, address);
     for (size_t i = 0; i < it->second.size(); ++i) {
-      place(it->second[i], module, address);
+      finish(it->second[i], module, address);
       it->second[i].inlined = i + 1 < it->second.size();
     }
   }

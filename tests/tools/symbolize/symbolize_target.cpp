@@ -15,4 +15,8 @@ __attribute__((noinline)) int work(int n) {
 
 }  // namespace target
 
-int main(int argc, char**) { std::printf("%d\n", target::work(argc)); }
+// A symbol that is not UTF-8 (byte 0xff): nothing makes a binary's names text.
+__attribute__((noinline)) int not_utf8(int x) __asm__("not\xffutf8");
+int not_utf8(int x) { return x - 1; }
+
+int main(int argc, char**) { std::printf("%d\n", target::work(not_utf8(argc))); }

@@ -127,6 +127,17 @@ TEST(Symbolizer, HelperBinaryWithDebugInfo) {
   EXPECT_EQ(f.line, line_of(SYMBOLIZE_TARGET_SOURCE, "int leaf(int x)"));
 }
 
+// Names come out valid UTF-8 whatever the binary holds (pprof and JSON need
+// it): an invalid byte becomes U+FFFD.
+TEST(Symbolizer, NamesThatAreNotUtf8GetAReplacementCharacter) {
+  uint64_t address = nm_address(SYMBOLIZE_TARGET, "not\xffutf8");
+  ASSERT_NE(address, 0u);
+  Module m{SYMBOLIZE_TARGET, "", 0x5555'0000'0000, 0x5555'0000'0000, 0x5555'1000'0000};
+  Symbolizer symbolizer;
+  EXPECT_EQ(symbolizer.function_at(&m, m.bias + address).function, "not\uFFFDutf8");
+  EXPECT_EQ(symbolizer.frames_at(&m, m.bias + address).back().function, "not\uFFFDutf8");
+}
+
 TEST(Symbolizer, StrippedBinaryFallsBackToElfSymbols) {
   uint64_t work = nm_address(SYMBOLIZE_TARGET_STRIPPED, "_ZN6target4workEi");
   ASSERT_NE(work, 0u);
