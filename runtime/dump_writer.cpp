@@ -215,7 +215,7 @@ bool write_dump(DumpReason reason, int signal, bool in_signal_handler, char* wri
   static std::atomic<uint64_t> sequence{0};
   tmp << g_process.output_dir << "/.fnprof." << g_process.program << "."
       << static_cast<uint64_t>(g_process.pid) << "." << sequence.fetch_add(1) << ".fnp.tmp";
-  bool ok = false;
+  bool ok = false, tmp_failed = false;
   if (!b.failed()) {
     unlink(tmp.s);  // left by a killed process that had our pid
     int fd = open(tmp.s, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
@@ -224,6 +224,8 @@ bool write_dump(DumpReason reason, int signal, bool in_signal_handler, char* wri
     // parent is more likely a typo than a tree to build).
     if (fd < 0 && errno == ENOENT && mkdir(g_process.output_dir, 0700) == 0)
       fd = open(tmp.s, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    // Something at the temporary's own name (the directory is fine).
+    tmp_failed = fd < 0 && (errno == EEXIST || errno == EISDIR || errno == ELOOP);
     if (fd >= 0) {
       ok = write_all(fd, b.data(), b.size());
       ok = close(fd) == 0 && ok;
@@ -236,7 +238,8 @@ bool write_dump(DumpReason reason, int signal, bool in_signal_handler, char* wri
   if (!ok) {
     if (path.n && path.s[path.n - 1] != 'p') path << ".fnp";
     Text why;
-    why << path.s << ": " << (b.failed() ? "out of memory" : strerrordesc_np(errno));
+    // Name the file in the way: the temporary when something sits at its name.
+    why << (tmp_failed ? tmp.s : path.s) << ": " << (b.failed() ? "out of memory" : strerrordesc_np(errno));
     warn_once("cannot write the profile ", why.s);
   } else if (written_path && size) {
     size_t n = path.n < size - 1 ? path.n : size - 1;

@@ -167,6 +167,19 @@ TEST_P(Lifecycle, UnwritableOutputWarnsOnceAndChangesNothing) {
   EXPECT_TRUE(r.dumps.empty());
 }
 
+// Something in the way of the temporary file: the warning names it, not the
+// dump it was to become.
+TEST_P(Lifecycle, BlockedTemporaryFileIsTheOneNamed) {
+  const std::string tmp = ".fnprof.exit_deep_" + GetParam() + ".$$.0.fnp.tmp";
+  ProgramRun r = run_program("/bin/sh", {"-c", "mkdir " + tmp + " && exec " + program("exit_deep")});
+  EXPECT_EQ(r.status(), "3");
+  EXPECT_EQ(r.stdout_text, "exit_deep exiting\n");
+  EXPECT_EQ(r.stderr_text, "fnprof: cannot write the profile " + r.dir + "/.fnprof.exit_deep_" + GetParam() +
+                               "." + std::to_string(r.pid) + ".0.fnp.tmp: File exists\n");
+  EXPECT_TRUE(r.dumps.empty());
+  std::filesystem::remove_all(r.dir);
+}
+
 // A missing output directory whose parent exists is made, 0700, and the dump
 // goes there.
 TEST_P(Lifecycle, MissingOutputDirectoryIsMade) {
