@@ -79,26 +79,38 @@ void read_resource_timeline(SectionReader& in, Dump& dump) {
   tl.interval_ns = t.interval_ns, tl.stride = t.stride, tl.sampler_cpu_ns = t.sampler_cpu_ns;
   tl.cpus = t.cpus, tl.mem_total_bytes = t.mem_total_bytes;
   ResourceSample prev;
+  // The signed deltas (RSS, threads, available memory, counters) must keep
+  // their value in range: a crafted dump would otherwise wrap it (an RSS of
+  // 16 EiB) or overflow a counter.
+  auto plus = [&](uint64_t value, int64_t delta) {
+    uint64_t out;
+    bool wrapped = delta < 0 ? __builtin_sub_overflow(value, static_cast<uint64_t>(-(delta + 1)) + 1, &out)
+                             : __builtin_add_overflow(value, static_cast<uint64_t>(delta), &out);
+    if (wrapped) in.fail("resource sample out of range");
+    return out;
+  };
   for (uint64_t i = in.check_count<format::ResourceSampleRecord>(t.sample_count); i > 0; --i) {
     auto r = in.record<format::ResourceSampleRecord>();
     ResourceSample s;
     s.ticks = prev.ticks + r.ticks_delta;
     s.user_us = prev.user_us + r.user_us_delta;
     s.system_us = prev.system_us + r.system_us_delta;
-    s.rss_bytes = prev.rss_bytes + static_cast<uint64_t>(r.rss_bytes_delta);
+    s.rss_bytes = plus(prev.rss_bytes, r.rss_bytes_delta);
     s.minor_faults = prev.minor_faults + r.minor_faults_delta;
     s.major_faults = prev.major_faults + r.major_faults_delta;
     s.voluntary_switches = prev.voluntary_switches + r.voluntary_switches_delta;
     s.involuntary_switches = prev.involuntary_switches + r.involuntary_switches_delta;
     s.read_bytes = prev.read_bytes + r.read_bytes_delta;
     s.write_bytes = prev.write_bytes + r.write_bytes_delta;
-    s.threads = prev.threads + static_cast<uint64_t>(r.threads_delta);
+    s.threads = plus(prev.threads, r.threads_delta);
     s.system_busy_jiffies = prev.system_busy_jiffies + r.system_busy_jiffies_delta;
     s.system_total_jiffies = prev.system_total_jiffies + r.system_total_jiffies_delta;
-    s.system_mem_available = prev.system_mem_available + static_cast<uint64_t>(r.system_mem_available_delta);
+    s.system_mem_available = plus(prev.system_mem_available, r.system_mem_available_delta);
     for (uint64_t k = 0, n = in.check_count<int64_t>(r.counter_count); k < n; ++k) {
-      int64_t delta = format::unzigzag(in.varint());
-      s.counters.push_back((k < prev.counters.size() ? prev.counters[k] : 0) + delta);
+      int64_t delta = format::unzigzag(in.varint()), value;
+      if (__builtin_add_overflow(k < prev.counters.size() ? prev.counters[k] : 0, delta, &value))
+        in.fail("resource sample out of range");
+      s.counters.push_back(value);
     }
     tl.samples.push_back(s);
     prev = std::move(s);

@@ -11,6 +11,13 @@
 namespace fnprof {
 namespace {
 
+// The mean of byte counts summed as a double, back as bytes: near 2^64 the
+// double can round above the largest uint64, whose conversion is undefined.
+uint64_t average_bytes(double sum, size_t n) {
+  const double mean = sum / static_cast<double>(n);
+  return mean >= 18446744073709549568.0 ? UINT64_MAX : static_cast<uint64_t>(mean);
+}
+
 struct Clock {
   uint64_t start_ticks;
   double ticks_per_second;
@@ -72,7 +79,7 @@ ResourceUse use_of(const std::vector<Interval>& intervals, Inside inside) {
   }
   if (n) {
     u.cpu_avg_percent = 100 * cpu / wall;
-    u.rss_avg_bytes = static_cast<uint64_t>(rss_sum / static_cast<double>(n));
+    u.rss_avg_bytes = average_bytes(rss_sum, n);
     u.seconds = wall;
   }
   return u;
@@ -188,7 +195,7 @@ void build_resources(const Dump& d, ApiProfile& out) {
     r.write_bytes = last.write_bytes - first.write_bytes;
     double rss_sum = 0;
     for (const ResourceSample& s : tl.samples) rss_sum += static_cast<double>(s.rss_bytes);
-    r.process.rss_avg_bytes = static_cast<uint64_t>(rss_sum / static_cast<double>(tl.samples.size()));
+    r.process.rss_avg_bytes = average_bytes(rss_sum, tl.samples.size());
     for (const ResourceSample& s : tl.samples) {
       r.threads_peak = std::max(r.threads_peak, s.threads);
       r.process.rss_peak_bytes = std::max(r.process.rss_peak_bytes, s.rss_bytes);

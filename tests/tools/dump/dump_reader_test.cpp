@@ -471,6 +471,15 @@ TEST(DumpReaderErrors, AllocAndApiSectionsReportLikeTheOthers) {
   EXPECT_EQ(error_with({{SectionType::ResourceTimeline, timeline}, {SectionType::ResourceTimeline, timeline}},
                        "timelines.fnp"),
             "corrupt section 'resource-timeline' at byte @ (second resource-timeline section)");
+  // A delta that would take the RSS below 0 (shown as 16 EiB before).
+  format::ResourceTimelineRecord one_sample{};
+  one_sample.sample_count = 1;
+  format::ResourceSampleRecord below_zero{};
+  below_zero.rss_bytes_delta = -1;
+  EXPECT_EQ(error_with({{SectionType::ResourceTimeline,
+                         join({DumpBuilder::encode(one_sample), DumpBuilder::encode(below_zero)})}},
+                       "rss.fnp"),
+            "corrupt section 'resource-timeline' at byte @ (resource sample out of range)");
   auto block = DumpBuilder::encode(format::LiveBlockRecord{8, 16, 1, 1});
   EXPECT_EQ(error_with(
                 {{SectionType::AllocSites, join({{1}, site})}, {SectionType::LiveBlocks, join({{1}, block})}},
