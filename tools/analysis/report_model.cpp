@@ -1,9 +1,43 @@
 // Builds the report model; see report_model.h.
 #include "analysis/report_model.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace fnprof {
+namespace {
+
+// Every site, those with a value for `key` first (by it), then the rest by
+// bytes allocated; `with_value` (when given) gets how many have one.
+std::vector<size_t> ranked_sites(const std::vector<HeapSite>& sites, AllocSortKey key,
+                                 size_t* with_value = nullptr) {
+  std::vector<size_t> ids = top_sites(sites, key, SIZE_MAX);
+  if (with_value) *with_value = ids.size();
+  std::vector<bool> listed(sites.size());
+  for (size_t i : ids) listed[i] = true;
+  std::vector<size_t> rest;
+  for (size_t i = 0; i < sites.size(); ++i)
+    if (!listed[i]) rest.push_back(i);
+  std::stable_sort(rest.begin(), rest.end(), [&](size_t a, size_t b) {
+    return sites[a].counts.bytes_allocated > sites[b].counts.bytes_allocated;
+  });
+  ids.insert(ids.end(), rest.begin(), rest.end());
+  return ids;
+}
+
+std::string_view alloc_sort_title(AllocSortKey key) {
+  switch (key) {
+    case AllocSortKey::Bytes: return "bytes allocated";
+    case AllocSortKey::Count: return "allocations";
+    case AllocSortKey::Peak: return "share of the peak heap";
+    case AllocSortKey::Leaked: return "bytes leaked";
+    case AllocSortKey::Temporary: return "temporary allocations";
+  }
+  return "?";
+}
+
+}  // namespace
 
 size_t Report::rows(size_t n, RowsFor who) const {
   const size_t limit = options.top ? *options.top : who == RowsFor::Humans ? kDefaultTop : SIZE_MAX;
@@ -20,24 +54,18 @@ std::vector<size_t> Report::first_rows(const std::vector<size_t>& ranking, RowsF
   return {ranking.begin(), ranking.begin() + static_cast<ptrdiff_t>(rows(ranking.size(), who))};
 }
 
+std::string Report::site_table_title(const ShownSites& shown) const {
+  const size_t shown_rows = rows(shown.with_value, RowsFor::Humans);
+  return fmt::format("Top {}{} allocation sites by {}", shown_rows,
+                     shown_rows < shown.with_value ? fmt::format(" of {}", shown.with_value) : "",
+                     alloc_sort_title(options.alloc_sort));
+}
+
 std::vector<size_t> Report::table_rows(const ShownSites& shown) const {
   return {shown.ranking.begin(),
           shown.ranking.begin() + static_cast<ptrdiff_t>(rows(shown.with_value, RowsFor::Humans))};
 }
 
-std::vector<size_t> ranked_sites(const std::vector<HeapSite>& sites, AllocSortKey key) {
-  std::vector<size_t> ids = top_sites(sites, key, SIZE_MAX);
-  std::vector<bool> listed(sites.size());
-  for (size_t i : ids) listed[i] = true;
-  std::vector<size_t> rest;
-  for (size_t i = 0; i < sites.size(); ++i)
-    if (!listed[i]) rest.push_back(i);
-  std::stable_sort(rest.begin(), rest.end(), [&](size_t a, size_t b) {
-    return sites[a].counts.bytes_allocated > sites[b].counts.bytes_allocated;
-  });
-  ids.insert(ids.end(), rest.begin(), rest.end());
-  return ids;
-}
 
 Report build_report(const Profile& profile, const ReportOptions& options) {
   Report report{profile, options, {}, {}, {}, {}, {}, {}, {}, {}, {}};
@@ -45,8 +73,7 @@ Report build_report(const Profile& profile, const ReportOptions& options) {
     report.leaks = find_leaks(profile.heap);
     auto shown = [&](const std::vector<HeapSite>& sites) {
       ShownSites out{sites_as_shown(sites, options.stack_depth), {}, 0};
-      out.ranking = ranked_sites(out.sites, options.alloc_sort);
-      out.with_value = top_sites(out.sites, options.alloc_sort, SIZE_MAX).size();
+      out.ranking = ranked_sites(out.sites, options.alloc_sort, &out.with_value);
       return out;
     };
     report.shown_sites = shown(profile.heap.sites);

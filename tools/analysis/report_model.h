@@ -65,7 +65,8 @@ struct CallViews {
 
 // Allocation sites as a table for people shows them (sites_as_shown: the
 // naming frame and --stack-depth callers, merged when they read alike),
-// ranked by --sort's allocation key (ranked_sites).
+// ranked by --sort's allocation key: those with a value for it first, by
+// it, then the rest by bytes allocated.
 struct ShownSites {
   std::vector<HeapSite> sites;
   std::vector<size_t> ranking;
@@ -82,7 +83,7 @@ struct Report {
   ShownSites shown_sites;                // merged over threads and processes
   std::vector<ShownSites> thread_sites;  // one per profile.heap.threads
   // Every site of profile.heap.sites (full stacks, one per stack in the
-  // dumps), for the formats that carry every frame: ranked_sites().
+  // dumps), for the formats that carry every frame, ranked the same way.
   std::vector<size_t> site_ranking;
   std::vector<std::vector<size_t>> thread_site_ranking;  // of each profile.heap.threads' sites
 
@@ -104,14 +105,14 @@ struct Report {
   // The rows of a site table for people: the sites with a value for the
   // sort key, at most --top (default 20) of them.
   std::vector<size_t> table_rows(const ShownSites& shown) const;
+
+  // Its heading: "Top 20 of 422 allocation sites by bytes allocated" (the
+  // count of all only when some are left out).
+  std::string site_table_title(const ShownSites& shown) const;
 };
 
 // Throws std::runtime_error for a --callers/--callees pattern that matches
 // no function.
 Report build_report(const Profile& profile, const ReportOptions& options);
-
-// Every site, those with a value for `key` first (by it), then the rest by
-// bytes allocated.
-std::vector<size_t> ranked_sites(const std::vector<HeapSite>& sites, AllocSortKey key);
 
 }  // namespace fnprof

@@ -76,14 +76,6 @@ Table function_table(const Report& report, const CallTree& tree) {
   return table;
 }
 
-Table thread_function_table(const Report& report) {
-  Table table{"functions", "Functions by thread", kThreadColumns, {}, 0, false};
-  table.columns.insert(table.columns.end(), kFunctionColumns.begin(), kFunctionColumns.end());
-  for (const ThreadProfile& t : report.profile.threads) add_function_rows(table, report, t.tree, &t, RowsFor::Machines);
-  table.human_rows = table.rows.size();
-  return table;
-}
-
 Table checkpoint_table(const ApiProfile& api) {
   Table table{"checkpoints",
               "Checkpoints",
@@ -189,6 +181,42 @@ Table phase_counter_table(const ApiProfile& api) {
   return table;
 }
 
+Table call_view_table(const Profile& profile, const CallView& view, bool callers) {
+  const std::string& name = function_name(profile, view.function);
+  Table table{callers ? "callers" : "callees",
+              (callers ? "Callers of " : "Callees of ") + name,
+              {{"function", callers ? "caller" : "callee", Kind::Name},
+               {"calls", "calls", Kind::Count, Audience::Both, 12},
+               {"seconds", "time", Kind::Seconds, Audience::Both, 10},
+               {"percent", "% time", Kind::Percent, Audience::Both, 7}},
+              {},
+              0,
+              false};
+  const double whole = view.stats.incl_seconds;
+  auto share = [&](double seconds) { return whole > 0 ? Value(100 * seconds / whole) : Value(); };
+  for (const CallEdge& e : callers ? view.callers : view.callees)
+    table.rows.push_back({function_name(profile, e.function), e.calls, e.seconds, share(e.seconds)});
+  if (!callers)
+    table.rows.push_back({std::string("(self)"), Value(), view.stats.self_seconds, share(view.stats.self_seconds)});
+  table.human_rows = table.rows.size();
+  return table;
+}
+
+namespace {
+
+// Tables no format asks for by name: they are reached through report_tables().
+
+// The functions of every thread, each row with its thread: csv's functions
+// table under --threads.
+Table thread_function_table(const Report& report) {
+  Table table{"functions", "Functions by thread", kThreadColumns, {}, 0, false};
+  table.columns.insert(table.columns.end(), kFunctionColumns.begin(), kFunctionColumns.end());
+  for (const ThreadProfile& t : report.profile.threads) add_function_rows(table, report, t.tree, &t, RowsFor::Machines);
+  table.human_rows = table.rows.size();
+  return table;
+}
+
+// The resource sampler's timeline, one row per interval.
 Table resource_table(const ResourceSummary& resources) {
   Table table{"resources",
               "Resources",
@@ -205,6 +233,7 @@ Table resource_table(const ResourceSummary& resources) {
   return table;
 }
 
+// The leak findings, then the memory kept from start-up.
 Table leak_table(const Report& report) {
   Table table{"leaks",
               "Leaks",
@@ -229,6 +258,8 @@ Table leak_table(const Report& report) {
   return table;
 }
 
+// Every allocation site with its full stack, ranked by --sort's allocation
+// key (report.site_ranking); callers innermost first, joined by ';'.
 Table allocator_table(const Report& report) {
   Table table{"allocators",
               "Allocation sites",
@@ -271,26 +302,7 @@ Table allocator_table(const Report& report) {
   return table;
 }
 
-Table call_view_table(const Profile& profile, const CallView& view, bool callers) {
-  const std::string& name = function_name(profile, view.function);
-  Table table{callers ? "callers" : "callees",
-              (callers ? "Callers of " : "Callees of ") + name,
-              {{"function", callers ? "caller" : "callee", Kind::Name},
-               {"calls", "calls", Kind::Count, Audience::Both, 12},
-               {"seconds", "time", Kind::Seconds, Audience::Both, 10},
-               {"percent", "% time", Kind::Percent, Audience::Both, 7}},
-              {},
-              0,
-              false};
-  const double whole = view.stats.incl_seconds;
-  auto share = [&](double seconds) { return whole > 0 ? Value(100 * seconds / whole) : Value(); };
-  for (const CallEdge& e : callers ? view.callers : view.callees)
-    table.rows.push_back({function_name(profile, e.function), e.calls, e.seconds, share(e.seconds)});
-  if (!callers)
-    table.rows.push_back({std::string("(self)"), Value(), view.stats.self_seconds, share(view.stats.self_seconds)});
-  table.human_rows = table.rows.size();
-  return table;
-}
+}  // namespace
 
 const std::vector<ReportTable>& report_tables() {
   auto heap = [](const Report& r) { return r.profile.heap.present; };

@@ -14,10 +14,6 @@ namespace fnprof {
 // machines every row (or --top).
 Table function_table(const Report& report, const CallTree& tree);
 
-// The functions of every thread, each row with its thread: csv's functions
-// table under --threads.
-Table thread_function_table(const Report& report);
-
 Table checkpoint_table(const ApiProfile& api);
 Table counter_table(const ApiProfile& api);
 
@@ -29,16 +25,6 @@ Table phase_table(const ApiProfile& api);
 
 // Counter throughput during phases: one row per phase and counter that moved.
 Table phase_counter_table(const ApiProfile& api);
-
-// The resource sampler's timeline, one row per interval.
-Table resource_table(const ResourceSummary& resources);
-
-// The leak findings, then the memory kept from start-up.
-Table leak_table(const Report& report);
-
-// Every allocation site with its full stack, ranked by --sort's allocation
-// key (report.site_ranking); callers innermost first, joined by ';'.
-Table allocator_table(const Report& report);
 
 // The report's flat tables, in reading order: each with what the dumps must
 // hold for it ("phase data", for the error when they do not) and how to

@@ -8,29 +8,27 @@
 namespace fnprof {
 
 std::vector<SupersededDumps> drop_superseded(std::vector<Dump>& dumps) {
-  // Process -> index in `dumps` of its last dump so far, and the paths of
-  // the ones it supersedes.
-  std::map<std::pair<uint64_t, uint64_t>, std::pair<size_t, std::vector<std::string>>> last;
-  std::vector<bool> keep(dumps.size(), true);
+  using Process = std::pair<uint64_t, uint64_t>;  // pid, start time
+  auto process_of = [](const Dump& d) { return Process{d.process.pid, d.process.start_unix_ns}; };
+  std::map<Process, size_t> last;  // the index of the process's last dump
+  std::vector<Process> order;      // processes as first seen
   for (size_t i = 0; i < dumps.size(); ++i) {
-    const ProcessInfo& p = dumps[i].process;
-    auto [it, first] = last.try_emplace({p.pid, p.start_unix_ns}, i, std::vector<std::string>{});
-    if (first) continue;
-    size_t& kept = it->second.first;
-    const bool later = p.end_ticks > dumps[kept].process.end_ticks;
-    const size_t dropped = later ? kept : i;
-    it->second.second.push_back(dumps[dropped].path);
-    keep[dropped] = false;
-    // The kept dump takes the place of the first one, so the dumps stay in
-    // the order they were given.
-    if (later) std::swap(dumps[kept], dumps[i]), keep[kept] = true, keep[i] = false;
+    auto [it, first] = last.try_emplace(process_of(dumps[i]), i);
+    if (first) order.push_back(it->first);
+    else if (dumps[i].process.end_ticks > dumps[it->second].process.end_ticks) it->second = i;
   }
-  std::vector<SupersededDumps> out;
-  for (auto& [process, entry] : last)
-    if (!entry.second.empty()) out.push_back({dumps[entry.first].path, std::move(entry.second)});
-  std::vector<Dump> kept;
+  std::map<Process, std::vector<std::string>> dropped;
   for (size_t i = 0; i < dumps.size(); ++i)
-    if (keep[i]) kept.push_back(std::move(dumps[i]));
+    if (i != last.at(process_of(dumps[i]))) dropped[process_of(dumps[i])].push_back(dumps[i].path);
+
+  // Each process's last dump stands where its first one did.
+  std::vector<SupersededDumps> out;
+  std::vector<Dump> kept;
+  for (const Process& p : order) {
+    Dump& d = dumps[last.at(p)];
+    if (auto it = dropped.find(p); it != dropped.end()) out.push_back({d.path, std::move(it->second)});
+    kept.push_back(std::move(d));
+  }
   dumps = std::move(kept);
   return out;
 }

@@ -31,10 +31,6 @@ void FrameTable::add_stack(const std::vector<Frame>& frames) {
   }
 }
 
-uint32_t FrameTable::function_of(const Frame& frame) const {
-  return function_ids_.at({frame.function, frame.file});
-}
-
 uint32_t FrameTable::location_of(const Frame& frame) const {
   return location_ids_.at(location_key(frame));
 }

@@ -50,8 +50,7 @@ class FrameTable {
   // each run of frames that share an address becomes one location.
   void add_stack(const std::vector<Frame>& frames);
 
-  // The ids of a frame added before.
-  uint32_t function_of(const Frame& frame) const;
+  // The location of a frame added before.
   uint32_t location_of(const Frame& frame) const;
 
  private:

@@ -12,10 +12,6 @@
 
 namespace fnprof {
 
-// What a site table is sorted by, for its heading: "bytes allocated",
-// "allocations", "share of the peak heap", "bytes leaked", "temporary allocations".
-std::string_view alloc_sort_title(AllocSortKey key);
-
 // The heap summary line and the top-allocator table; with `views`, also the
 // allocation tree (--tree) and a table per thread (--threads).
 void write_heap_text(std::ostream& out, const Report& report, bool views);

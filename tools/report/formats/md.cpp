@@ -136,9 +136,7 @@ void write_allocations(std::ostream& out, const Report& report) {
              group_digits(t.allocations), format_bytes(t.bytes_allocated), group_digits(t.frees),
              format_bytes(t.peak_live_bytes), format_bytes(heap.live_bytes), group_digits(heap.live_blocks),
              heap.live_blocks == 1 ? "block" : "blocks");
-  fmt::print(out, "Top {}{} allocation sites by {}:\n\n", ids.size(),
-             ids.size() < report.shown_sites.with_value ? fmt::format(" of {}", report.shown_sites.with_value) : "",
-             alloc_sort_title(options.alloc_sort));
+  fmt::print(out, "{}:\n\n", report.site_table_title(report.shown_sites));
   if (ids.empty()) return;
   out << "| # | site | allocations | allocated | at peak | leaked | temporary | file:line | called from |\n";
   out << "|--:|---|--:|--:|--:|--:|--:|---|---|\n";

@@ -34,9 +34,7 @@ void write_site_table(std::ostream& out, const Report& report, const ShownSites&
   const ReportOptions& options = report.options;
   const std::vector<HeapSite>& sites = shown.sites;
   std::vector<size_t> ids = report.table_rows(shown);
-  fmt::print(out, "Top {}{} allocation sites by {}:\n\n", ids.size(),
-             ids.size() < shown.with_value ? fmt::format(" of {}", shown.with_value) : "",
-             alloc_sort_title(options.alloc_sort));
+  fmt::print(out, "{}:\n\n", report.site_table_title(shown));
   if (ids.empty()) return;
   fmt::print(out, "{:>10}  {:>11}  {:>10}  {:>10}  {:>9}  {}\n", "allocated", "allocations", "at peak", "leaked",
              "temporary", "site");
@@ -74,17 +72,6 @@ void write_heap_tree(std::ostream& out, const HeapProfile& heap, const ReportOpt
 }
 
 }  // namespace
-
-std::string_view alloc_sort_title(AllocSortKey key) {
-  switch (key) {
-    case AllocSortKey::Bytes: return "bytes allocated";
-    case AllocSortKey::Count: return "allocations";
-    case AllocSortKey::Peak: return "share of the peak heap";
-    case AllocSortKey::Leaked: return "bytes leaked";
-    case AllocSortKey::Temporary: return "temporary allocations";
-  }
-  return "?";
-}
 
 void write_heap_text(std::ostream& out, const Report& report, bool views) {
   const HeapProfile& heap = report.profile.heap;
