@@ -1,6 +1,7 @@
 #include "runtime_api.h"
 
 #include "clock.h"
+#include "descriptors.h"
 #include "dump_writer.h"
 #include "lifecycle.h"
 #include "process.h"
@@ -24,6 +25,8 @@ FNPROF_EXPORT fnprof::format::ClockSource fnprof_rt_clock_source() {
 FNPROF_EXPORT void fnprof_rt_warn_once(const char* message, const char* detail) {
   warn_once(message, detail);
 }
+
+FNPROF_EXPORT bool fnprof_rt_unwinder_ready() { return unwinder_ready(); }
 
 FNPROF_EXPORT void fnprof_rt_exit_dump() { final_dump(fnprof::format::DumpReason::Exit, 0, false); }
 

@@ -33,6 +33,9 @@ FNPROF_EXPORT void fnprof_rt_exit_dump();
 FNPROF_EXPORT bool fnprof_rt_exec_dump(char* path, size_t size);
 FNPROF_EXPORT void fnprof_rt_exec_failed(const char* path);
 
+// Before each use of libunwind: false when it must not run (descriptors.h).
+FNPROF_EXPORT bool fnprof_rt_unwinder_ready();
+
 // How fnprof_status() reads the live heap (the tracker's total).
 FNPROF_EXPORT void fnprof_rt_set_heap_probe(uint64_t (*probe)());
 

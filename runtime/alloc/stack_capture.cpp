@@ -11,6 +11,7 @@
 #include "../arch_x86_64.h"
 #include "../call_tree.h"
 #include "../compiler.h"
+#include "../runtime_api.h"
 #include "arena.h"
 #include "settings.h"
 #include "stack_table.h"
@@ -96,6 +97,7 @@ uint32_t unwind(Caller caller, uint64_t* frames, uint32_t max, uint32_t* slot, b
   unw_context_t context;
   unw_cursor_t cursor;
   unw_word_t ip = 0, sp = 0;
+  if (!fnprof_rt_unwinder_ready()) return 0;
   if (unw_getcontext(&context) != 0 || unw_init_local(&cursor, &context) != 0) return 0;
   // Skip the tracker's frames (this, capture_site, the hook, the interposer).
   bool found = false;

@@ -209,6 +209,7 @@ __attribute__((constructor)) void at_load() {
   pthread_atfork(nullptr, nullptr, after_fork_in_child);
   fnprof_rt_add_section_writer(write_sections_hook);
   fnprof_rt_set_heap_probe(live_heap);  // fnprof_status() reports the live heap
+  fnprof_rt_unwinder_ready();  // libunwind's pipe made before main, out of the way
 }
 
 }  // namespace

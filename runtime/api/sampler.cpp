@@ -11,6 +11,7 @@
 // dropped and the interval doubles, so a run of any length keeps an even
 // timeline. A sequence count (odd while compacting) lets the dump writer on
 // another thread take a consistent copy.
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "../clock.h"
+#include "../descriptors.h"
 #include "../dump_buffer.h"
 #include "../dump_writer.h"
 #include "../memory.h"
@@ -69,10 +71,15 @@ uint64_t page_size = 4096;
 
 // The /proc files, kept open and read with pread: opening them each time
 // and reading 5 files made a sample cost ~130 µs of CPU at 100 ms (every
-// access on a cold cache), over the 0.1 % budget. The descriptors sit high (>= 900) to stay out of the
-// program's way; as the program may still close one and reuse its number,
-// each read first checks the descriptor is still the file opened (pread
-// moves no file offset, so even a wrong descriptor is left as it was).
+// access on a cold cache), over the 0.1 % budget. They are opened before main
+// (sampler_start, from the API's constructor) and moved out of the program's
+// way (descriptors.h). When the program closes one (a daemon closing all its
+// descriptors) it is not opened again: open() on this thread would take the
+// program's next number at the moment its own open() expects it, and put
+// back a descriptor it chose to close. The fields that file gave keep their
+// last value (the samples are cumulative). A number the program reused is
+// never read nor closed (pread moves no file offset, but the check comes
+// first).
 struct ProcFile {
   const char* path;
   int fd;
@@ -83,23 +90,19 @@ ProcFile g_files[] = {{"/proc/self/stat", -1, 0, 0}, {"/proc/self/io", -1, 0, 0}
                       {"/proc/meminfo", -1, 0, 0}};
 enum { kStat, kIo, kSystemStat, kMeminfo };
 
-bool still_ours(const ProcFile& f) {
-  struct stat st;
-  return f.fd >= 0 && fstat(f.fd, &st) == 0 && st.st_dev == f.dev && st.st_ino == f.ino;
+void open_files() {
+  for (ProcFile& f : g_files) {
+    f.fd = move_high(open(f.path, O_RDONLY | O_CLOEXEC));
+    struct stat st;
+    if (f.fd >= 0 && fstat(f.fd, &st) == 0) f.dev = st.st_dev, f.ino = st.st_ino;
+    else f.fd = -1;
+  }
 }
 
 ssize_t read_proc(int which, char* buf, size_t size) {
   ProcFile& f = g_files[which];
-  if (!still_ours(f)) {
-    int fd = open(f.path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    int high = fcntl(fd, F_DUPFD_CLOEXEC, 900);
-    if (high >= 0) close(fd), fd = high;
-    struct stat st;
-    fstat(fd, &st);
-    f = {f.path, fd, st.st_dev, st.st_ino};
-  }
-  ssize_t n = pread(f.fd, buf, size - 1, 0);
+  if (f.fd >= 0 && !same_file(f.fd, f.dev, f.ino)) f.fd = -1;
+  ssize_t n = f.fd >= 0 ? pread(f.fd, buf, size - 1, 0) : -1;
   buf[n > 0 ? n : 0] = '\0';
   return n;
 }
@@ -107,7 +110,7 @@ ssize_t read_proc(int which, char* buf, size_t size) {
 // Fork child: the descriptors name the parent's /proc/self.
 void forget_files() {
   for (ProcFile& f : g_files) {
-    if (f.fd >= 0) close(f.fd);
+    if (same_file(f.fd, f.dev, f.ino)) close(f.fd);
     f.fd = -1;
   }
 }
@@ -123,8 +126,8 @@ uint64_t thread_cpu_ns() {
   return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + ts.tv_nsec;
 }
 
+// `s` holds the previous sample: what a file no longer read gave stays.
 void take_sample(Sample& s) {
-  s = Sample{};
   s.ticks = read_ticks();
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
@@ -156,6 +159,7 @@ void take_sample(Sample& s) {
     char* p = buf + 4;
     uint64_t v[8] = {};
     for (uint64_t& x : v) x = strtoull(p, &p, 10);
+    s.system_total = 0;
     for (uint64_t x : v) s.system_total += x;
     s.system_busy = s.system_total - v[3] - v[4];
   }
@@ -189,18 +193,20 @@ bool before(const timespec& a, const timespec& b) {
 }
 
 // Whether the sampler is the process's last thread: the program's threads
-// all ended, main's by pthread_exit (its zombie still counts in num_threads
-// until the process ends). glibc ends the process when its last thread ends;
-// with the sampler alive it would never end, so the sampler does what glibc
-// would have done.
+// all ended, main's by pthread_exit (its zombie still counts until the process
+// ends). glibc ends the process when its last thread ends; with the sampler
+// alive it would never end, so the sampler does what glibc would have done.
+// Asked without a descriptor, so that it works after the program closed the
+// sampler's: /proc/self/task's link count is 2 plus the thread count, and
+// /proc/self/exe stops resolving once main's thread has ended.
 bool only_sampler_left() {
-  char buf[4096];
-  if (read_proc(kStat, buf, sizeof buf) <= 0) return false;
-  const char* p = strrchr(buf, ')');
-  if (!p || p[1] != ' ') return false;
-  const bool leader_gone = p[2] == 'Z';  // field 3, the state of main's thread
-  for (int field = 2; p && field < 20; ++field) p = strchr(p + 1, ' ');
-  return p && strtoull(p + 1, nullptr, 10) == (leader_gone ? 2u : 1u);
+  struct stat task;
+  if (stat("/proc/self/task", &task) != 0 || task.st_nlink < 3) return false;
+  const uint64_t threads = task.st_nlink - 2;
+  if (threads > 2) return false;
+  char exe[8];
+  const bool leader_gone = readlink("/proc/self/exe", exe, sizeof exe) < 0 && errno == ENOENT;
+  return threads == (leader_gone ? 2u : 1u);
 }
 
 // The longest the sampler sleeps, so that it notices within this time that it
@@ -230,6 +236,7 @@ void* sampler_main(void*) {
       uint64_t cpu0 = thread_cpu_ns();
       if (g_timeline.count.load(std::memory_order_relaxed) == kMaxSamples) compact();
       uint32_t n = g_timeline.count.load(std::memory_order_relaxed);
+      g_timeline.samples[n] = n ? g_timeline.samples[n - 1] : Sample{};
       take_sample(g_timeline.samples[n]);
       g_timeline.count.store(n + 1, std::memory_order_release);
       add_timespec(next_sample, set.interval_ns * g_timeline.stride.load(std::memory_order_relaxed));
@@ -297,6 +304,7 @@ void sampler_start() {
   page_size = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
   g_timeline.stride.store(1);
   read_settings();
+  if (g_sampler_settings.interval_ns) open_files();
   start_thread();
 }
 
@@ -307,6 +315,9 @@ void sampler_after_fork() {
   g_timeline.sequence.store(0);
   g_timeline.stride.store(1);
   g_timeline.cpu_ns.store(0);
+  // Opened here, on the forking thread before fork() returns: the child's
+  // program is not running yet.
+  if (g_sampler_settings.in_children && g_sampler_settings.interval_ns) open_files();
   if (g_sampler_settings.in_children) start_thread();
   else g_timeline.running = false;
 }

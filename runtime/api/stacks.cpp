@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../clock.h"
+#include "../descriptors.h"
 #include "../dump_buffer.h"
 #include "../lifecycle.h"
 #include "../memory.h"
@@ -61,6 +62,7 @@ void init_stacks() {
 uint32_t unwind(CapturedStack& s, void* ucontext) {
   unw_cursor_t cursor;
   unw_context_t context;
+  if (!unwinder_ready()) return 0;
   if (ucontext) {
     // x86-64: unw_context_t is a ucontext_t; the signal frame's pc is exact.
     if (unw_init_local2(&cursor, static_cast<unw_context_t*>(ucontext), UNW_INIT_SIGNAL_FRAME) < 0) return 0;

@@ -49,7 +49,7 @@ add_custom_command(OUTPUT ${alloc_out}/status
 list(APPEND alloc_programs ${alloc_out}/patterns_instrumented ${alloc_out}/patterns_static ${alloc_out}/status)
 add_custom_target(alloc_test_programs ALL DEPENDS ${alloc_programs})
 
-add_executable(alloc_tests alloc_test.cpp alloc_report_test.cpp program_run.cpp)
+add_executable(alloc_tests alloc_test.cpp alloc_report_test.cpp descriptors_test.cpp program_run.cpp)
 target_link_libraries(alloc_tests PRIVATE fnprof_report GTest::gtest_main)
 target_compile_definitions(alloc_tests PRIVATE
   FNPROF_ALLOC_PROGRAMS_DIR="${alloc_out}"
