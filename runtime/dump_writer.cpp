@@ -139,12 +139,23 @@ void add_section_writer(SectionWriter writer) {
 
 namespace {
 
-// Moves the finished temporary file to the first free name of
-// fnprof.<program>.<pid>.fnp, fnprof.<program>.<pid>.2.fnp, ...: a process
-// that execs another image of the same program keeps its pid, and neither
-// image may overwrite the other's profile, nor anything (a symlink) placed at
-// the name. RENAME_NOREPLACE where the filesystem has it, else link().
-bool publish(const char* tmp, Text* path) {
+// A process has one dump file, replaced by each of its dumps: a periodic
+// flush renames its finished temporary over the previous one (rename(2) is
+// atomic, so the file at the name is always a complete dump, and the disk
+// holds one per process however long it runs), and the final dump comes last
+// (it waits for the flushes in progress).
+//
+// The file's name is claimed by the process's first dump: the first free one
+// of fnprof.<program>.<pid>.fnp, fnprof.<program>.<pid>.2.fnp, ... A process
+// that execs another image of the same program keeps its pid, and a later
+// process may get the same pid: neither may overwrite the other's profile,
+// nor anything (a symlink) placed at the name. RENAME_NOREPLACE where the
+// filesystem has it, else link(). A fork child claims a name of its own.
+enum ClaimState { kUnclaimed, kClaiming, kClaimed };
+std::atomic<int> g_claim{kUnclaimed};
+Text g_claimed;
+
+bool claim(const char* tmp, Text* path) {
   size_t base = path->n;
   for (uint64_t n = 1; n < 1000; ++n) {
     path->n = base;
@@ -155,6 +166,27 @@ bool publish(const char* tmp, Text* path) {
     if (errno != EEXIST) return false;
   }
   return false;
+}
+
+bool publish(const char* tmp, Text* path) {
+  int state = g_claim.load(std::memory_order_acquire);
+  // Another thread's first dump is claiming the name: wait for it (at most
+  // 1 s, as for a flush), else take a name of our own.
+  for (int waited_ms = 0; state == kClaiming && waited_ms < 1000; ++waited_ms) {
+    timespec ms = {0, 1000000};
+    nanosleep(&ms, nullptr);
+    state = g_claim.load(std::memory_order_acquire);
+  }
+  if (state == kClaimed) {
+    *path = g_claimed;
+    return rename(tmp, path->s) == 0;
+  }
+  if (state != kUnclaimed || !g_claim.compare_exchange_strong(state, kClaiming, std::memory_order_acquire))
+    return claim(tmp, path);
+  bool ok = claim(tmp, path);
+  if (ok) g_claimed = *path;
+  g_claim.store(ok ? kClaimed : kUnclaimed, std::memory_order_release);
+  return ok;
 }
 
 }  // namespace
@@ -193,9 +225,11 @@ void end_dump(DumpReason reason) {
 }  // namespace
 
 void dump_writer_after_fork() {
-  // The flushing thread, if any, was not copied into the child.
+  // The flushing thread, if any, was not copied into the child, and the
+  // file is the parent's.
   g_flushes.store(0);
   g_ending.store(false);
+  g_claim.store(kUnclaimed);
 }
 
 bool write_dump(DumpReason reason, int signal, bool in_signal_handler, char* written_path, size_t size) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -211,39 +212,43 @@ TEST_P(Api, PauseExcludesThePausedCalls) {
   EXPECT_EQ((counts.edges[{"region", "counted"}]), 2u) << "after resume, calls attach to the open caller";
 }
 
-TEST_P(Api, FlushWritesCompleteCumulativeDumps) {
+TEST_P(Api, FlushReplacesTheProcesssDumpWithACompleteCumulativeOne) {
   ProgramRun r = run("api_flush");
   ASSERT_EQ(r.status(), "0") << r.stderr_text;
-  EXPECT_EQ(r.stdout_text, "flush 60 2\n");
-  ASSERT_EQ(r.dumps.size(), 3u);
-  std::string base = "fnprof.api_flush_" + GetParam() + "." + std::to_string(r.pid);
-  std::vector<std::string> names = {base + ".2.fnp", base + ".3.fnp", base + ".fnp"};  // sorted
-  std::map<std::string, uint64_t> work_of;
-  std::map<std::string, uint64_t> reason_of;
-  for (const std::string& path : r.dumps) {
-    Dump d = read_dump(path);  // throws unless complete
-    std::string name = std::filesystem::path(path).filename();
-    work_of[name] = counts_of(profile_of({d})).calls["work"];
-    reason_of[name] = d.process.reason;
-  }
-  EXPECT_EQ(work_of[base + ".fnp"], 10u);
-  EXPECT_EQ(work_of[base + ".2.fnp"], 30u);
-  EXPECT_EQ(work_of[base + ".3.fnp"], 60u);
-  EXPECT_EQ(reason_of[base + ".fnp"], static_cast<uint64_t>(DumpReason::Flush));
-  EXPECT_EQ(reason_of[base + ".2.fnp"], static_cast<uint64_t>(DumpReason::Flush));
-  EXPECT_EQ(reason_of[base + ".3.fnp"], static_cast<uint64_t>(DumpReason::Exit));
+  EXPECT_EQ(r.stdout_text, "flush 60 2 files 1 1\n");
+  ASSERT_EQ(r.dumps.size(), 1u);
+  EXPECT_EQ(std::filesystem::path(r.dumps[0]).filename(),
+            "fnprof.api_flush_" + GetParam() + "." + std::to_string(r.pid) + ".fnp");
+  Dump d = read_dump(r.dumps[0]);  // throws unless complete
+  EXPECT_EQ(counts_of(profile_of({d})).calls["work"], 60u);
+  EXPECT_EQ(d.process.reason, static_cast<uint64_t>(DumpReason::Exit));
+}
+
+// A file at the name (an earlier process's with the same pid) is left as it
+// is: the process's dumps take the next name, and replace each other there.
+TEST_P(Api, FlushNeverReplacesAnEarlierProcesssDump) {
+  ProgramRun r = run("api_flush", {"collide"});
+  ASSERT_EQ(r.status(), "0") << r.stderr_text;
+  EXPECT_EQ(r.stdout_text, "flush 60 2 files 2 2\n");
+  std::string base = r.dir + "/fnprof.api_flush_" + GetParam() + "." + std::to_string(r.pid);
+  ASSERT_EQ(r.dumps, (std::vector<std::string>{base + ".2.fnp", base + ".fnp"}));
+  std::ifstream earlier(base + ".fnp");
+  std::string text((std::istreambuf_iterator<char>(earlier)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "earlier process\n");
+  Dump d = read_dump(base + ".2.fnp");
+  EXPECT_EQ(counts_of(profile_of({d})).calls["work"], 60u);
+  EXPECT_EQ(d.process.reason, static_cast<uint64_t>(DumpReason::Exit));
 }
 
 // Flushing as often as allowed (every 10 ms), so that the exit often comes
-// while a flush is being written: the exit dump waits for it, and no
-// temporary file is left behind (one run in eight left one before).
-TEST_P(Api, PeriodicFlushWritesCompleteDumps) {
+// while a flush is being written: the exit dump waits for it and replaces
+// the last flush's, and no temporary file is left behind (one run in eight
+// left one before; a hundred flushes left a hundred files).
+TEST_P(Api, PeriodicFlushesLeaveOneFileTheExitDump) {
   ProgramRun r = run("api_sampler", {}, {"FNPROF_FLUSH_INTERVAL=10ms"});
   ASSERT_EQ(r.status(), "0") << r.stderr_text;
-  EXPECT_GE(r.dumps.size(), 4u) << "about a hundred flushes in one second, then exit";
-  size_t exits = 0;
-  for (const std::string& path : r.dumps) exits += read_dump(path).process.reason == 0;
-  EXPECT_EQ(exits, 1u);
+  ASSERT_EQ(r.dumps.size(), 1u) << "about a hundred flushes in one second, then exit";
+  EXPECT_EQ(read_dump(r.dumps[0]).process.reason, static_cast<uint64_t>(DumpReason::Exit));
   for (const auto& entry : std::filesystem::directory_iterator(r.dir))
     EXPECT_FALSE(entry.path().filename().string().ends_with(".tmp")) << entry.path();
 }
