@@ -233,7 +233,13 @@ void dump_writer_after_fork() {
 }
 
 bool write_dump(DumpReason reason, int signal, bool in_signal_handler, char* written_path, size_t size) {
-  if (!process_ready() || !begin_dump(reason)) return false;
+  if (!process_ready()) return false;
+  if (g_process.secure) {
+    warn_once("no profile written: the program runs with privileges its user lacks (setuid, setgid or ",
+              "capabilities: AT_SECURE), where FNPROF_OUTPUT and the working directory are not trusted");
+    return false;
+  }
+  if (!begin_dump(reason)) return false;
   int saved_errno = errno;  // the program must not see ours
   if (!in_signal_handler) scan_modules();
   ClockPoint end = clock_now();

@@ -1,6 +1,7 @@
 #include "process.h"
 
 #include <fcntl.h>
+#include <sys/auxv.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -42,7 +43,16 @@ void read_cmdline() {
     --g_process.cmdline_size;
 }
 
+// Under AT_SECURE the environment and the working directory are the
+// unprivileged user's choice, and a dump is a file created with the
+// program's privileges holding the user's arguments: FNPROF_OUTPUT would let
+// the user create it in any directory (glibc ignores its own variables that
+// name a path there, and ld.so drops them), and so would the default, the
+// directory the user ran it from. So no dump is written at all, and the first
+// attempt says why (dump_writer.cpp).
 void read_settings() {
+  g_process.secure = getauxval(AT_SECURE) != 0;
+  if (g_process.secure) return;
   const char* dir = getenv("FNPROF_OUTPUT");
   if (!dir || !*dir) dir = ".";
   // Resolved now: the program may chdir before the dump is written.

@@ -23,6 +23,9 @@ struct Process {
   char* cmdline;        // NUL-separated arguments (mmap'd)
   size_t cmdline_size;
   char output_dir[PATH_MAX];  // FNPROF_OUTPUT, default "."
+  // AT_SECURE: the program runs with privileges its user lacks (setuid,
+  // setgid, file capabilities). Then no dump is written (process.cpp).
+  bool secure;
 };
 
 extern Process g_process;
