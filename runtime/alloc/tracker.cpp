@@ -4,6 +4,8 @@
 // heap_writer.h's, the peak and the samples heap_sampling.h's.
 #include "tracker.h"
 
+#include <dlfcn.h>
+
 #include <pthread.h>
 #include <unistd.h>
 
@@ -200,8 +202,21 @@ void write_sections_hook(rt::DumpBuffer& buffer, uint64_t now);
 
 uint64_t live_heap() { return g_heap.live_bytes.load(std::memory_order_relaxed); }
 
+// A program built with AddressSanitizer: Clang links its runtime into the
+// executable, whose malloc comes before ours in the symbol lookup, so the
+// tracker would see nothing and report a heap of 0 B. (GCC's libasan.so
+// refuses to start behind a preloaded library; fnprof-run does not preload
+// the tracker into either.)
+bool under_asan() { return dlsym(RTLD_DEFAULT, "__asan_init") != nullptr; }
+
 __attribute__((constructor)) void at_load() {
   ReentryGuard guard;
+  if (under_asan()) {
+    g_state.store(kFailed, std::memory_order_release);
+    drop_from_preload();
+    return fnprof_rt_warn_once("the program is built with AddressSanitizer, whose allocator replaces malloc: ",
+                               "allocations are not tracked");
+  }
   read_settings();
   init_tables();  // maybe done already, by an allocation before this
   schedule_next_sample();  // with the interval just read

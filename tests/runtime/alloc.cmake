@@ -46,10 +46,25 @@ add_custom_command(OUTPUT ${alloc_out}/status
           -o ${alloc_out}/status -Wl,--no-as-needed $<TARGET_FILE:fnprof> -Wl,-rpath,$<TARGET_FILE_DIR:fnprof>
   DEPENDS ${alloc_src}/status.c ${alloc_src}/alloc_program.h fnprof
   COMMENT "Building allocation test program status" VERBATIM)
+# asan_gcc, asan_clang: built with AddressSanitizer (fnprof-run must say it
+# cannot track them, and run them).
+set(asan_compilers gcc ${FNPROF_ALLOC_CC})
+if(FNPROF_CLANG)
+  list(APPEND asan_compilers clang ${FNPROF_CLANG})
+endif()
+while(asan_compilers)
+  list(POP_FRONT asan_compilers compiler driver)
+  add_custom_command(OUTPUT ${alloc_out}/asan_${compiler}
+    COMMAND ${driver} -O1 -g -fsanitize=address -std=gnu11 ${alloc_src}/asan.c -o ${alloc_out}/asan_${compiler}
+    DEPENDS ${alloc_src}/asan.c
+    COMMENT "Building allocation test program asan_${compiler}" VERBATIM)
+  list(APPEND alloc_programs ${alloc_out}/asan_${compiler})
+endwhile()
 list(APPEND alloc_programs ${alloc_out}/patterns_instrumented ${alloc_out}/patterns_static ${alloc_out}/status)
 add_custom_target(alloc_test_programs ALL DEPENDS ${alloc_programs})
 
-add_executable(alloc_tests alloc_test.cpp alloc_report_test.cpp descriptors_test.cpp program_run.cpp)
+add_executable(alloc_tests alloc_test.cpp alloc_report_test.cpp descriptors_test.cpp
+  fnprof_run_messages_test.cpp program_run.cpp)
 target_link_libraries(alloc_tests PRIVATE fnprof_report GTest::gtest_main)
 target_compile_definitions(alloc_tests PRIVATE
   FNPROF_ALLOC_PROGRAMS_DIR="${alloc_out}"

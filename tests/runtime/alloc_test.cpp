@@ -409,13 +409,6 @@ TEST(FnprofRun, DiesByTheProgramsSignal) {
   EXPECT_EQ(run.status(), "signal 15");
 }
 
-TEST(FnprofRun, RefusesAStaticProgram) {
-  ProgramRun run = launch({program("patterns_static")});
-  EXPECT_EQ(run.status(), "2");
-  EXPECT_NE(run.stderr_text.find("statically linked"), std::string::npos) << run.stderr_text;
-  EXPECT_TRUE(run.dumps.empty());
-}
-
 TEST(FnprofRun, ChildrenRunWithoutTheTrackerUnlessFollowed) {
   // The shell's child execs /bin/true: with the preload it writes a dump of
   // its own.

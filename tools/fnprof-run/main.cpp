@@ -20,7 +20,6 @@
 // fnprof-run dies by the same signal. Last, one line on stderr names the
 // dumps and gives headline figures. A small C++ program rather than a shell
 // script: starting a shell costs more than many profiled runs.
-#include <elf.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -39,6 +38,7 @@
 #include <fmt/format.h>
 
 #include "dump/dump_reader.h"
+#include "fnprof-run/program_facts.h"
 #include "dump/superseded.h"
 #include "model/display.h"
 
@@ -92,28 +92,6 @@ std::string resolve_program(const std::string& name) {
     start = colon + 1;
   }
   fail(fmt::format("{}: command not found", name), 127);
-}
-
-// An ELF executable without PT_INTERP is linked statically: no dynamic
-// loader runs, so nothing can be preloaded. (Scripts and non-ELF files are
-// left to exec.)
-bool is_static_elf(const std::string& path) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  Elf64_Ehdr eh;
-  bool is_static = false;
-  if (pread(fd, &eh, sizeof eh, 0) == sizeof eh && std::memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 &&
-      eh.e_ident[EI_CLASS] == ELFCLASS64 && eh.e_phentsize == sizeof(Elf64_Phdr)) {
-    bool interp = false;
-    for (int i = 0; i < eh.e_phnum; ++i) {
-      Elf64_Phdr ph;
-      if (pread(fd, &ph, sizeof ph, static_cast<off_t>(eh.e_phoff + i * sizeof ph)) != sizeof ph) break;
-      interp |= ph.p_type == PT_INTERP;
-    }
-    is_static = !interp;
-  }
-  close(fd);
-  return is_static;
 }
 
 pid_t g_child = -1;
@@ -218,10 +196,28 @@ int main(int argc, char** argv) {
   }
   if (i == argc) usage(2);
   std::string program = resolve_program(argv[i]);
-  if (alloc && is_static_elf(program))
-    fail(fmt::format("{}: statically linked: preloading cannot work, so its allocations cannot be "
-                     "tracked (link it dynamically, or use --no-alloc with an instrumented build)",
+  // Where preloading cannot work, say why before the run, so that the
+  // closing line's "no dump written" (or a dump without allocations) is
+  // explained. A static program has nothing to profile: refused. The others
+  // run as they would without fnprof-run.
+  const fnprof::run::ProgramFacts facts = fnprof::run::read_program_facts(program);
+  if (alloc && facts.is_static)
+    fail(fmt::format("{}: statically linked: preloading cannot work, so it cannot be profiled (link it "
+                     "dynamically)",
                      program));
+  if (facts.runs_privileged)
+    std::fprintf(stderr,
+                 "fnprof-run: %s: set-user-ID or set-group-ID: the loader ignores LD_PRELOAD for it, and "
+                 "fnprof writes no dump of a program running with privileges its user lacks (profile it as "
+                 "its owner, or a copy without the bit)\n",
+                 program.c_str());
+  if (alloc && facts.uses_asan) {
+    std::fprintf(stderr,
+                 "fnprof-run: %s: built with AddressSanitizer, whose allocator replaces malloc: its "
+                 "allocations cannot be tracked, so it runs without the tracker\n",
+                 program.c_str());
+    alloc = false;
+  }
 
   std::error_code ec;
   fs::path dir = output.empty() ? fs::current_path() : fs::absolute(output);
