@@ -5,8 +5,12 @@
  * open at the end, and how many others are open without close-on-exec (the
  * runtime's must all be close-on-exec and above the program's).
  *
+ * With a second argument "dup2", it then puts its new stdout at 900 to 909
+ * too (where fnprof keeps libunwind's pipe) and allocates again: nothing may
+ * be read from or written to them but what it writes; "others" is then 10.
+ *
  * Calls: main 1, allocate 10 (8 from main, 2 from open_three), open_three 1,
- * list 1. */
+ * list 1 (allocate 14, 12 from main, with "dup2"). */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
@@ -63,6 +67,10 @@ int main(int argc, char** argv) {
   for (int i = 0; i < 4; ++i) free(allocate(200 + i));
   int got[3];
   open_three(out, got);
+  if (argc > 2 && strcmp(argv[2], "dup2") == 0) {
+    for (int fd = 900; fd < 910; ++fd) dup2(got[1], fd);
+    for (int i = 0; i < 4; ++i) free(allocate(300 + i));
+  }
   printf("got: %d %d %d\n", got[0], got[1], got[2]);
   list();
   for (int i = 0; i < 4; ++i) free(kept[i]);

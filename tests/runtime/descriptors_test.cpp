@@ -32,9 +32,11 @@ class CloseAll : public ::testing::TestWithParam<const char*> {
  protected:
   std::string program() const { return std::string(FNPROF_TEST_PROGRAMS_DIR) + "/close_all_" + GetParam(); }
   // The sampler at its fastest, so that it runs while the program's
-  // descriptors are closed.
-  ProgramRun run(bool tracked, const std::string& out) {
-    std::vector<std::string> env = {"FNPROF_SAMPLE_INTERVAL=1ms"};
+  // descriptors are closed; every allocation's stack unwound (libunwind),
+  // not taken from the shadow stack.
+  ProgramRun run(bool tracked, const std::string& out, const std::string& mode = "") {
+    std::vector<std::string> env = {"FNPROF_SAMPLE_INTERVAL=1ms", "FNPROF_ALLOC_STACKS=unwind"};
+    if (!mode.empty()) return run_program(FNPROF_RUN, {"--", program(), out, mode}, env);
     if (!tracked) return run_program(program(), {out}, env);
     return run_program(FNPROF_RUN, {"--", program(), out}, env);
   }
@@ -57,6 +59,19 @@ TEST_P(CloseAll, GetsTheLowestDescriptorsUnderFnprofRun) {
     EXPECT_EQ(read_file(out), kExpected) << "run " << attempt;
     EXPECT_EQ(r.dumps.size(), 1u);
   }
+}
+
+// The program puts its own file where libunwind's pipe is: the runtime stops
+// unwinding rather than let libunwind read or write that file.
+TEST_P(CloseAll, NumbersTheProgramTakesFromTheUnwinderAreLeftToIt) {
+  const std::string out = testing::TempDir() + "close_all_dup2_" + GetParam();
+  ProgramRun r = run(true, out, "dup2");
+  EXPECT_EQ(r.status(), "0") << r.stderr_text;
+  EXPECT_EQ(read_file(out),
+            "got: 0 1 2\n"
+            "open: 0 1 2\n"
+            "others without close-on-exec: 10\n");
+  EXPECT_EQ(r.dumps.size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Compilers, CloseAll, ::testing::Values("gcc", "clang"));
