@@ -3,6 +3,13 @@
 // runtime's descriptors therefore sit high (from descriptor_base(), close-on-
 // exec), are opened before main where they can be, and are never closed or
 // used once the program has put something else at their number.
+//
+// A file opened and closed within one runtime call on the program's own
+// thread (a dump, a thread's name, /proc/self/statm for fnprof_status) keeps
+// the lowest free number for that moment, as libc's own do (getpwnam,
+// syslog): that thread is in the call, not in its open(). A periodic flush is
+// the exception: written on the sampler thread, its temporary file and the
+// thread names it reads pass through low numbers while the program runs.
 #pragma once
 
 #include <sys/types.h>
