@@ -1,7 +1,9 @@
 // A custom global operator new/delete (the program's own, counting and
 // forwarding to malloc/free), used by the program's containers and by
 // libstdc++ alike. 10,000 nodes of a std::list, a std::vector grown one
-// element at a time to 10,000, and 1,000 std::string copies of 100 chars.
+// element at a time to 10,000, and 1,000 copies of a
+// std::vector<int> of 25 elements (Clang with libstdc++ 12 cannot link
+// std::allocator<char> in C++20 when instrumenting).
 //
 // Program sites (the mallocs inside this operator new): as many allocations,
 // frees and bytes as the operator counted, which it prints:
@@ -11,7 +13,6 @@
 #include <cstdlib>
 #include <list>
 #include <new>
-#include <string>
 #include <vector>
 
 #include "test_program.h"
@@ -41,9 +42,9 @@ NOINLINE long fill() {
   for (int i = 0; i < 10000; ++i) nodes.push_back(i);
   std::vector<long> grown;
   for (int i = 0; i < 10000; ++i) grown.push_back(i);
-  std::vector<std::string> copies;
+  std::vector<std::vector<int>> copies;
   copies.reserve(1000);
-  std::string text(100, 'x');
+  std::vector<int> text(25, 7);
   for (int i = 0; i < 1000; ++i) copies.push_back(text);
   return static_cast<long>(nodes.size() + grown.size() + copies.size());
 }
