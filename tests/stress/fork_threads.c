@@ -1,8 +1,9 @@
-/* fork inside threads: 8 threads call hot code while each of them, in turn,
- * forks. A child (one thread: the one that forked) makes known calls and
- * exits; its parent thread waits for it.
+/* fork inside threads: 8 threads call hot code, which allocates, while each
+ * of them, in turn, forks (so other threads are inside the hooks and inside
+ * malloc at the fork). A child (one thread: the one that forked) makes known
+ * calls, allocating too, and exits; its parent thread waits for it.
  *
- *   thread: worker 1 -> spin 1000 -> leaf 1000, then fork
+ *   thread: worker 1 -> spin 1000 -> leaf 1000, with a fork halfway
  *   child:  child_work 1 -> leaf 10, then exit(0)
  *
  * Parent process, expected calls: main 1, worker 8, spin 8000, leaf 8000.
@@ -21,7 +22,10 @@ DEFINE_SINK;
 
 enum { kThreads = 8, kSpins = 1000 };
 
-NOINLINE void leaf(void) { sink = sink + 1; }
+NOINLINE void leaf(void) {
+  free(malloc(32));
+  sink = sink + 1;
+}
 NOINLINE void spin(void) { leaf(); }
 
 NOINLINE void child_work(void) {

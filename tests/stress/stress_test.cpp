@@ -69,6 +69,9 @@ StressCase plain_case(const std::string& name, std::vector<std::string> stdout_l
 
 std::vector<StressCase> cases() {
   std::vector<StressCase> c;
+  c.push_back(plain_case("short_threads", {"short_threads allocations 20000 frees 20000 bytes 1760000"},
+                         {{"main", 1}, {"batch", 125}, {"worker", 2000}, {"leaf", 4000}}));
+  c.back().alloc = true;
   c.push_back(plain_case("hot_threads", {"hot_threads 3200000"},
                          {{"main", 1}, {"worker", 16}, {"hot", 3200000}, {"leaf", 3200000}}));
   c.push_back(plain_case("fork_threads", {"fork_threads 8 children exited 0"},
@@ -225,10 +228,11 @@ AllocTotals program_sites(const Dump& d) {
 AllocTotals stated_totals(const std::string& stdout_text) {
   static const std::regex line(R"(allocations (\d+) frees (\d+) bytes (\d+))");
   std::smatch m;
-  AllocTotals t;
-  if (std::regex_search(stdout_text, m, line))
-    t = {std::stoull(m[1]), std::stoull(m[2]), std::stoull(m[3])};
-  return t;
+  if (!std::regex_search(stdout_text, m, line)) {
+    ADD_FAILURE() << "no allocation counts in the program's output: " << stdout_text;
+    return {};
+  }
+  return {std::stoull(m[1]), std::stoull(m[2]), std::stoull(m[3])};
 }
 
 class StressTest : public testing::Test {
