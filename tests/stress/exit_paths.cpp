@@ -14,9 +14,13 @@
 //   sigkill       raise(SIGKILL)                        signal 9
 //   sigterm       another thread sends SIGTERM while    signal 15
 //                 main spins in spin() -> leaf()
+//   thread_exit   another thread calls exit(6) while    6
+//                 main spins
+//   thread_segv   another thread stores through a null  signal 11
+//                 pointer while main spins
 //
 // Expected calls (every mode): main 1, work 10, outer 1, finish 1; leaf 20
-// (plus the spins in mode sigterm).
+// (plus the spins in the last three modes).
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -43,6 +47,17 @@ static void* send_sigterm(void*) {
   return nullptr;
 }
 
+static void* call_exit(void*) {
+  usleep(20000);
+  std::exit(6);
+}
+
+static void* store_to_null(void*) {
+  usleep(20000);
+  *static_cast<volatile int*>(nullptr) = 1;
+  return nullptr;
+}
+
 NOINLINE void finish(const char* mode) {
   std::printf("exit_paths %s\n", mode);
   std::fflush(stdout);
@@ -53,9 +68,13 @@ NOINLINE void finish(const char* mode) {
   if (!std::strcmp(mode, "terminate")) std::terminate();
   if (!std::strcmp(mode, "segv")) *static_cast<volatile int*>(nullptr) = 1;
   if (!std::strcmp(mode, "sigkill")) raise(SIGKILL);
-  if (!std::strcmp(mode, "sigterm")) {
+  void* (*from_thread)(void*) = !std::strcmp(mode, "sigterm")       ? send_sigterm
+                                 : !std::strcmp(mode, "thread_exit") ? call_exit
+                                 : !std::strcmp(mode, "thread_segv") ? store_to_null
+                                                                     : nullptr;
+  if (from_thread) {
     pthread_t t;
-    pthread_create(&t, nullptr, send_sigterm, nullptr);
+    pthread_create(&t, nullptr, from_thread, nullptr);
     for (;;) spin();
   }
 }

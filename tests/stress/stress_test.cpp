@@ -105,13 +105,14 @@ std::vector<StressCase> cases() {
                             ExitPath{"_exit", "4", false, 1}, ExitPath{"quick_exit", "5", false, 1},
                             ExitPath{"abort", "signal 6", false, 1}, ExitPath{"terminate", "signal 6", false, 1},
                             ExitPath{"segv", "signal 11", false, 1}, ExitPath{"sigkill", "signal 9", false, 0},
-                            ExitPath{"sigterm", "signal 15", true, 1}}) {
+                            ExitPath{"sigterm", "signal 15", true, 1}, ExitPath{"thread_exit", "6", true, 1},
+                            ExitPath{"thread_segv", "signal 11", false, 1}}) {
     StressCase x = plain_case(std::string("exit_") + e.mode, {std::string("exit_paths ") + e.mode},
                               {{"main", 1}, {"work()", 10}, {"outer(char const*)", 1}, {"finish(char const*)", 1}});
     x.program = "exit_paths";
     x.args = {e.mode};
     x.status = e.status;
-    if (std::string(e.mode) == "sigterm")
+    if (std::string(e.mode) == "sigterm" || std::string(e.mode).starts_with("thread_"))
       x.uncounted = {"_Z4spinv", "_Z4leafv"};
     else
       x.calls["leaf()"] = 20;
