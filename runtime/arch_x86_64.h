@@ -65,4 +65,11 @@ inline uintptr_t jmp_buf_stack_pointer(const void* env) {
 // the 48-bit canonical range).
 inline constexpr int kUserAddressBits = 47;
 
+// Adds to a counter in one instruction, which a signal handler on the same
+// thread cannot split (call_record.h). No lock prefix: other threads only
+// read the counter.
+FNPROF_ALWAYS_INLINE void signal_safe_add(uint64_t* counter, uint64_t value) {
+  __asm__("addq %1, %0" : "+m"(*counter) : "er"(value));
+}
+
 }  // namespace fnprof::arch

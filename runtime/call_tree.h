@@ -22,12 +22,16 @@
 // calling one function hits it every time); other lookups go to a per-thread
 // open-addressing table keyed by (parent, function). All memory is the
 // thread's own mmap'd reservations, so the hooks never call malloc or lock.
+// When the thread exits, its nodes move to a copy sized to fit and the
+// reservations go back (thread_registry.cpp).
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 
 namespace fnprof::rt {
+
+struct SignalCall;
 
 struct Node {
   uint64_t func;
@@ -56,7 +60,7 @@ struct ThreadState {
   // Hot: read and written by every hook.
   uint32_t depth;       // open frames; frames[0] is the root's sentinel
   uint32_t lost_depth;  // enters not pushed because the stack was full
-  bool in_hook;         // a signal handler interrupted a hook: ignore its calls
+  bool in_cold;         // in a rare path: a signal handler's hooks log their calls
   Frame* frames;
   Node* nodes;
   std::atomic<uint32_t> node_count;  // read by the dump writer on other threads
@@ -65,6 +69,11 @@ struct ThreadState {
   uint32_t frame_capacity;
   uint32_t node_capacity;
   ChildSlot* slots;
+  char* reservation;  // frames, nodes and the first child table, one mapping
+  size_t reservation_bytes;
+  uint32_t exit_rounds;  // pthread key destructor calls so far
+  SignalCall* signal_log;  // kSignalLogCapacity entries (signal_calls.h)
+  uint32_t signal_log_count;      // may exceed the capacity: calls were lost
   bool slots_mapped;  // a mapping of its own (grown), not the thread's first table
   uint32_t slot_mask;
   uint32_t slot_used;

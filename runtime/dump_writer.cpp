@@ -58,12 +58,14 @@ void read_thread_name(const ThreadState* t, char* out, size_t size) {
   out[n > 0 ? n : 0] = '\0';
 }
 
-void put_thread(DumpBuffer& b, const ThreadState* t, uint64_t now) {
+void put_thread(DumpBuffer& b, const ThreadReader& reader, const ThreadState* t, uint64_t now) {
   // Other threads may still be running: read the published node count once
   // and only nodes below it.
   uint32_t count = t->node_count.load(std::memory_order_acquire);
-  uint32_t depth = t->depth < t->frame_capacity ? t->depth : 0;
   bool running = !t->finished.load(std::memory_order_acquire);
+  const Node* nodes = reader.nodes(t);
+  const Frame* frames = reader.frames(t);
+  uint32_t depth = running && t->depth < t->frame_capacity ? t->depth : 0;
   char name[32];
   read_thread_name(t, name, sizeof name);
   uint64_t flags = (running ? uint64_t{kThreadRunning} : 0) | (t->truncated ? uint64_t{kThreadTruncated} : 0);
@@ -74,11 +76,11 @@ void put_thread(DumpBuffer& b, const ThreadState* t, uint64_t now) {
   uint32_t d = 1;
   DeltaCodec<int64_t> func;
   for (uint32_t i = 1; i < count; ++i) {
-    const Node& n = t->nodes[i];
+    const Node& n = nodes[i];
     uint64_t open = 0;
-    while (d <= depth && t->frames[d].node < i) ++d;
-    if (d <= depth && t->frames[d].node == i && now > t->frames[d].start_ticks)
-      open = now - t->frames[d].start_ticks;
+    while (d <= depth && frames[d].node < i) ++d;
+    if (d <= depth && frames[d].node == i && now > frames[d].start_ticks)
+      open = now - frames[d].start_ticks;
     b.put(NodeRecord{i - n.parent, func.encode(n.func), n.calls, n.incl_ticks + open});
   }
   b.end_section(at, SectionType::Thread);
@@ -111,7 +113,10 @@ void encode(DumpBuffer& b, DumpReason reason, int signal, const ClockPoint& end,
   }
   b.end_section(at, SectionType::Modules);
 
-  for (const ThreadState* t = thread_list(); t; t = t->next) put_thread(b, t, end.ticks);
+  {
+    ThreadReader reader;
+    for (const ThreadState* t = reader.first(); t; t = t->next) put_thread(b, reader, t, end.ticks);
+  }
   for (uint32_t i = 0; i < g_extra_count.load(std::memory_order_acquire); ++i) g_extra[i](b, end.ticks);
 
   at = b.begin_section();

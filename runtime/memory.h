@@ -11,4 +11,9 @@ namespace fnprof::rt {
 void* map_memory(size_t bytes);
 void unmap_memory(void* p, size_t bytes);
 
+// Zeroed memory kept until the process ends, packed with other such records
+// in shared chunks (thread states, exited threads' trees): a record costs its
+// size, not a page and a mapping. Lock-free; nullptr when out of memory.
+void* keep_memory(size_t bytes);
+
 }  // namespace fnprof::rt

@@ -6,6 +6,7 @@
 #include "arch_x86_64.h"
 #include "clock.h"
 #include "compiler.h"
+#include "signal_calls.h"
 #include "thread_registry.h"
 
 namespace fnprof::rt {
@@ -41,8 +42,8 @@ Fn next_symbol(const char* name) {
 void repair_for_longjmp(const void* env) {
   ThreadState* t = tls_thread;
   if (!t) return;
-  // A signal handler that interrupted a hook may leave through siglongjmp.
-  t->in_hook = false;
+  // A signal handler that interrupted a rare path may leave through siglongjmp.
+  if (t->in_cold) abandon_cold_section(t);
   uintptr_t target_sp = arch::jmp_buf_stack_pointer(env);
   uintptr_t here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
   // Only a jump up this stack unwinds frames (not to another stack, nor a

@@ -4,11 +4,16 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <limits.h>
+#include <string.h>
+#include <time.h>
+
 #include <new>
 
 #include "clock.h"
 #include "memory.h"
 #include "process.h"
+#include "signal_calls.h"
 
 namespace fnprof::rt {
 
@@ -22,23 +27,69 @@ constexpr uint32_t kFrameCapacity = 1u << 20;
 constexpr uint32_t kNodeCapacity = 1u << 22;
 constexpr uint32_t kInitialSlots = 1u << 12;
 
+// No profile for this thread: out of memory, or it has ended.
 __thread bool tls_failed __attribute__((tls_model("initial-exec")));
 std::atomic<ThreadState*> g_threads{nullptr};
+std::atomic<uint32_t> g_readers{0};
 pthread_key_t g_exit_key;
+// An exited thread's shadow stack: only the root's sentinel.
+Frame g_no_frames[1] = {{0, UINTPTR_MAX, 0, 0}};
+
+// The thread's nodes move to a copy sized to fit, and its reservations (the
+// shadow stack, the node and child-table reservations) go back to the kernel:
+// a program that starts thousands of short threads keeps a few hundred bytes
+// of each. Its later hooks are not recorded (it runs no more of the program's
+// code, only libc's teardown).
+void retire(ThreadState* t) {
+  uint32_t count = t->node_count.load(std::memory_order_relaxed);
+  auto* kept = static_cast<Node*>(keep_memory(count * sizeof(Node)));
+  if (!kept) {
+    // Keep the tree where it is; the shadow stack's pages still go back.
+    madvise(t->frames, t->frame_capacity * sizeof(Frame), MADV_DONTNEED);
+    t->frames[0].sp = UINTPTR_MAX;
+    return;
+  }
+  memcpy(kept, t->nodes, count * sizeof(Node));
+  tls_thread = nullptr;
+  tls_failed = true;
+  // Readers that come later see the copy; those already reading other
+  // threads (a dump on another thread) may hold the old addresses: the
+  // reservations go once they are done (sequentially consistent, so either
+  // they see the copy or this sees them).
+  __atomic_store_n(&t->nodes, kept, __ATOMIC_SEQ_CST);
+  __atomic_store_n(&t->frames, &g_no_frames[0], __ATOMIC_SEQ_CST);
+  // A reader stuck for good (a flush interrupted on its own thread) keeps
+  // the reservations: waiting ends after 1 s.
+  for (int waited_ms = 0; g_readers.load() != 0; ++waited_ms) {
+    if (waited_ms == 1000) return;
+    timespec ms = {0, 1000000};
+    nanosleep(&ms, nullptr);
+  }
+  if (t->slots_mapped) unmap_memory(t->slots, (t->slot_mask + 1) * sizeof(ChildSlot));
+  t->slots = nullptr;
+  unmap_memory(t->reservation, t->reservation_bytes);
+  t->reservation = nullptr;
+}
 
 // pthread key destructor: the thread is exiting. Frames still open (the
-// thread function never returned to an instrumented caller) end now.
+// thread function never returned to an instrumented caller) end now. Other
+// keys' destructors may run after this one and call instrumented code, so
+// the key is set again until the last round of destructors
+// (PTHREAD_DESTRUCTOR_ITERATIONS), which retires the thread.
 void thread_end(void* p) {
   auto* t = static_cast<ThreadState*>(p);
   uint64_t now = read_ticks();
   close_frames_above(t, 0, now);
   t->end_ticks = now;
-  pthread_getname_np(pthread_self(), t->name, sizeof t->name);
-  t->finished.store(true, std::memory_order_release);
-  // The shadow stack's pages go back to the kernel; the range stays mapped
-  // (reads as zeros) as hooks may still run in later TLS destructors.
-  madvise(t->frames, t->frame_capacity * sizeof(Frame), MADV_DONTNEED);
-  t->frames[0].sp = UINTPTR_MAX;
+  if (++t->exit_rounds == 1) {
+    pthread_getname_np(pthread_self(), t->name, sizeof t->name);
+    t->finished.store(true, std::memory_order_release);
+  }
+  if (t->exit_rounds < PTHREAD_DESTRUCTOR_ITERATIONS) {
+    pthread_setspecific(g_exit_key, t);
+    return;
+  }
+  retire(t);
 }
 
 void push(ThreadState* t) {
@@ -55,30 +106,35 @@ void thread_registry_init() { pthread_key_create(&g_exit_key, thread_end); }
 ThreadState* thread_begin() {
   if (tls_failed) return nullptr;
   process_init();
-  // One mapping per thread, [state | frames | nodes | first child table], so a
-  // program that starts many threads stays far from the kernel's limit on
-  // mappings (vm.max_map_count, 65530 by default).
-  constexpr size_t kStateBytes = (sizeof(ThreadState) + 4095) & ~size_t{4095};
+  // The state is kept until the dump, packed with others (keep_memory). One
+  // mapping per thread for the rest, [frames | nodes | first child table],
+  // so a program that starts many threads stays far from the kernel's limit
+  // on mappings (vm.max_map_count, 65530 by default).
   constexpr size_t kFramesBytes = kFrameCapacity * sizeof(Frame);
   constexpr size_t kNodesBytes = kNodeCapacity * sizeof(Node);
-  constexpr size_t kBytes = kStateBytes + kFramesBytes + kNodesBytes + kInitialSlots * sizeof(ChildSlot);
-  auto* base = static_cast<char*>(map_memory(kBytes));
+  constexpr size_t kSlotsBytes = kInitialSlots * sizeof(ChildSlot);
+  constexpr size_t kBytes = kFramesBytes + kNodesBytes + kSlotsBytes + kSignalLogCapacity * sizeof(SignalCall);
+  void* state = keep_memory(sizeof(ThreadState));
+  auto* base = static_cast<char*>(state ? map_memory(kBytes) : nullptr);
   if (!base) {
     tls_failed = true;
     warn_once("cannot map memory for a thread; its calls are not profiled", "");
     return nullptr;
   }
-  // map_memory returns zeroed pages: every counter starts at 0.
-  auto* t = new (base) ThreadState{};
-  t->frames = reinterpret_cast<Frame*>(base + kStateBytes);
+  // Zeroed memory: every counter starts at 0.
+  auto* t = new (state) ThreadState{};
+  t->reservation = base;
+  t->reservation_bytes = kBytes;
+  t->frames = reinterpret_cast<Frame*>(base);
   t->frames[0].sp = UINTPTR_MAX;  // the root sentinel is above every frame
-  t->nodes = reinterpret_cast<Node*>(base + kStateBytes + kFramesBytes);
+  t->nodes = reinterpret_cast<Node*>(base + kFramesBytes);
   t->node_count.store(1, std::memory_order_relaxed);
   t->frame_capacity = kFrameCapacity;
   t->node_capacity = kNodeCapacity;
-  t->slots = reinterpret_cast<ChildSlot*>(base + kStateBytes + kFramesBytes + kNodesBytes);
+  t->slots = reinterpret_cast<ChildSlot*>(base + kFramesBytes + kNodesBytes);
   t->slot_mask = kInitialSlots - 1;
   t->slots_mapped = false;
+  t->signal_log = reinterpret_cast<SignalCall*>(base + kFramesBytes + kNodesBytes + kSlotsBytes);
   t->tid = static_cast<uint64_t>(gettid());
   t->start_ticks = read_ticks();
   push(t);
@@ -87,7 +143,14 @@ ThreadState* thread_begin() {
   return t;
 }
 
-ThreadState* thread_list() { return g_threads.load(std::memory_order_acquire); }
+ThreadReader::ThreadReader() { g_readers.fetch_add(1); }
+ThreadReader::~ThreadReader() { g_readers.fetch_sub(1); }
+
+ThreadState* ThreadReader::first() const { return g_threads.load(std::memory_order_acquire); }
+
+const Node* ThreadReader::nodes(const ThreadState* t) const { return __atomic_load_n(&t->nodes, __ATOMIC_SEQ_CST); }
+
+const Frame* ThreadReader::frames(const ThreadState* t) const { return __atomic_load_n(&t->frames, __ATOMIC_SEQ_CST); }
 
 void threads_after_fork(uint64_t now) {
   ThreadState* self = tls_thread;

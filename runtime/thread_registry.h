@@ -1,6 +1,7 @@
 // Thread birth and death. A thread gets its ThreadState on its first hook
 // call; states are kept in a lock-free list until the dump is written, so the
-// calls of threads that exited early are written too.
+// calls of threads that exited early are written too (an exited thread keeps
+// only its state and a copy of its nodes).
 #pragma once
 
 #include "call_tree.h"
@@ -17,8 +18,21 @@ extern __thread ThreadState* tls_thread __attribute__((tls_model("initial-exec")
 // runtime cannot profile this thread (out of memory).
 FNPROF_COLD ThreadState* thread_begin();
 
-// The first registered thread state, then ->next; newest first.
-ThreadState* thread_list();
+// Reading other threads' states (a dump, the status API, the exit summary):
+// an exiting thread gives its reservations back only once no reader is
+// inside one of these. Async-signal-safe; keep it short.
+class ThreadReader {
+ public:
+  ThreadReader();
+  ~ThreadReader();
+  ThreadReader(const ThreadReader&) = delete;
+  ThreadReader& operator=(const ThreadReader&) = delete;
+  // The first registered thread state, then ->next; newest first.
+  ThreadState* first() const;
+  // A state's nodes and shadow stack: moved when its thread exits.
+  const Node* nodes(const ThreadState* t) const;
+  const Frame* frames(const ThreadState* t) const;
+};
 
 // Fork child: only the forking thread exists in the child.
 void threads_after_fork(uint64_t now);

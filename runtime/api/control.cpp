@@ -140,9 +140,13 @@ FNPROF_EXPORT void fnprof_rt_status(fnprof_status_t* out, size_t size) {
     s.heap_live_bytes = probe();
     s.heap_known = 1;
   }
-  for (const ThreadState* t = thread_list(); t; t = t->next) {
-    uint32_t n = t->node_count.load(std::memory_order_acquire);
-    for (uint32_t i = 1; i < n; ++i) s.calls += t->nodes[i].calls;
+  {
+    ThreadReader reader;
+    for (const ThreadState* t = reader.first(); t; t = t->next) {
+      uint32_t n = t->node_count.load(std::memory_order_acquire);
+      const Node* nodes = reader.nodes(t);
+      for (uint32_t i = 1; i < n; ++i) s.calls += nodes[i].calls;
+    }
   }
   // A caller built against an older, smaller struct gets its prefix.
   memcpy(out, &s, size < sizeof s ? size : sizeof s);

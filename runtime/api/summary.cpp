@@ -52,9 +52,13 @@ void print_exit_summary(const char* dump_path) {
   ClockPoint baseline_end = end;  // may wait until 20 ms from the start
   double tps = static_cast<double>(ticks_per_second(g_process.start, &baseline_end));
   uint64_t calls = 0;
-  for (const ThreadState* t = thread_list(); t; t = t->next) {
-    uint32_t n = t->node_count.load(std::memory_order_acquire);
-    for (uint32_t i = 1; i < n; ++i) calls += t->nodes[i].calls;
+  {
+    ThreadReader reader;
+    for (const ThreadState* t = reader.first(); t; t = t->next) {
+      uint32_t n = t->node_count.load(std::memory_order_acquire);
+      const Node* nodes = reader.nodes(t);
+      for (uint32_t i = 1; i < n; ++i) calls += nodes[i].calls;
+    }
   }
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);

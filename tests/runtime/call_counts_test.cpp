@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -118,6 +119,72 @@ INSTANTIATE_TEST_SUITE_P(Programs, CallCountsTest,
                                                       "static_ctors", "deep", "exit_deep", "sigterm",
                                                       "running_thread", "thread_churn", "main_pthread_exit"})),
                          case_name);
+
+// What the runtime keeps of an exited thread is about the size of its tree:
+// the program measures its own memory around 2,000 short threads
+// (tests/programs/thread_memory.c).
+class ThreadMemoryTest : public testing::TestWithParam<ProgramCase> {};
+
+TEST_P(ThreadMemoryTest, ExitedThreadsGiveTheirMemoryBack) {
+  const ProgramCase& c = GetParam();
+  Expected expected =
+      read_expected(std::string(FNPROF_TEST_PROGRAMS_SOURCE) + "/" + c.program + ".expected", c.compiler);
+  ProgramRun run = run_program(c.binary());
+  EXPECT_EQ(run.status(), expected.status);
+  EXPECT_EQ(run.stdout_text, "thread_memory ok\n");
+  ASSERT_EQ(run.dumps.size(), 1u) << "in " << run.dir;
+  CallCounts actual = counts_of(profile_of(run.dumps[0]));
+  expect_counts(expected.main.calls, actual.calls, "expected");
+  expect_counts(expected.main.edges, actual.edges, "expected");
+  std::filesystem::remove_all(run.dir);
+}
+
+INSTANTIATE_TEST_SUITE_P(Programs, ThreadMemoryTest, testing::ValuesIn(cases_for({"thread_memory"})), case_name);
+
+// A signal handler interrupts the hooks every millisecond: each of its calls
+// is recorded, where it was made (tests/programs/signal_calls.c). The program
+// prints how often each of its loops ran; the counting-hooks build checks the
+// program itself.
+class SignalCallsTest : public testing::TestWithParam<ProgramCase> {};
+
+CallCounts expected_signal_calls(const std::string& stdout_text) {
+  unsigned long alarms = 0, loops = 0;
+  EXPECT_EQ(std::sscanf(stdout_text.c_str(), "signal_calls alarms %lu loops %lu", &alarms, &loops), 2)
+      << stdout_text;
+  EXPECT_GE(alarms, 300u);
+  CallCounts c;
+  c.calls = {{"main", 1}, {"work", loops}, {"leaf", loops + alarms}, {"other", loops},
+             {"on_alarm", alarms}, {"in_handler", 2 * alarms}};
+  c.edges = {{{"main", "work"}, loops}, {{"work", "leaf"}, loops}, {{"work", "other"}, loops},
+             {{"on_alarm", "in_handler"}, 2 * alarms}, {{"on_alarm", "leaf"}, alarms}};
+  return c;
+}
+
+TEST_P(SignalCallsTest, RecordsEveryCallOfTheHandler) {
+  const ProgramCase& c = GetParam();
+  ProgramRun run = run_program(c.binary());
+  EXPECT_EQ(run.status(), "0");
+  ASSERT_EQ(run.dumps.size(), 1u) << "in " << run.dir;
+  Profile profile = profile_of(run.dumps[0]);
+  CallCounts expected = expected_signal_calls(run.stdout_text);
+  CallCounts actual = counts_of(profile);
+  expect_counts(expected.calls, actual.calls, "fnprof");
+  expect_counts(expected.edges, actual.edges, "fnprof");
+  for (const ThreadProfile& t : profile.threads) EXPECT_FALSE(t.truncated);
+
+  ProgramRun reference = run_program(c.binary("_count"));
+  EXPECT_EQ(reference.status(), "0");
+  SymbolNames names;
+  CallCounts truth = read_reference_counts(reference.dir + "/counts." + std::to_string(reference.pid), names);
+  CallCounts reference_expected = expected_signal_calls(reference.stdout_text);
+  for (const auto& [function, n] : reference_expected.calls)
+    EXPECT_EQ(truth.calls[names.canonical(function)], n) << "reference calls of " << function;
+
+  std::filesystem::remove_all(run.dir);
+  std::filesystem::remove_all(reference.dir);
+}
+
+INSTANTIATE_TEST_SUITE_P(Programs, SignalCallsTest, testing::ValuesIn(cases_for({"signal_calls"})), case_name);
 
 }  // namespace
 }  // namespace fnprof::test

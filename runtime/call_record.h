@@ -1,0 +1,104 @@
+// One call's bookkeeping, shared by the hooks and the replay of calls that a
+// signal handler made while a rare path was changing the tree
+// (signal_calls.h).
+//
+// A signal handler compiled with instrumentation may interrupt a hook at any
+// instruction, and its own hooks run to completion, balanced, before the
+// interrupted one resumes. The common path is written so that this is
+// harmless and the handler's calls are recorded where they happen:
+//   - counters change by single read-modify-write instructions, which a
+//     signal cannot split (arch::signal_safe_add);
+//   - a push fills the frame's node, publishes the new depth, then stores the
+//     node again (a handler that ran before the depth store used the same
+//     slot) and the rest; a handler arriving later pushes above it;
+//   - the interrupted hook's other values (depth, parent, child) stay true,
+//     as the handler leaves the depth as it found it and nodes never move.
+// The rare paths (a new child, a mismatched exit, a paused enter) change
+// shared structures (the child table, the node count): inside them, a
+// ColdSection makes a handler's hooks log their calls instead, and the calls
+// are replayed into the tree when the section ends.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "api/api.h"
+#include "arch_x86_64.h"
+#include "call_tree.h"
+#include "compiler.h"
+#include "signal_calls.h"
+#include "stack_repair.h"
+
+namespace fnprof::rt {
+
+class ColdSection {
+ public:
+  // Nested sections (a replay's own rare paths) are part of the outermost.
+  explicit ColdSection(ThreadState* t) : t_(t), outer_(!t->in_cold) {
+    if (!outer_) return;
+    t_->in_cold = true;
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+  }
+  ~ColdSection() {
+    if (!outer_) return;
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    t_->in_cold = false;
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    if (FNPROF_UNLIKELY(t_->signal_log_count)) replay_signal_calls(t_);
+  }
+  ColdSection(const ColdSection&) = delete;
+  ColdSection& operator=(const ColdSection&) = delete;
+
+ private:
+  ThreadState* t_;
+  bool outer_;
+};
+
+// `now` is called once the work is done, so the hook's own work is not the
+// callee's time (the replay passes the logged time).
+template <class Now>
+FNPROF_ALWAYS_INLINE void record_enter(ThreadState* t, uint64_t func, uintptr_t sp, Now now) {
+  // fnprof_pause(): one load of a flag that rarely changes, so the branch
+  // predicts; exits need no check (api/api.h).
+  if (FNPROF_UNLIKELY(api::g_paused.load(std::memory_order_relaxed))) {
+    ColdSection cold(t);
+    return api::enter_paused(t, func, sp);
+  }
+  uint32_t depth = t->depth;
+  uint32_t parent = t->frames[depth].node;
+  uint32_t child = t->nodes[parent].cached_child;
+  // The root (node 0) has no function, so an empty cache never matches.
+  if (FNPROF_UNLIKELY(t->nodes[child].func != func)) {
+    ColdSection cold(t);
+    child = find_child(t, parent, func);
+  }
+  arch::signal_safe_add(&t->nodes[child].calls, 1);
+
+  if (FNPROF_UNLIKELY(depth + 1 == t->frame_capacity)) {
+    ++t->lost_depth;
+    t->truncated = true;
+    return;
+  }
+  Frame& f = t->frames[depth + 1];
+  f.node = child;
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  t->depth = depth + 1;
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  f.node = child;
+  f.func = func;
+  f.sp = sp;
+  f.start_ticks = now();
+}
+
+FNPROF_ALWAYS_INLINE void record_exit(ThreadState* t, uint64_t func, uint64_t now) {
+  uint32_t depth = t->depth;
+  const Frame& f = t->frames[depth];
+  if (FNPROF_UNLIKELY(f.func != func || t->lost_depth)) {
+    ColdSection cold(t);
+    return exit_mismatch(t, func, now);
+  }
+  arch::signal_safe_add(&t->nodes[f.node].incl_ticks, now - f.start_ticks);
+  t->depth = depth - 1;
+}
+
+}  // namespace fnprof::rt
