@@ -185,9 +185,10 @@ TEST_P(Api, SamplerTakesOneSamplePerIntervalAndCharacterizesPhases) {
   const PhaseStats* idle = phase(p.api, "idle");
   ASSERT_TRUE(busy && idle);
   ASSERT_TRUE(busy->resources.present && idle->resources.present);
-  // A spinning thread gets a whole core on an idle machine, half of one when
-  // the other tests of a parallel ctest keep both cores busy.
-  EXPECT_GT(busy->resources.cpu_avg_percent, 30);
+  // A spinning thread gets a whole core on an idle machine, and much less of
+  // one when other work keeps both cores busy (16% measured with a load of
+  // 24): how much is the scheduler's, that it is far more than sleeping is
+  // the sampler's.
   EXPECT_GT(busy->resources.cpu_avg_percent, 2 * idle->resources.cpu_avg_percent + 10);
   EXPECT_LT(idle->resources.cpu_avg_percent, 20);
   EXPECT_LT(p.api.resources.sampler_cpu_percent, 1.0);
