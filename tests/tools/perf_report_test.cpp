@@ -64,7 +64,8 @@ constexpr uint64_t kBias = 0x5555'0000'0000;
 // 900 ms) -> target::leaf (1000 calls, 600 ms).
 // pid 4242's dump, or another process's (`pid`), or an earlier periodic dump
 // of the same process (`end_ticks` before 7000, `leaf_calls` fewer).
-std::string target_dump(uint64_t pid = 4242, uint64_t end_ticks = 7000, uint64_t leaf_calls = 1000) {
+std::string target_dump(uint64_t pid = 4242, uint64_t end_ticks = 7000, uint64_t leaf_calls = 1000,
+                        uint64_t leaf_ticks = 600) {
   uint64_t main_address = nm_address(SYMBOLIZE_TARGET, "main");
   uint64_t work = nm_address(SYMBOLIZE_TARGET, "_ZN6target4workEi");
   uint64_t leaf = nm_address(SYMBOLIZE_TARGET, "_ZN6target4leafEi");
@@ -76,9 +77,10 @@ std::string target_dump(uint64_t pid = 4242, uint64_t end_ticks = 7000, uint64_t
   b.process(process);
   b.modules({{SYMBOLIZE_TARGET, "", kBias, kBias, kBias + 0x10'0000}});
   b.thread({pid, "app", 5000, end_ticks, 0, 0},
-           {{0, kBias + main_address, 1, 1000}, {1, kBias + work, 1, 900}, {2, kBias + leaf, leaf_calls, 600}});
+           {{0, kBias + main_address, 1, 1000}, {1, kBias + work, 1, 900}, {2, kBias + leaf, leaf_calls, leaf_ticks}});
   b.end();
-  return b.write("target." + std::to_string(pid) + "." + std::to_string(end_ticks) + ".fnp");
+  return b.write("target." + std::to_string(pid) + "." + std::to_string(end_ticks) + "." +
+                 std::to_string(leaf_calls) + "." + std::to_string(leaf_ticks) + ".fnp");
 }
 
 TEST(PerfReport, TextReportOfASymbolizedDump) {
@@ -291,6 +293,80 @@ TEST(PerfReport, APeriodicDumpIsSupersededByItsProcesssLaterDump) {
   }
   ReportRun twice = perf_report(final_dump + " " + final_dump);
   EXPECT_TRUE(has_line(twice.out, "total calls:  1,002")) << twice.out;
+}
+
+// perf-report diff end to end: the target's dumps with leaf's calls or
+// time changed.
+TEST(PerfReportDiff, AnExtraCallIsReportedExactlyWithItsContext) {
+  const std::string base = target_dump(4242), next = target_dump(4343, 7000, 1001);
+  ReportRun r = perf_report("diff " + base + " --against " + next);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  std::vector<std::string> got = lines(r.out);
+  ASSERT_GE(got.size(), 10u) << r.out;
+  EXPECT_EQ(got[0], "fnprof diff: 1 base run against 1 new run");
+  EXPECT_EQ(got[4], "13 figures compared: 2 regressions (2 low), 0 improvements") << r.out;
+  EXPECT_TRUE(has_line(r.out, "Regressions, worst first")) << r.out;
+  // 11 figures of functions and the program, and the two contexts whose
+  // function's calls held.
+  const std::vector<std::string> table = {
+      "Regressions, worst first",
+      "severity  change      measure  of        name                                            base   new    "
+      "evidence",
+      "low       +1 (+0.1%)  calls    function  target::leaf(int)                               1,000  1,001  exact",
+      "          +1          calls    context     main > target::work(int) > target::leaf(int)  1,000  1,001",
+      "low       +1 (+0.1%)  calls    program                                                   1,002  1,003  exact",
+  };
+  EXPECT_EQ(std::vector<std::string>(got.begin() + 6, got.end()), table) << r.out;
+}
+
+TEST(PerfReportDiff, FailOnGatesWithOneLine) {
+  const std::string base = target_dump(4242), next = target_dump(4343, 7000, 1001);
+  ReportRun r = perf_report("diff " + base + " --against " + next + " --fail-on low");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err,
+            "perf-report: diff: 2 regressions (2 low), 0 improvements; worst low: +1 (+0.1%) calls of function "
+            "target::leaf(int) (1,000 -> 1,001) (--fail-on low)\n");
+  EXPECT_EQ(perf_report("diff " + base + " --against " + next + " --fail-on medium").status, 0);
+  EXPECT_EQ(perf_report("diff " + base + " --against " + base).status, 0);
+}
+
+TEST(PerfReportDiff, SlowerRunsAreSignificantAndTheJsonCarriesEveryRun) {
+  std::string base, next;
+  uint64_t pid = 5000;
+  for (uint64_t ticks : {600, 610, 590, 605, 595}) base += " " + target_dump(pid++, 7000, 1000, ticks);
+  for (uint64_t ticks : {700, 710, 690, 705, 695}) next += " " + target_dump(pid++, 7000, 1000, ticks);
+  ReportRun r = perf_report("diff --format json" + base + " --against" + next);
+  ASSERT_EQ(r.status, 0) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["fnprof_diff_version"], 1);
+  EXPECT_EQ(j["method"]["noise_tested"], true);
+  ASSERT_GE(j["regressions"].size(), 1u) << r.out;
+  const nlohmann::json& c = j["regressions"][0];
+  EXPECT_EQ(c["name"], "target::leaf(int)");
+  EXPECT_EQ(c["measure"], "self time");
+  EXPECT_EQ(c["severity"], "medium");  // +16.7% of 60-70% of the time
+  EXPECT_DOUBLE_EQ(c["p"].get<double>(), 2.0 / 252);
+  EXPECT_NEAR(c["relative"].get<double>(), 0.7 / 0.6 - 1, 1e-9);
+  EXPECT_EQ(c["base_runs"].size(), 5u);
+  // work's self time fell by what leaf's rose.
+  ASSERT_EQ(j["improvements"].size(), 1u) << r.out;
+  EXPECT_EQ(j["improvements"][0]["name"], "target::work(int)");
+  ReportRun gate = perf_report("diff" + base + " --against" + next + " --fail-on medium");
+  EXPECT_EQ(gate.status, 1) << gate.out;
+  const std::string json_path = temp_path("diff.json");
+  std::ofstream(json_path) << r.out;
+  const std::string command = std::string("python3 ") + VALIDATE_JSON + " " + DIFF_SCHEMA + " " + json_path + " 2>&1";
+  EXPECT_EQ(std::system((command + " >/dev/null").c_str()), 0) << command;
+}
+
+TEST(PerfReportDiff, BadInputExitsTwoNamingTheFile) {
+  ReportRun r = perf_report("diff /nonexistent.fnp --against " + target_dump());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err.rfind("perf-report: /nonexistent.fnp: ", 0), 0u) << r.err;
+  r = perf_report("diff " + target_dump());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "perf-report: --against is required\n");
 }
 
 }  // namespace
