@@ -91,13 +91,16 @@ double relative_change(double base, double next) {
 }
 
 // Fills in the comparison of one figure; false when it did not change.
-bool compare(Change& c, const DiffOptions& options, bool noise_tested) {
+// `total_seconds`: the larger side's total time.
+bool compare(Change& c, const DiffOptions& options, bool noise_tested, double total_seconds) {
   c.exact = deterministic(c.key.measure) && all_equal(c.base) && all_equal(c.next);
   c.base_value = c.exact ? c.base.front() : median(c.base);
   c.new_value = c.exact ? c.next.front() : median(c.next);
   c.relative = relative_change(c.base_value, c.new_value);
   if (c.exact) return c.base_value != c.new_value;
-  if (is_time(c.key.measure) && std::fabs(c.new_value - c.base_value) < options.min_seconds) return false;
+  if (is_time(c.key.measure) &&
+      std::fabs(c.new_value - c.base_value) < std::max(options.min_seconds, options.min_time_share * total_seconds))
+    return false;
   if (!noise_tested) return std::fabs(c.relative) >= options.threshold;
   c.tested = true;
   c.p = mann_whitney(c.base, c.next).p;
@@ -155,6 +158,12 @@ Diff diff_runs(const std::vector<RunFigures>& base, const std::vector<RunFigures
     for (const RunFigures& r : *side)
       for (const auto& [key, value] : r.values) keys.insert(key);
   const std::map<FigureKey, double> base_totals = side_totals(base), new_totals = side_totals(next);
+  const FigureKey total_time{Subject::Program, Measure::SelfTime, 0};
+  auto total_in = [&](const std::map<FigureKey, double>& totals) {
+    auto it = totals.find(total_time);
+    return it == totals.end() ? 0.0 : it->second;
+  };
+  const double total_seconds = std::max(total_in(base_totals), total_in(new_totals));
 
   // A subject that one side lacks is one change (added or removed), whatever
   // its measures; its share is its largest.
@@ -170,7 +179,7 @@ Diff diff_runs(const std::vector<RunFigures>& base, const std::vector<RunFigures
     ++d.figures_compared;
     bool in_base = present_in(base, key), in_new = present_in(next, key);
     c.kind = !in_base ? ChangeKind::Added : !in_new ? ChangeKind::Removed : ChangeKind::Changed;
-    if (!compare(c, options, d.noise_tested)) continue;
+    if (!compare(c, options, d.noise_tested, total_seconds)) continue;
     c.share = std::max(share_of(key, c.base_value, base_totals), share_of(key, c.new_value, new_totals));
     if (key.subject == Subject::Function && key.measure == Measure::Calls) {
       function_calls_changed[key.id] = true;
@@ -195,7 +204,7 @@ Diff diff_runs(const std::vector<RunFigures>& base, const std::vector<RunFigures
     ++d.figures_compared;
     c.kind = !present_in(base, key) ? ChangeKind::Added : !present_in(next, key) ? ChangeKind::Removed
                                                                                   : ChangeKind::Changed;
-    if (!compare(c, options, d.noise_tested)) continue;
+    if (!compare(c, options, d.noise_tested, total_seconds)) continue;
     c.share = std::max(share_of(key, c.base_value, base_totals), share_of(key, c.new_value, new_totals));
     changes.push_back(std::move(c));
   }

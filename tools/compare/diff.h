@@ -9,7 +9,8 @@
 //   has two runs or more: a change when p < alpha and the median moved by at
 //   least the threshold. The size is the Hodges-Lehmann shift over the base
 //   median, with its confidence interval. With one run a side, the threshold
-//   alone decides and the diff says that noise was not tested.
+//   alone decides and the diff says that noise was not tested. A time that
+//   moved by less than 0.1% of the total time is not a change either way.
 // - Direction: more time, calls, bytes or leaks is worse; a counter is worse
 //   in the direction its declaration says (fnprof_counter_direction), and a
 //   neutral counter's change is neither.
@@ -44,8 +45,10 @@ bool parse_severity(std::string_view name, Severity& severity);
 struct DiffOptions {
   double alpha = 0.05;
   double threshold = 0.10;  // relative change of a measured figure
-  // Time changes smaller than this are below what the clock and the hooks
-  // can resolve.
+  // A time that moved by less than this share of its side's total time (or
+  // by less than min_seconds) is not a change: the hooks' own jitter lives
+  // there, and no user would act on it.
+  double min_time_share = 0.001;
   double min_seconds = 1e-6;
 };
 

@@ -9,13 +9,17 @@
 namespace fnprof {
 namespace {
 
-// A function's key: its name and its module's file name, apart.
+// A function's key: its name and its module's file name, apart; the
+// program's own executable is "", as two builds of it may well be named
+// differently.
 constexpr char kModuleSeparator = '\n';
 
 std::string function_key(const Profile& profile, uint32_t function) {
   const ProfiledFunction& f = profile.functions[function];
+  bool executable = false;
+  for (const ProcessSummary& p : profile.processes) executable = executable || p.exe == f.module;
   return function_name(profile, function) + kModuleSeparator +
-         std::filesystem::path(f.module).filename().string();
+         (executable ? std::string() : std::filesystem::path(f.module).filename().string());
 }
 
 std::string site_key(const HeapSite& site) {
