@@ -360,6 +360,16 @@ TEST(PerfReportDiff, SlowerRunsAreSignificantAndTheJsonCarriesEveryRun) {
   EXPECT_EQ(std::system((command + " >/dev/null").c_str()), 0) << command;
 }
 
+TEST(PerfReportDiff, FoldedPairsGiveEachContextsSelfTimeOnBothSides) {
+  const std::string base = target_dump(4242), next = target_dump(4343, 7000, 1000, 700);
+  ReportRun r = perf_report("diff --format folded " + base + " --against " + next);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "main 100000 100000\n"
+            "main;target::work(int) 300000 200000\n"
+            "main;target::work(int);target::leaf(int) 600000 700000\n");
+}
+
 TEST(PerfReportDiff, BadInputExitsTwoNamingTheFile) {
   ReportRun r = perf_report("diff /nonexistent.fnp --against " + target_dump());
   EXPECT_EQ(r.status, 2);

@@ -115,7 +115,9 @@ bool compare(Change& c, const DiffOptions& options, bool noise_tested, double to
 void add_contexts(Change& c, const std::vector<RunFigures>& base, const std::vector<RunFigures>& next,
                   const Catalog& catalog, const std::set<FigureKey>& keys) {
   for (const FigureKey& key : keys) {
-    if (key.subject != Subject::Context || catalog.context_function(key.id) != c.key.id) continue;
+    if (key.subject != Subject::Context || key.measure != Measure::Calls ||
+        catalog.context_function(key.id) != c.key.id)
+      continue;
     std::vector<double> a, b;
     for (const RunFigures& r : base) a.push_back(value_in(r, key));
     for (const RunFigures& r : next) b.push_back(value_in(r, key));
@@ -196,7 +198,15 @@ Diff diff_runs(const std::vector<RunFigures>& base, const std::vector<RunFigures
   }
   // Calls that moved between contexts of a function whose total held.
   for (const FigureKey& key : keys) {
-    if (key.subject != Subject::Context || function_calls_changed.count(catalog.context_function(key.id))) continue;
+    if (key.subject != Subject::Context) continue;
+    if (key.measure == Measure::SelfTime) {
+      std::vector<double> a, b;
+      for (const RunFigures& r : base) a.push_back(value_in(r, key));
+      for (const RunFigures& r : next) b.push_back(value_in(r, key));
+      d.context_self.push_back({key.id, median(a), median(b)});
+      continue;
+    }
+    if (function_calls_changed.count(catalog.context_function(key.id))) continue;
     Change c;
     c.key = key;
     for (const RunFigures& r : base) c.base.push_back(value_in(r, key));

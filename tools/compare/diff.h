@@ -85,6 +85,13 @@ struct Diff {
   std::vector<Change> neutral;       // neutral counters that changed
   size_t figures_compared = 0;
   std::vector<std::string> notes;
+  // Every calling context's self time (medians) on both sides, for the
+  // differential flame graph; contexts of one side only have 0 on the other.
+  struct ContextTime {
+    uint32_t context;
+    double base, next;
+  };
+  std::vector<ContextTime> context_self;
 };
 
 Diff diff_runs(const std::vector<RunFigures>& base, const std::vector<RunFigures>& next, const Catalog& catalog,

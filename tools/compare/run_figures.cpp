@@ -49,16 +49,22 @@ uint32_t Catalog::context(uint32_t parent, uint32_t function) {
   return it->second;
 }
 
+std::vector<uint32_t> Catalog::context_functions(uint32_t context) const {
+  std::vector<uint32_t> functions;
+  for (uint32_t c = context; c != 0; c = contexts_[c].first) functions.push_back(contexts_[c].second);
+  return {functions.rbegin(), functions.rend()};
+}
+
+std::string Catalog::context_path(uint32_t context, std::string_view separator) const {
+  std::string path;
+  for (uint32_t f : context_functions(context))
+    path += (path.empty() ? "" : std::string(separator)) + name(Subject::Function, f);
+  return path;
+}
+
 std::string Catalog::name(Subject subject, uint32_t id) const {
   if (subject == Subject::Program) return "program";
-  if (subject == Subject::Context) {
-    std::vector<uint32_t> functions;
-    for (uint32_t c = id; c != 0; c = contexts_[c].first) functions.push_back(contexts_[c].second);
-    std::string path;
-    for (auto it = functions.rbegin(); it != functions.rend(); ++it)
-      path += (path.empty() ? "" : " > ") + name(Subject::Function, *it);
-    return path;
-  }
+  if (subject == Subject::Context) return context_path(id, " > ");
   auto it = keys_.find({subject, id});
   if (it == keys_.end()) return "";
   const std::string& key = *it->second;
@@ -104,6 +110,7 @@ RunFigures run_figures(const Profile& profile, Catalog& catalog) {
       steps.pop_back();
       uint32_t c = catalog.context(parent, function_ids[tree.nodes[node].function]);
       v[{Subject::Context, Measure::Calls, c}] += static_cast<double>(tree.nodes[node].calls);
+      v[{Subject::Context, Measure::SelfTime, c}] += tree.nodes[node].self_seconds;
       for (uint32_t child : tree.nodes[node].children) steps.emplace_back(child, c);
     }
   }

@@ -62,6 +62,10 @@ class Catalog {
   // How people read it: a function's name, a context's path "main > work",
   // a site's "leaf < caller", a phase's path, a counter's name.
   std::string name(Subject subject, uint32_t id) const;
+  // The functions of a context from the root down (ids of Subject::Function),
+  // and their names joined by `separator`.
+  std::vector<uint32_t> context_functions(uint32_t context) const;
+  std::string context_path(uint32_t context, std::string_view separator) const;
   // A function's module file name ("" for others).
   std::string module(Subject subject, uint32_t id) const;
   // The function a context calls, and its depth (1 under the root).

@@ -13,6 +13,8 @@ const std::vector<DiffFormat>& diff_formats() {
       {"text", "the changes worst first, with their evidence", write_diff_text},
       {"md", "the same for a pull-request comment (GitHub Markdown)", write_diff_md},
       {"json", "every change with its per-run values (docs/diff.schema.json)", write_diff_json},
+      {"folded", "self time per calling context, base and new: 'main;f 120 180' (differential flame graphs)",
+       write_diff_folded},
   };
   return formats;
 }
