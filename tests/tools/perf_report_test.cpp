@@ -370,6 +370,63 @@ TEST(PerfReportDiff, FoldedPairsGiveEachContextsSelfTimeOnBothSides) {
             "main;target::work(int);target::leaf(int) 600000 700000\n");
 }
 
+// Google Benchmark's JSON: BM_same keeps its times, BM_slower's cpu time
+// rises 50% in every repetition; aggregates are not repetitions.
+std::string benchmark_results(const std::string& name, double slower_ns) {
+  nlohmann::json benchmarks = nlohmann::json::array();
+  const double jitter[] = {0, 1, -1, 2, -2};
+  for (int i = 0; i < 5; ++i) {
+    for (auto [bm, ns] : {std::pair{"BM_same", 100.0}, std::pair{"BM_slower/8", slower_ns}})
+      benchmarks.push_back({{"name", bm}, {"run_name", bm}, {"run_type", "iteration"}, {"repetitions", 5},
+                            {"repetition_index", i}, {"iterations", 1000}, {"real_time", ns + jitter[i]},
+                            {"cpu_time", ns + jitter[i]}, {"time_unit", "ns"}});
+  }
+  benchmarks.push_back({{"name", "BM_same_mean"}, {"run_name", "BM_same"}, {"run_type", "aggregate"},
+                        {"aggregate_name", "mean"}, {"real_time", 1e9}, {"cpu_time", 1e9}, {"time_unit", "ns"}});
+  const std::string path = temp_path(name);
+  std::ofstream(path) << nlohmann::json{{"context", {{"library_version", "v1.7.1"}}}, {"benchmarks", benchmarks}};
+  return path;
+}
+
+TEST(PerfReportDiff, GoogleBenchmarkResultsAreComparedOverRepetitions) {
+  const std::string base = benchmark_results("base.json", 200), next = benchmark_results("new.json", 300);
+  ReportRun r = perf_report("diff --format json " + base + " --against " + next);
+  ASSERT_EQ(r.status, 0) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["figures_compared"], 4);  // real and cpu time of two benchmarks
+  ASSERT_EQ(j["regressions"].size(), 2u) << r.out;
+  for (const nlohmann::json& c : j["regressions"]) {
+    EXPECT_EQ(c["subject"], "benchmark");
+    EXPECT_EQ(c["name"], "BM_slower/8");
+    EXPECT_EQ(c["severity"], "critical");  // +50%, and a benchmark is all of itself
+    EXPECT_DOUBLE_EQ(c["p"].get<double>(), 2.0 / 252);
+    EXPECT_DOUBLE_EQ(c["base"].get<double>(), 200e-9);
+  }
+  EXPECT_EQ(perf_report("diff " + base + " --against " + next + " --fail-on critical").status, 1);
+  const std::string bad = temp_path("bad.json");
+  std::ofstream(bad) << R"({"context": {}})";
+  r = perf_report("diff " + bad + " --against " + next);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "perf-report: " + bad + ": not Google Benchmark results: no \"benchmarks\" array\n");
+}
+
+TEST(PerfReportDiff, ReadsWhatTheBenchmarksThemselvesWrite) {
+  const std::string a = temp_path("a.json"), b = temp_path("b.json");
+  for (const std::string& out : {a, b}) {
+    const std::string command = std::string(HOOK_PAIR_BENCH) +
+                                " --benchmark_filter=BM_EmptyHookPair --benchmark_repetitions=3"
+                                " --benchmark_min_time=0.001 --benchmark_out_format=json --benchmark_out=" +
+                                out + " >/dev/null";
+    ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  }
+  ReportRun r = perf_report("diff --format json " + a + " --against " + b);
+  ASSERT_EQ(r.status, 0) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["base_runs"].size(), 3u);
+  EXPECT_EQ(j["figures_compared"], 2);
+  EXPECT_EQ(j["method"]["noise_tested"], true);
+}
+
 TEST(PerfReportDiff, BadInputExitsTwoNamingTheFile) {
   ReportRun r = perf_report("diff /nonexistent.fnp --against " + target_dump());
   EXPECT_EQ(r.status, 2);

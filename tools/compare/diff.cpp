@@ -11,10 +11,6 @@ namespace {
 
 constexpr size_t kContextsPerChange = 5;
 
-bool is_time(Measure m) {
-  return m == Measure::SelfTime || m == Measure::InclTime || m == Measure::WallTime || m == Measure::Duration;
-}
-
 double value_in(const RunFigures& run, const FigureKey& key) {
   auto it = run.values.find(key);
   return it == run.values.end() ? 0 : it->second;
@@ -66,7 +62,9 @@ std::map<FigureKey, double> side_totals(const std::vector<RunFigures>& runs) {
 
 double share_of(const FigureKey& key, double value, const std::map<FigureKey, double>& totals) {
   bool leak = key.measure == Measure::LeakedBlocks || key.measure == Measure::LeakedBytes;
-  if (key.subject == Subject::Counter || (key.subject == Subject::Program && !leak)) return 1;
+  if (key.subject == Subject::Counter || key.subject == Subject::Benchmark ||
+      (key.subject == Subject::Program && !leak))
+    return 1;
   auto it = totals.find(total_of(key));
   if (it == totals.end() || it->second <= 0) return 0;
   return std::min(1.0, std::fabs(value) / it->second);
@@ -98,7 +96,8 @@ bool compare(Change& c, const DiffOptions& options, bool noise_tested, double to
   c.new_value = c.exact ? c.next.front() : median(c.next);
   c.relative = relative_change(c.base_value, c.new_value);
   if (c.exact) return c.base_value != c.new_value;
-  if (is_time(c.key.measure) &&
+  // A benchmark's time is all there is to it, however short.
+  if (is_time(c.key.measure) && c.key.subject != Subject::Benchmark &&
       std::fabs(c.new_value - c.base_value) < std::max(options.min_seconds, options.min_time_share * total_seconds))
     return false;
   if (!noise_tested) return std::fabs(c.relative) >= options.threshold;

@@ -15,10 +15,6 @@ bool is_bytes(Measure m) {
   return m == Measure::BytesAllocated || m == Measure::PeakHeap || m == Measure::LeakedBytes;
 }
 
-bool is_time(Measure m) {
-  return m == Measure::SelfTime || m == Measure::InclTime || m == Measure::WallTime || m == Measure::Duration;
-}
-
 std::string count_text(double value) {
   if (value < 0) return "-" + group_digits(static_cast<uint64_t>(std::llround(-value)));
   return group_digits(static_cast<uint64_t>(std::llround(value)));

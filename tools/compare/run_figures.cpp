@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
+#include "compare/benchmark_results.h"
 #include "dump/superseded.h"
 
 namespace fnprof {
@@ -153,7 +156,21 @@ RunFigures run_figures(const Profile& profile, Catalog& catalog) {
 std::vector<RunFigures> read_runs(const std::vector<std::string>& paths, Catalog& catalog, Symbolizer& symbolizer,
                                   std::vector<std::string>& notes) {
   std::vector<Dump> dumps;
-  for (const std::string& path : paths) dumps.push_back(read_dump(path));
+  std::vector<RunFigures> benchmark_runs;
+  for (const std::string& path : paths) {
+    char head[64] = {};
+    std::ifstream in(path, std::ios::binary);
+    in.read(head, sizeof head);
+    if (!looks_like_json(std::string_view(head, static_cast<size_t>(in.gcount())))) {
+      dumps.push_back(read_dump(path));
+      continue;
+    }
+    in.clear();
+    in.seekg(0);
+    std::ostringstream contents;
+    contents << in.rdbuf();
+    for (RunFigures& r : read_benchmark_results(path, contents.str(), catalog)) benchmark_runs.push_back(std::move(r));
+  }
   for (const SupersededDumps& s : drop_superseded(dumps))
     notes.push_back(fmt::format("{} supersedes {} earlier {} of its process, left out", s.kept, s.paths.size(),
                                 s.paths.size() == 1 ? "dump" : "dumps"));
@@ -181,6 +198,7 @@ std::vector<RunFigures> read_runs(const std::vector<std::string>& paths, Catalog
     runs.push_back(run_figures(build_profile(family, symbolizer), catalog));
     runs.back().start_unix_ns = start;
   }
+  for (RunFigures& r : benchmark_runs) runs.push_back(std::move(r));
   return runs;
 }
 
@@ -197,6 +215,11 @@ bool deterministic(Measure measure) {
   }
 }
 
+bool is_time(Measure m) {
+  return m == Measure::SelfTime || m == Measure::InclTime || m == Measure::WallTime || m == Measure::Duration ||
+         m == Measure::RealTime || m == Measure::CpuTime;
+}
+
 std::string_view measure_name(Measure measure) {
   switch (measure) {
     case Measure::Calls: return "calls";
@@ -210,6 +233,8 @@ std::string_view measure_name(Measure measure) {
     case Measure::LeakedBytes: return "leaked bytes";
     case Measure::Duration: return "duration";
     case Measure::Value: return "value";
+    case Measure::RealTime: return "real time";
+    case Measure::CpuTime: return "cpu time";
   }
   return "";
 }
@@ -222,6 +247,7 @@ std::string_view subject_name(Subject subject) {
     case Subject::Site: return "allocation site";
     case Subject::Phase: return "phase";
     case Subject::Counter: return "counter";
+    case Subject::Benchmark: return "benchmark";
   }
   return "";
 }

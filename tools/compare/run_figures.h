@@ -7,6 +7,8 @@
 //
 // A run is one dump, or a process with the children it forked (their dumps
 // name it as parent); of periodic dumps only the last of each process counts.
+// A file of Google Benchmark results (benchmark_results.h) is one run per
+// repetition.
 //
 //   Catalog catalog;
 //   std::vector<RunFigures> base = read_runs({"a.fnp", "b.fnp"}, catalog, symbolizer);
@@ -26,7 +28,7 @@
 
 namespace fnprof {
 
-enum class Subject : uint8_t { Program, Function, Context, Site, Phase, Counter };
+enum class Subject : uint8_t { Program, Function, Context, Site, Phase, Counter, Benchmark };
 enum class Measure : uint8_t {
   Calls,
   SelfTime,
@@ -39,6 +41,8 @@ enum class Measure : uint8_t {
   LeakedBytes,
   Duration,  // a phase's, summed over its instances
   Value,     // a counter's (a gauge's last)
+  RealTime,  // a benchmark's, per iteration
+  CpuTime,
 };
 
 // Which way a change is worse.
@@ -92,7 +96,7 @@ struct RunFigures {
 // The figures of one run's profile.
 RunFigures run_figures(const Profile& profile, Catalog& catalog);
 
-// Reads the dumps, groups them into runs and reduces each (one profile at a
+// Reads the dumps (and benchmark results), groups them into runs and reduces each (one profile at a
 // time, so memory holds figures, not profiles). Notes (superseded dumps)
 // are appended to `notes`.
 std::vector<RunFigures> read_runs(const std::vector<std::string>& paths, Catalog& catalog, Symbolizer& symbolizer,
@@ -101,6 +105,9 @@ std::vector<RunFigures> read_runs(const std::vector<std::string>& paths, Catalog
 // True for the figures a program reproduces exactly from run to run when it
 // does the same work: calls, allocations, bytes, leaks.
 bool deterministic(Measure measure);
+
+// Times, in seconds.
+bool is_time(Measure measure);
 
 // "calls", "self time", "bytes allocated"...
 std::string_view measure_name(Measure measure);
