@@ -117,7 +117,8 @@ INSTANTIATE_TEST_SUITE_P(Programs, CallCountsTest,
                          testing::ValuesIn(cases_for({"straight", "recursion", "mutual", "threads",
                                                       "exceptions", "longjmp", "fork", "dlopen",
                                                       "static_ctors", "deep", "exit_deep", "sigterm",
-                                                      "running_thread", "thread_churn", "main_pthread_exit"})),
+                                                      "running_thread", "thread_churn", "main_pthread_exit",
+                                                      "diff_subject", "diff_subject_slower"})),
                          case_name);
 
 // What the runtime keeps of an exited thread is about the size of its tree:

@@ -64,7 +64,8 @@ constexpr uint64_t kBias = 0x5555'0000'0000;
 // 900 ms) -> target::leaf (1000 calls, 600 ms).
 // pid 4242's dump, or another process's (`pid`), or an earlier periodic dump
 // of the same process (`end_ticks` before 7000, `leaf_calls` fewer).
-std::string target_dump(uint64_t pid = 4242, uint64_t end_ticks = 7000, uint64_t leaf_calls = 1000) {
+std::string target_dump(uint64_t pid = 4242, uint64_t end_ticks = 7000, uint64_t leaf_calls = 1000,
+                        uint64_t leaf_ticks = 600) {
   uint64_t main_address = nm_address(SYMBOLIZE_TARGET, "main");
   uint64_t work = nm_address(SYMBOLIZE_TARGET, "_ZN6target4workEi");
   uint64_t leaf = nm_address(SYMBOLIZE_TARGET, "_ZN6target4leafEi");
@@ -76,9 +77,10 @@ std::string target_dump(uint64_t pid = 4242, uint64_t end_ticks = 7000, uint64_t
   b.process(process);
   b.modules({{SYMBOLIZE_TARGET, "", kBias, kBias, kBias + 0x10'0000}});
   b.thread({pid, "app", 5000, end_ticks, 0, 0},
-           {{0, kBias + main_address, 1, 1000}, {1, kBias + work, 1, 900}, {2, kBias + leaf, leaf_calls, 600}});
+           {{0, kBias + main_address, 1, 1000}, {1, kBias + work, 1, 900}, {2, kBias + leaf, leaf_calls, leaf_ticks}});
   b.end();
-  return b.write("target." + std::to_string(pid) + "." + std::to_string(end_ticks) + ".fnp");
+  return b.write("target." + std::to_string(pid) + "." + std::to_string(end_ticks) + "." +
+                 std::to_string(leaf_calls) + "." + std::to_string(leaf_ticks) + ".fnp");
 }
 
 TEST(PerfReport, TextReportOfASymbolizedDump) {
@@ -291,6 +293,147 @@ TEST(PerfReport, APeriodicDumpIsSupersededByItsProcesssLaterDump) {
   }
   ReportRun twice = perf_report(final_dump + " " + final_dump);
   EXPECT_TRUE(has_line(twice.out, "total calls:  1,002")) << twice.out;
+}
+
+// perf-report diff end to end: the target's dumps with leaf's calls or
+// time changed.
+TEST(PerfReportDiff, AnExtraCallIsReportedExactlyWithItsContext) {
+  const std::string base = target_dump(4242), next = target_dump(4343, 7000, 1001);
+  ReportRun r = perf_report("diff " + base + " --against " + next);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  std::vector<std::string> got = lines(r.out);
+  ASSERT_GE(got.size(), 10u) << r.out;
+  EXPECT_EQ(got[0], "fnprof diff: 1 base run against 1 new run");
+  EXPECT_EQ(got[4], "13 figures compared: 2 regressions (2 low), 0 improvements") << r.out;
+  EXPECT_TRUE(has_line(r.out, "Regressions, worst first")) << r.out;
+  // 11 figures of functions and the program, and the two contexts whose
+  // function's calls held.
+  const std::vector<std::string> table = {
+      "Regressions, worst first",
+      "severity  change      measure  of        name                                            base   new    "
+      "evidence",
+      "low       +1 (+0.1%)  calls    function  target::leaf(int)                               1,000  1,001  exact",
+      "          +1          calls    context     main > target::work(int) > target::leaf(int)  1,000  1,001",
+      "low       +1 (+0.1%)  calls    program                                                   1,002  1,003  exact",
+  };
+  EXPECT_EQ(std::vector<std::string>(got.begin() + 6, got.end()), table) << r.out;
+}
+
+TEST(PerfReportDiff, FailOnGatesWithOneLine) {
+  const std::string base = target_dump(4242), next = target_dump(4343, 7000, 1001);
+  ReportRun r = perf_report("diff " + base + " --against " + next + " --fail-on low");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err,
+            "perf-report: diff: 2 regressions (2 low), 0 improvements; worst low: +1 (+0.1%) calls of function "
+            "target::leaf(int) (1,000 -> 1,001) (--fail-on low)\n");
+  EXPECT_EQ(perf_report("diff " + base + " --against " + next + " --fail-on medium").status, 0);
+  EXPECT_EQ(perf_report("diff " + base + " --against " + base).status, 0);
+}
+
+TEST(PerfReportDiff, SlowerRunsAreSignificantAndTheJsonCarriesEveryRun) {
+  std::string base, next;
+  uint64_t pid = 5000;
+  for (uint64_t ticks : {600, 610, 590, 605, 595}) base += " " + target_dump(pid++, 7000, 1000, ticks);
+  for (uint64_t ticks : {700, 710, 690, 705, 695}) next += " " + target_dump(pid++, 7000, 1000, ticks);
+  ReportRun r = perf_report("diff --format json" + base + " --against" + next);
+  ASSERT_EQ(r.status, 0) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["fnprof_diff_version"], 1);
+  EXPECT_EQ(j["method"]["noise_tested"], true);
+  ASSERT_GE(j["regressions"].size(), 1u) << r.out;
+  const nlohmann::json& c = j["regressions"][0];
+  EXPECT_EQ(c["name"], "target::leaf(int)");
+  EXPECT_EQ(c["measure"], "self time");
+  EXPECT_EQ(c["severity"], "medium");  // +16.7% of 60-70% of the time
+  EXPECT_DOUBLE_EQ(c["p"].get<double>(), 2.0 / 252);
+  EXPECT_NEAR(c["relative"].get<double>(), 0.7 / 0.6 - 1, 1e-9);
+  EXPECT_EQ(c["base_runs"].size(), 5u);
+  // work's self time fell by what leaf's rose.
+  ASSERT_EQ(j["improvements"].size(), 1u) << r.out;
+  EXPECT_EQ(j["improvements"][0]["name"], "target::work(int)");
+  ReportRun gate = perf_report("diff" + base + " --against" + next + " --fail-on medium");
+  EXPECT_EQ(gate.status, 1) << gate.out;
+  const std::string json_path = temp_path("diff.json");
+  std::ofstream(json_path) << r.out;
+  const std::string command = std::string("python3 ") + VALIDATE_JSON + " " + DIFF_SCHEMA + " " + json_path + " 2>&1";
+  EXPECT_EQ(std::system((command + " >/dev/null").c_str()), 0) << command;
+}
+
+TEST(PerfReportDiff, FoldedPairsGiveEachContextsSelfTimeOnBothSides) {
+  const std::string base = target_dump(4242), next = target_dump(4343, 7000, 1000, 700);
+  ReportRun r = perf_report("diff --format folded " + base + " --against " + next);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "main 100000 100000\n"
+            "main;target::work(int) 300000 200000\n"
+            "main;target::work(int);target::leaf(int) 600000 700000\n");
+}
+
+// Google Benchmark's JSON: BM_same keeps its times, BM_slower's cpu time
+// rises 50% in every repetition; aggregates are not repetitions.
+std::string benchmark_results(const std::string& name, double slower_ns) {
+  nlohmann::json benchmarks = nlohmann::json::array();
+  const double jitter[] = {0, 1, -1, 2, -2};
+  for (int i = 0; i < 5; ++i) {
+    for (auto [bm, ns] : {std::pair{"BM_same", 100.0}, std::pair{"BM_slower/8", slower_ns}})
+      benchmarks.push_back({{"name", bm}, {"run_name", bm}, {"run_type", "iteration"}, {"repetitions", 5},
+                            {"repetition_index", i}, {"iterations", 1000}, {"real_time", ns + jitter[i]},
+                            {"cpu_time", ns + jitter[i]}, {"time_unit", "ns"}});
+  }
+  benchmarks.push_back({{"name", "BM_same_mean"}, {"run_name", "BM_same"}, {"run_type", "aggregate"},
+                        {"aggregate_name", "mean"}, {"real_time", 1e9}, {"cpu_time", 1e9}, {"time_unit", "ns"}});
+  const std::string path = temp_path(name);
+  std::ofstream(path) << nlohmann::json{{"context", {{"library_version", "v1.7.1"}}}, {"benchmarks", benchmarks}};
+  return path;
+}
+
+TEST(PerfReportDiff, GoogleBenchmarkResultsAreComparedOverRepetitions) {
+  const std::string base = benchmark_results("base.json", 200), next = benchmark_results("new.json", 300);
+  ReportRun r = perf_report("diff --format json " + base + " --against " + next);
+  ASSERT_EQ(r.status, 0) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["figures_compared"], 4);  // real and cpu time of two benchmarks
+  ASSERT_EQ(j["regressions"].size(), 2u) << r.out;
+  for (const nlohmann::json& c : j["regressions"]) {
+    EXPECT_EQ(c["subject"], "benchmark");
+    EXPECT_EQ(c["name"], "BM_slower/8");
+    EXPECT_EQ(c["severity"], "critical");  // +50%, and a benchmark is all of itself
+    EXPECT_DOUBLE_EQ(c["p"].get<double>(), 2.0 / 252);
+    EXPECT_DOUBLE_EQ(c["base"].get<double>(), 200e-9);
+  }
+  EXPECT_EQ(perf_report("diff " + base + " --against " + next + " --fail-on critical").status, 1);
+  const std::string bad = temp_path("bad.json");
+  std::ofstream(bad) << R"({"context": {}})";
+  r = perf_report("diff " + bad + " --against " + next);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "perf-report: " + bad + ": not Google Benchmark results: no \"benchmarks\" array\n");
+}
+
+TEST(PerfReportDiff, ReadsWhatTheBenchmarksThemselvesWrite) {
+  const std::string a = temp_path("a.json"), b = temp_path("b.json");
+  for (const std::string& out : {a, b}) {
+    const std::string command = std::string(HOOK_PAIR_BENCH) +
+                                " --benchmark_filter=BM_EmptyHookPair --benchmark_repetitions=3"
+                                " --benchmark_min_time=0.001 --benchmark_out_format=json --benchmark_out=" +
+                                out + " >/dev/null";
+    ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  }
+  ReportRun r = perf_report("diff --format json " + a + " --against " + b);
+  ASSERT_EQ(r.status, 0) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["base_runs"].size(), 3u);
+  EXPECT_EQ(j["figures_compared"], 2);
+  EXPECT_EQ(j["method"]["noise_tested"], true);
+}
+
+TEST(PerfReportDiff, BadInputExitsTwoNamingTheFile) {
+  ReportRun r = perf_report("diff /nonexistent.fnp --against " + target_dump());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err.rfind("perf-report: /nonexistent.fnp: ", 0), 0u) << r.err;
+  r = perf_report("diff " + target_dump());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "perf-report: --against is required\n");
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 //               [--alloc] [--leaks] [--stack-depth N]
 //               [--format text|json|csv|md|html|folded|callgrind|pprof|chrome]
 //               [-o FILE] DUMP...
+//   perf-report diff BASE... --against NEW... (perf-report diff --help)
 //
 // This file only parses options; the model and the writers (report/) do the
 // rest.
@@ -27,6 +28,7 @@
 #include "dump/dump_reader.h"
 #include "dump/superseded.h"
 #include "model/profile.h"
+#include "perf-report/diff_command.h"
 #include "analysis/tables.h"
 #include "report/report.h"
 #include "symbolize/symbolizer.h"
@@ -77,7 +79,9 @@ int run(const std::vector<std::string>& paths, const fnprof::ReportOptions& opti
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::strcmp(argv[1], "diff") == 0) return fnprof::diff_main(argc - 1, argv + 1);
   CLI::App app{"Reports where an fnprof-profiled program spent its time."};
+  app.footer("perf-report diff BASE... --against NEW...: compares runs (perf-report diff --help).");
   app.name("perf-report");
 
   std::vector<std::string> paths;

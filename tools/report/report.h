@@ -51,6 +51,10 @@ const ReportFormat* find_report_format(std::string_view name);
 // the writer throw.
 void write_report(std::ostream& out, std::string_view name, const Profile& profile, const ReportOptions& options);
 
+// A name as a frame of folded stacks: the format's separators (';', line
+// breaks) become spaces.
+std::string folded_frame(std::string_view name);
+
 // The command line as a shell would take it back: "./app -n 3 'a b'".
 std::string command_line(const std::vector<std::string>& args);
 

@@ -28,18 +28,21 @@
 namespace fnprof {
 namespace {
 
-// A frame may not hold the separators of the format.
-std::string frame(std::string_view name) {
+}  // namespace
+
+std::string folded_frame(std::string_view name) {
   std::string out(name);
   for (char& c : out)
     if (c == ';' || c == '\n' || c == '\r') c = ' ';
   return out;
 }
 
+namespace {
+
 void write_tree(std::ostream& out, const Profile& profile, const CallTree& tree, const std::string& prefix,
                 FoldedValue value) {
   std::vector<std::string> frames(profile.functions.size());
-  for (size_t id = 0; id < frames.size(); ++id) frames[id] = frame(profile.functions[id].symbol.function);
+  for (size_t id = 0; id < frames.size(); ++id) frames[id] = folded_frame(profile.functions[id].symbol.function);
   double exact_sum = 0;   // microseconds
   long long written = 0;  // microseconds
   std::string line;
@@ -70,10 +73,10 @@ void write_sites(std::ostream& out, const std::vector<HeapSite>& sites, const st
     uint64_t v = value == FoldedValue::Bytes ? site.counts.bytes_allocated : site.counts.allocations;
     if (!v) continue;
     line = prefix;
-    if (site.frames.empty()) line += (prefix.empty() ? "" : ";") + frame(site_name(site));
+    if (site.frames.empty()) line += (prefix.empty() ? "" : ";") + folded_frame(site_name(site));
     for (auto it = site.frames.rbegin(); it != site.frames.rend(); ++it) {
       if (!line.empty()) line += ';';
-      line += frame(it->function);
+      line += folded_frame(it->function);
     }
     fmt::print(out, "{} {}\n", line, v);
   }
@@ -87,7 +90,7 @@ void write_allocations(std::ostream& out, const Profile& profile, const ReportOp
         ": no allocation data in " + dump_names(profile));
   if (!options.threads) return write_sites(out, profile.heap.sites, "", options.folded_value);
   for (const ThreadHeap& t : profile.heap.threads)
-    write_sites(out, t.sites, frame(fmt::format("thread [{}/{}]", t.pid, t.tid)), options.folded_value);
+    write_sites(out, t.sites, folded_frame(fmt::format("thread [{}/{}]", t.pid, t.tid)), options.folded_value);
 }
 
 void write(std::ostream& out, const Report& report) {
@@ -97,7 +100,7 @@ void write(std::ostream& out, const Report& report) {
     return write_allocations(out, profile, options);
   if (!options.threads) return write_tree(out, profile, profile.merged, "", options.folded_value);
   for (const ThreadProfile& t : profile.threads) {
-    std::string prefix = frame(fmt::format("{} [{}/{}]", t.name.empty() ? "thread" : t.name, t.pid, t.tid));
+    std::string prefix = folded_frame(fmt::format("{} [{}/{}]", t.name.empty() ? "thread" : t.name, t.pid, t.tid));
     write_tree(out, profile, t.tree, prefix, options.folded_value);
   }
 }

@@ -22,6 +22,7 @@
 #include "report/formats/api_report.h"
 #include "analysis/tables.h"
 #include "report/report.h"
+#include "report/formats/md_table.h"
 #include "report/values.h"
 
 namespace fnprof {
@@ -29,66 +30,9 @@ namespace {
 
 constexpr size_t kTreeNameWidth = 100;
 
-// A code span that holds `s` whatever backticks it contains.
-std::string code(std::string_view s) {
-  size_t run = 0, longest = 0;
-  for (char c : s) {
-    run = c == '`' ? run + 1 : 0;
-    longest = std::max(longest, run);
-  }
-  std::string fence(longest + 1, '`');
-  std::string body;
-  for (char c : s) {
-    if (c == '|') body += '\\';
-    body += c == '\n' ? ' ' : c;
-  }
-  // A span starting or ending with a backtick needs a space inside the fence.
-  bool pad = !body.empty() && (body.front() == '`' || body.back() == '`');
-  return fence + (pad ? " " : "") + body + (pad ? " " : "") + fence;
-}
-
-// Prose: Markdown's punctuation escaped.
-std::string text(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (std::string_view("\\`*_[]<>|#").find(c) != std::string_view::npos) out += '\\';
-    out += c == '\n' ? ' ' : c;
-  }
-  return out;
-}
-
 std::string location(const Frame& symbol) {
   if (symbol.file.empty()) return "";
-  return code(symbol.line ? fmt::format("{}:{}", symbol.file, symbol.line) : symbol.file);
-}
-
-// The table's columns for people; names and locations as code, other text
-// escaped; ranked tables numbered.
-void write_table(std::ostream& out, const Table& table) {
-  std::string head = table.ranked ? "| #" : "", rule = table.ranked ? "|--:" : "";
-  for (const Column& c : table.columns) {
-    if (!shown_to(c, Audience::Humans)) continue;
-    head += " | " + c.title;
-    rule += right_aligned(c.kind) ? "|--:" : "|---";
-  }
-  out << (table.ranked ? head : head.substr(1)) << " |\n" << rule << "|\n";
-  for (size_t r = 0; r < table.human_rows; ++r) {
-    std::string line = table.ranked ? fmt::format("| {}", r + 1) : "";
-    for (size_t c = 0; c < table.columns.size(); ++c) {
-      const Column& column = table.columns[c];
-      if (!shown_to(column, Audience::Humans)) continue;
-      std::string cell = human_text(column.kind, table.rows[r][c]);
-      if (column.kind == Kind::Name || column.kind == Kind::Location)
-        cell = cell.empty() ? cell : code(cell);
-      else
-        cell = text(cell);
-      // Leading spaces are dropped from a cell; no-break spaces are not.
-      std::string indent;
-      for (size_t i = 0; i < 2 * indent_of(table, column, r); ++i) indent += "\u00a0";
-      line += " | " + indent + cell;
-    }
-    out << (table.ranked ? line : line.substr(1)) << " |\n";
-  }
+  return md_code(symbol.line ? fmt::format("{}:{}", symbol.file, symbol.line) : symbol.file);
 }
 
 void write_summary(std::ostream& out, const Profile& profile) {
@@ -96,14 +40,14 @@ void write_summary(std::ostream& out, const Profile& profile) {
   std::string pids;
   for (const ProcessSummary& p : profile.processes)
     pids += (pids.empty() ? "" : ", ") + std::to_string(p.pid);
-  fmt::print(out, "# fnprof report: {}\n\n", text(first.program));
+  fmt::print(out, "# fnprof report: {}\n\n", md_text(first.program));
   out << "| | |\n|---|---|\n";
-  fmt::print(out, "| command line | {} |\n", code(command_line(first.args)));
+  fmt::print(out, "| command line | {} |\n", md_code(command_line(first.args)));
   fmt::print(out, "| {} | {} |\n", profile.processes.size() > 1 ? "pids" : "pid", pids);
   fmt::print(out, "| threads | {} |\n", profile.threads.size());
   fmt::print(out, "| wall time | {}{} |\n", format_duration(profile.wall_seconds),
              profile.processes.size() > 1 ? " (longest process)" : "");
-  fmt::print(out, "| clock | {} |\n", text(profile.clock));
+  fmt::print(out, "| clock | {} |\n", md_text(profile.clock));
   fmt::print(out, "| total calls | {} |\n", group_digits(profile.merged.total_calls));
   fmt::print(out, "| time in profiled functions | {} |\n", format_duration(profile.merged.total_seconds));
 }
@@ -116,13 +60,13 @@ void write_findings(std::ostream& out, const Profile& profile, const std::vector
   }
   for (const Finding& f : findings) {
     // The title names the function first: shown as code, the rest as prose.
-    std::string title = text(f.title);
+    std::string title = md_text(f.title);
     if (f.function != kNoFunction && f.title.starts_with(function_name(profile, f.function)))
-      title = code(function_name(profile, f.function)) +
-              text(f.title.substr(function_name(profile, f.function).size()));
+      title = md_code(function_name(profile, f.function)) +
+              md_text(f.title.substr(function_name(profile, f.function).size()));
     fmt::print(out, "- **{}** ({}): {}  \n", severity_name(f.severity), f.kind, title);
-    fmt::print(out, "  *Evidence:* {}  \n", text(f.evidence));
-    fmt::print(out, "  *Recommendation:* {}\n", text(f.recommendation));
+    fmt::print(out, "  *Evidence:* {}  \n", md_text(f.evidence));
+    fmt::print(out, "  *Recommendation:* {}\n", md_text(f.recommendation));
   }
 }
 
@@ -148,9 +92,9 @@ void write_allocations(std::ostream& out, const Report& report) {
       where = location(site.frames[naming_frame(site)]);
       for (size_t f = naming_frame(site) + 1, n = 0; f < site.frames.size() && n < options.stack_depth;
            ++f, ++n)
-        callers += (callers.empty() ? "" : " ← ") + code(site.frames[f].function);
+        callers += (callers.empty() ? "" : " ← ") + md_code(site.frames[f].function);
     }
-    fmt::print(out, "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", i + 1, code(site_name(site)),
+    fmt::print(out, "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", i + 1, md_code(site_name(site)),
                group_digits(c.allocations), format_bytes(c.bytes_allocated), format_bytes(c.bytes_at_peak),
                format_bytes(c.live_bytes()), group_digits(c.temporary), where, callers);
   }
@@ -168,22 +112,22 @@ void write_leaks(std::ostream& out, const Report& whole) {
   if (report.leaks.empty()) out << "No leak findings.\n";
   for (const Leak& leak : report.leaks) {
     // The title names the site already.
-    fmt::print(out, "- **{}** ({}): {}  \n", severity_name(leak.severity), leak.kind, text(leak.title));
-    fmt::print(out, "  *Evidence:* {}  \n", text(leak.evidence));
-    fmt::print(out, "  *Recommendation:* {}\n", text(leak.recommendation));
+    fmt::print(out, "- **{}** ({}): {}  \n", severity_name(leak.severity), leak.kind, md_text(leak.title));
+    fmt::print(out, "  *Evidence:* {}  \n", md_text(leak.evidence));
+    fmt::print(out, "  *Recommendation:* {}\n", md_text(leak.recommendation));
   }
 }
 
 void write_phases(std::ostream& out, const ApiProfile& api) {
   out << "\n## Phases\n\nBy name; nested phases are indented under the phase they ran in.\n\n";
-  write_table(out, phase_table(api));
+  write_md_table(out, phase_table(api));
   if (api.dropped_phases)
     fmt::print(out, "\n{} phases not recorded: a thread's log was full or nested too deep.\n",
                group_digits(api.dropped_phases));
   Table rates = phase_counter_table(api);
   if (rates.rows.empty()) return;
   fmt::print(out, "\n{}:\n\n", rates.title);
-  write_table(out, rates);
+  write_md_table(out, rates);
 }
 
 void write_resources(std::ostream& out, const ResourceSummary& r) {
@@ -197,7 +141,7 @@ void write_resources(std::ostream& out, const ResourceSummary& r) {
 void write_function_table(std::ostream& out, const Report& report, const CallTree& tree, const char* heading) {
   Table table = function_table(report, tree);
   fmt::print(out, "\n{} {}\n\n", heading, table.title);
-  if (table.human_rows) write_table(out, table);
+  if (table.human_rows) write_md_table(out, table);
 }
 
 void write_call_views(std::ostream& out, const Report& report) {
@@ -207,9 +151,9 @@ void write_call_views(std::ostream& out, const Report& report) {
       for (const CallView& view : views.views) {
         const FunctionStats& s = view.stats;
         fmt::print(out, "\n## {} of {}\n\n{} calls, {} inclusive.\n\n", callers ? "Callers" : "Callees",
-                   code(function_name(profile, view.function)), group_digits(s.calls),
+                   md_code(function_name(profile, view.function)), group_digits(s.calls),
                    format_duration(s.incl_seconds));
-        write_table(out, call_view_table(profile, view, callers));
+        write_md_table(out, call_view_table(profile, view, callers));
       }
     }
   }
@@ -247,7 +191,7 @@ void write_threads(std::ostream& out, const Profile& profile) {
     std::string notes = t.running ? "still running" : "";
     if (t.truncated) notes += std::string(notes.empty() ? "" : ", ") + "**truncated**";
     fmt::print(out, "| {} | {} | {} | {} | {} | {} | {} |\n", t.pid, t.tid,
-               t.name.empty() ? "" : code(t.name), format_duration(t.wall_seconds),
+               t.name.empty() ? "" : md_code(t.name), format_duration(t.wall_seconds),
                group_digits(t.tree.total_calls), format_duration(t.tree.total_seconds), notes);
   }
 }
@@ -266,7 +210,7 @@ void write(std::ostream& out, const Report& report) {
   for (const Table& table : {checkpoint_table(api), counter_table(api)}) {
     if (table.rows.empty()) continue;
     fmt::print(out, "\n## {}\n\n", table.title);
-    write_table(out, table);
+    write_md_table(out, table);
   }
   if (api.resources.present) write_resources(out, api.resources);
   write_function_table(out, report, profile.merged, "##");
@@ -275,7 +219,7 @@ void write(std::ostream& out, const Report& report) {
   if (options.threads) {
     write_threads(out, profile);
     for (const ThreadProfile& t : profile.threads) {
-      fmt::print(out, "\n### Thread {}{}\n", t.tid, t.name.empty() ? "" : " " + code(t.name));
+      fmt::print(out, "\n### Thread {}{}\n", t.tid, t.name.empty() ? "" : " " + md_code(t.name));
       write_function_table(out, report, t.tree, "####");
     }
   }

@@ -1,0 +1,103 @@
+// perf-report diff on real runs: diff_subject against its -DSLOWER build
+// (spin twice as slow, one extra call of quick) five runs a side, and
+// against itself. The runs of the two sides alternate, so whatever else the
+// machine does falls on both.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "program_run.h"
+
+namespace fnprof::test {
+namespace {
+
+constexpr int kRunsASide = 5;
+
+class DiffRuns : public testing::TestWithParam<std::string> {
+ protected:
+  std::string program(const std::string& name) const {
+    return std::string(FNPROF_TEST_PROGRAMS_DIR) + "/" + name + "_" + GetParam();
+  }
+  void TearDown() override {
+    for (const std::string& dir : dirs_) std::filesystem::remove_all(dir);
+  }
+  // The dumps of kRunsASide runs of each program, taken in turn.
+  std::pair<std::string, std::string> runs(const std::string& base, const std::string& next) {
+    std::string a, b;
+    for (int i = 0; i < kRunsASide; ++i)
+      for (auto [name, dumps] : {std::pair{&base, &a}, std::pair{&next, &b}}) {
+        ProgramRun r = run_program(program(*name));
+        dirs_.push_back(r.dir);
+        EXPECT_EQ(r.status(), "0");
+        EXPECT_EQ(r.dumps.size(), 1u);
+        for (const std::string& d : r.dumps) *dumps += " " + d;
+      }
+    return {a, b};
+  }
+  // perf-report's exit status; its standard output in `out`.
+  int perf_report(const std::string& args, std::string& out) {
+    const std::string path = dirs_.front() + "/diff.out";
+    int rc = std::system((std::string(PERF_REPORT) + " " + args + " >" + path + " 2>/dev/null").c_str());
+    std::ifstream in(path);
+    std::ostringstream s;
+    s << in.rdbuf();
+    out = s.str();
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  }
+
+ private:
+  std::vector<std::string> dirs_;
+};
+
+TEST_P(DiffRuns, FlagsTheSlowerFunctionAndTheExtraCallExactly) {
+  auto [base, next] = runs("diff_subject", "diff_subject_slower");
+  std::string out;
+  ASSERT_EQ(perf_report("diff --format json" + base + " --against" + next, out), 0);
+  nlohmann::json j = nlohmann::json::parse(out);
+  std::set<std::string> causes, consequences;
+  for (const nlohmann::json& c : j["regressions"]) {
+    const std::string what = c["subject"].get<std::string>() + " " + c["name"].get<std::string>() + ": " +
+                             c["measure"].get<std::string>();
+    bool cause = c["subject"] == "function" && (c["measure"] == "calls" || c["measure"] == "self time");
+    (cause ? causes : consequences).insert(what);
+    if (what == "function quick: calls") {
+      EXPECT_EQ(c["exact"], true);
+      EXPECT_EQ(c["base"], 100);
+      EXPECT_EQ(c["new"], 101);
+      ASSERT_EQ(c["contexts"].size(), 1u);
+      EXPECT_EQ(c["contexts"][0]["path"], "main > run > quick");
+    }
+    if (what == "function spin: self time") {
+      EXPECT_EQ(c["tested"], true);
+      EXPECT_LT(c["p"].get<double>(), 0.05);
+      EXPECT_GT(c["relative"].get<double>(), 0.5);  // 1 ms -> 2 ms a call
+    }
+  }
+  EXPECT_EQ(causes, (std::set<std::string>{"function quick: calls", "function spin: self time"})) << out;
+  // Everything else follows from them: the time of spin's callers, the
+  // program's calls and wall time.
+  const std::set<std::string> allowed = {
+      "function spin: inclusive time", "function step: inclusive time", "function run: inclusive time",
+      "function main: inclusive time", "program program: calls",        "program program: wall time"};
+  for (const std::string& c : consequences) EXPECT_TRUE(allowed.count(c)) << c << "\n" << out;
+  EXPECT_EQ(perf_report("diff" + base + " --against" + next + " --fail-on high", out), 1);
+}
+
+TEST_P(DiffRuns, SameProgramFlagsNothing) {
+  auto [base, next] = runs("diff_subject", "diff_subject");
+  std::string out;
+  ASSERT_EQ(perf_report("diff --format json" + base + " --against" + next, out), 0);
+  nlohmann::json j = nlohmann::json::parse(out);
+  EXPECT_EQ(j["regressions"].size(), 0u) << out;
+  EXPECT_EQ(j["improvements"].size(), 0u) << out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Compilers, DiffRuns, testing::Values("gcc", "clang"));
+
+}  // namespace
+}  // namespace fnprof::test
