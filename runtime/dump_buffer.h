@@ -74,9 +74,8 @@ class DumpBuffer {
   void end_section(size_t at, SectionType type) {
     if (failed_) return;
     size_t payload = size_ - at - sizeof(SectionHeader);
-    SectionHeader h{static_cast<uint32_t>(type),
-                    static_cast<uint32_t>(crc32_z(0, data_ + at + sizeof h, payload)),
-                    payload};
+    SectionHeader h{static_cast<uint32_t>(type), 0, payload};
+    h.crc32 = section_crc(crc32_z, h.type, payload, data_ + at + sizeof h);
     std::memcpy(data_ + at, &h, sizeof h);
   }
   void append(const void* p, size_t n) {

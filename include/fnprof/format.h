@@ -17,7 +17,9 @@
 // defined once as well, at the end of this file ("Lists and deltas"). A reader
 // skips section types it does not know, which is how the format grows: new
 // data arrives as new section types, and `kVersion` changes only when an
-// existing record changes meaning.
+// existing record changes meaning. Version 2 made the checksum cover the
+// section header's type and size, not only the payload; perf-report still
+// reads version 1.
 #pragma once
 
 #include <cstddef>
@@ -29,7 +31,7 @@
 namespace fnprof::format {
 
 inline constexpr char kMagic[8] = {'F', 'N', 'P', 'R', 'O', 'F', '\0', '\x1a'};
-inline constexpr uint32_t kVersion = 1;
+inline constexpr uint32_t kVersion = 2;
 
 struct FileHeader {
   char magic[8];
@@ -92,10 +94,30 @@ inline constexpr std::string_view section_name(uint32_t type) {
 
 struct SectionHeader {
   uint32_t type;
-  uint32_t crc32;  // CRC-32 (zlib polynomial) of the payload
+  uint32_t crc32;  // section_crc()
   uint64_t size;   // payload bytes following this header
 };
 static_assert(sizeof(SectionHeader) == 16);
+
+// A type of 0x80000000 or more marks a section a reader must understand: one
+// that does not know it refuses the dump instead of skipping it.
+inline constexpr uint32_t kRequiredSectionType = 0x8000'0000;
+
+// The CRC-32 (zlib polynomial) of a section: its type and size as stored
+// (header bytes 0-3 and 8-15), then its payload, so a flipped type or size
+// is caught like a flipped payload byte. `crc` is zlib's crc32_z; format.h
+// takes it as a parameter because the runtime and perf-report link zlib
+// their own ways. Version 1 covered the payload alone.
+template <class Crc>
+uint32_t section_crc(Crc crc, uint32_t type, uint64_t size, const uint8_t* payload) {
+  uint8_t covered[sizeof type + sizeof size];
+  std::memcpy(covered, &type, sizeof type);
+  std::memcpy(covered + sizeof type, &size, sizeof size);
+  auto c = crc(0, covered, sizeof covered);
+  // zlib returns 0 for a null buffer (its way to start a CRC), which an
+  // empty payload may be.
+  return static_cast<uint32_t>(size ? crc(c, payload, size) : c);
+}
 
 enum class ClockSource : uint64_t { Tsc = 0, Monotonic = 1 };
 

@@ -38,7 +38,7 @@ inline std::string temp_path(const std::string& name) {
 
 class DumpBuilder {
  public:
-  explicit DumpBuilder(uint32_t version = format::kVersion) {
+  explicit DumpBuilder(uint32_t version = format::kVersion) : version_(version) {
     format::FileHeader header{};
     std::memcpy(header.magic, format::kMagic, sizeof header.magic);
     header.version = version;
@@ -77,9 +77,12 @@ class DumpBuilder {
 
   DumpBuilder& end() { return section(static_cast<uint32_t>(format::SectionType::End), {}); }
 
-  // Any section, with a correct checksum unless `crc` is given.
+  // Any section, with a correct checksum for the builder's version unless
+  // `crc` is given.
   DumpBuilder& section(uint32_t type, const std::vector<uint8_t>& payload) {
-    uint32_t crc = static_cast<uint32_t>(crc32(0, payload.data(), static_cast<uInt>(payload.size())));
+    uint32_t crc = version_ == 1
+                       ? static_cast<uint32_t>(crc32_z(0, payload.data(), payload.size()))
+                       : format::section_crc(crc32_z, type, payload.size(), payload.data());
     return section(type, payload, crc);
   }
   DumpBuilder& section(uint32_t type, const std::vector<uint8_t>& payload, uint32_t crc) {
@@ -126,6 +129,7 @@ class DumpBuilder {
     std::memcpy(bytes_.data() + at, p, n);
   }
 
+  uint32_t version_;
   std::vector<uint8_t> bytes_;
   std::vector<size_t> section_offsets_;
 };

@@ -219,6 +219,23 @@ TEST(PerfReport, BadDumpIsOneErrorLineAndNoOutput) {
                        std::to_string(b.bytes().size()) + "\n");
 }
 
+// A section type this perf-report does not know: one line, then the report.
+TEST(PerfReport, UnknownSectionIsOneWarningLine) {
+  DumpBuilder b;
+  b.process(test_process());
+  const size_t at = b.bytes().size();
+  b.section(77, {1, 2, 3});
+  b.thread({4242, "app", 5000, 7000, 0, 0}, {{0, 0x10, 3, 100}});
+  b.end();
+  std::string path = b.write("unknown.fnp");
+  ReportRun r = perf_report("--format folded --folded-value calls " + path);
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out, "0x10 3\n");
+  EXPECT_EQ(r.err, "perf-report: " + path + ": skipping unknown section type 77 at byte " + std::to_string(at) +
+                       "\nperf-report: warning: some addresses are outside every recorded module; shown as "
+                       "0x<address>\n");
+}
+
 TEST(PerfReport, UsageErrors) {
   ReportRun r = perf_report("--sort sideways x.fnp");
   EXPECT_EQ(r.status, 2);

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <memory>
 #include <string_view>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -35,15 +36,11 @@ std::vector<uint8_t> read_file(const std::string& path) {
   return bytes;
 }
 
-// zlib's crc32() takes a 32-bit length, so a payload is fed in pieces.
-uint32_t payload_crc(const uint8_t* payload, uint64_t size) {
-  uLong crc = crc32(0, nullptr, 0);
-  for (uint64_t done = 0; done < size;) {
-    uInt piece = static_cast<uInt>(std::min<uint64_t>(size - done, 1u << 30));
-    crc = crc32(crc, payload + done, piece);
-    done += piece;
-  }
-  return static_cast<uint32_t>(crc);
+// What a section's checksum covers depends on the version (format.h,
+// section_crc): since version 2 the header's type and size too.
+uint32_t section_crc(uint32_t version, const format::SectionHeader& header, const uint8_t* payload) {
+  if (version == 1) return static_cast<uint32_t>(crc32_z(0, payload, header.size));
+  return format::section_crc(crc32_z, header.type, header.size, payload);
 }
 
 std::vector<std::string> split_args(std::string_view cmdline) {
@@ -95,8 +92,10 @@ void read_thread(SectionReader& in, Dump& dump) {
 }
 
 // The one table from section type to parser. A dump has at most one section
-// of a kOnce type and must have one of a kRequired type. Types not here are
-// a newer writer's: skipping them is how the format grows.
+// of a kOnce type and must have one of a kRequired type; the runtime writes
+// every type once but thread and phases (one per thread: see
+// DumpParser::check_thread_twice). Types not here are a newer writer's:
+// skipping them, with a warning, is how the format grows.
 enum SectionRule : unsigned { kMany = 0, kOnce = 1, kRequired = 2 };
 
 struct SectionEntry {
@@ -108,19 +107,19 @@ struct SectionEntry {
 using format::SectionType;
 constexpr SectionEntry kParsers[] = {
     {SectionType::Process, read_process, kOnce | kRequired},
-    {SectionType::Modules, read_modules, kMany},
+    {SectionType::Modules, read_modules, kOnce},
     {SectionType::Thread, read_thread, kMany},
-    {SectionType::AllocStacks, read_alloc_stacks, kMany},
+    {SectionType::AllocStacks, read_alloc_stacks, kOnce},
     {SectionType::AllocSummary, read_alloc_summary, kOnce},
-    {SectionType::AllocSites, read_alloc_sites, kMany},
-    {SectionType::HeapTimeline, read_heap_timeline, kMany},
-    {SectionType::LiveBlocks, read_live_blocks, kMany},
-    {SectionType::ApiStrings, read_api_strings, kMany},
+    {SectionType::AllocSites, read_alloc_sites, kOnce},
+    {SectionType::HeapTimeline, read_heap_timeline, kOnce},
+    {SectionType::LiveBlocks, read_live_blocks, kOnce},
+    {SectionType::ApiStrings, read_api_strings, kOnce},
     {SectionType::Phases, read_phases, kMany},
-    {SectionType::Checkpoints, read_checkpoints, kMany},
-    {SectionType::Counters, read_counters, kMany},
+    {SectionType::Checkpoints, read_checkpoints, kOnce},
+    {SectionType::Counters, read_counters, kOnce},
     {SectionType::ResourceTimeline, read_resource_timeline, kOnce},
-    {SectionType::CapturedStacks, read_captured_stacks, kMany},
+    {SectionType::CapturedStacks, read_captured_stacks, kOnce},
 };
 constexpr size_t kParserCount = std::size(kParsers);
 
@@ -148,6 +147,7 @@ class DumpParser {
     dump.path = path_;
     size_t pos = parse_file_header();
     bool seen[kParserCount] = {};
+    std::vector<Lifetime> threads, phase_logs;
     for (;;) {
       if (pos == bytes_.size())
         throw DumpError(path_, fmt::format("truncated: no end section after byte {}", pos), pos);
@@ -161,7 +161,8 @@ class DumpParser {
       if (header.size > left)
         throw DumpError::truncated(path_, Part::Section, pos, header.size - left, header.type);
       SectionReader in(path_, header.type, pos, payload, payload + header.size);
-      if (payload_crc(payload, header.size) != header.crc32) in.fail("checksum mismatch");
+      if (section_crc(version_, header, payload) != header.crc32) in.fail("checksum mismatch");
+      const size_t offset = pos;
       pos += sizeof header + header.size;
 
       if (header.type == static_cast<uint32_t>(SectionType::End)) {
@@ -170,18 +171,35 @@ class DumpParser {
             throw DumpError(
                 path_,
                 fmt::format("no {} section", format::section_name(static_cast<uint32_t>(kParsers[i].type))));
+        check_thread_twice(threads, SectionType::Thread);
+        check_thread_twice(phase_logs, SectionType::Phases);
         return dump;
       }
       const SectionEntry* entry =
           std::find_if(std::begin(kParsers), std::end(kParsers),
                        [&](const SectionEntry& e) { return static_cast<uint32_t>(e.type) == header.type; });
-      if (entry == std::end(kParsers)) continue;
+      if (entry == std::end(kParsers)) {
+        if (header.type >= format::kRequiredSectionType)
+          throw DumpError(path_,
+                          fmt::format("unknown section type {} at byte {} is required (a newer fnprof wrote it)",
+                                      header.type, offset),
+                          offset);
+        dump.warnings.push_back(
+            fmt::format("{}: skipping unknown section type {} at byte {}", path_, header.type, offset));
+        continue;
+      }
       bool& was_seen = seen[entry - kParsers];
       if ((entry->rules & kOnce) && was_seen)
         in.fail(fmt::format("second {} section", format::section_name(header.type)));
       was_seen = true;
       entry->parse(in, dump);
       in.finish();
+      if (entry->type == SectionType::Thread) {
+        const Thread& t = dump.threads.back();
+        threads.push_back({t.tid, t.start_ticks, t.end_ticks, offset});
+      } else if (entry->type == SectionType::Phases) {
+        phase_logs.push_back(phase_lifetime(dump.api.phases.back(), offset));
+      }
     }
   }
 
@@ -204,11 +222,49 @@ class DumpParser {
     // A later version may grow the header; its extra fields are skipped.
     if (header.header_size > bytes_.size())
       throw DumpError::truncated(path_, Part::FileHeader, 0, header.header_size - bytes_.size());
+    version_ = header.version;
     return header.header_size;
+  }
+
+  // When a thread (or its phase log) was alive, and where its section is.
+  struct Lifetime {
+    uint64_t tid, begin, end;
+    size_t offset;
+  };
+
+  static Lifetime phase_lifetime(const PhaseLog& log, size_t offset) {
+    Lifetime life{log.tid, UINT64_MAX, 0, offset};
+    for (const ApiPhase& p : log.phases) {
+      life.begin = std::min(life.begin, p.begin_ticks);
+      life.end = std::max(life.end, p.begin_ticks + p.duration_ticks);
+    }
+    if (log.phases.empty()) life.begin = 0, life.end = UINT64_MAX;  // only a dropped count
+    return life;
+  }
+
+  // Two threads alive at once never share a tid, so two sections of one tid
+  // whose lifetimes overlap are one thread twice (a copied section would
+  // double its counts). The kernel does reuse the tid of a thread that
+  // exited, and the runtime keeps exited threads: those sections are
+  // legitimate. Sorting keeps this n log n in the threads.
+  void check_thread_twice(std::vector<Lifetime>& lives, SectionType type) const {
+    std::sort(lives.begin(), lives.end(), [](const Lifetime& a, const Lifetime& b) {
+      return std::tie(a.tid, a.begin, a.offset) < std::tie(b.tid, b.begin, b.offset);
+    });
+    for (size_t i = 1; i < lives.size(); ++i) {
+      const Lifetime &a = lives[i - 1], &b = lives[i];
+      if (a.tid != b.tid || b.begin > a.end) continue;
+      const Lifetime& later = a.offset > b.offset ? a : b;
+      throw DumpError::corrupt(path_, DumpError::Part::Section, later.offset,
+                               fmt::format("second {} section of thread {}",
+                                           format::section_name(static_cast<uint32_t>(type)), later.tid),
+                               static_cast<uint32_t>(type));
+    }
   }
 
   const std::string& path_;
   const std::vector<uint8_t>& bytes_;
+  uint32_t version_ = 0;
 };
 
 std::string part_name(DumpError::Part part, uint32_t section) {
@@ -216,7 +272,10 @@ std::string part_name(DumpError::Part part, uint32_t section) {
     case DumpError::Part::File: return "file";
     case DumpError::Part::FileHeader: return "file header";
     case DumpError::Part::SectionHeader: return "section header";
-    case DumpError::Part::Section: return fmt::format("section '{}'", format::section_name(section));
+    case DumpError::Part::Section:
+      // A type that a bit flip made up is named by its number.
+      if (format::section_name(section) == "unknown") return fmt::format("section of type {}", section);
+      return fmt::format("section '{}'", format::section_name(section));
   }
   return "file";
 }

@@ -216,6 +216,9 @@ struct Dump {
   std::vector<Thread> threads;
   AllocProfile alloc;
   ApiData api;
+  // Lines perf-report prints before the report ("<path>: skipping unknown
+  // section type 99 at byte 4096").
+  std::vector<std::string> warnings;
 
   // The module that held `address`: the last one recorded covering it, since
   // a later dlopen may reuse the range of an unloaded library.

@@ -59,6 +59,9 @@ struct ProfileNode {
   uint64_t calls = 0;
   double incl_seconds = 0;  // the root's is the sum of its children's
   double self_seconds = 0;  // incl_seconds less the children's, never below 0
+  // Levels of direct recursion folded into this node (fold_recursion,
+  // model/recursion.h); 1 in the trees build_profile makes.
+  uint32_t recursion_depth = 1;
 };
 
 struct CallTree {

@@ -45,6 +45,8 @@ int run(const std::vector<std::string>& paths, const fnprof::ReportOptions& opti
                                          format.name, format.summary));
   std::vector<fnprof::Dump> dumps;
   for (const std::string& path : paths) dumps.push_back(fnprof::read_dump(path));
+  for (const fnprof::Dump& dump : dumps)
+    for (const std::string& warning : dump.warnings) std::cerr << kPrefix << warning << '\n';
   for (const fnprof::SupersededDumps& s : fnprof::drop_superseded(dumps))
     std::cerr << kPrefix
               << fmt::format("note: {} supersedes {} earlier {} of its process ({}{}), left out: dumps are "

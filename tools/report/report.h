@@ -22,6 +22,7 @@
 #include "model/display.h"
 #include "model/heap_profile.h"
 #include "model/profile.h"
+#include "model/recursion.h"
 
 namespace fnprof {
 
@@ -81,6 +82,23 @@ void walk_paths(const CallTree& tree, Visit&& visit) {
     for (auto it = children.rbegin(); it != children.rend(); ++it) steps.push_back({*it, step.depth + 1});
   }
 }
+
+// The tree views indent a row two spaces a level, up to this many levels;
+// deeper rows carry their depth instead ("[40] "), so no line's length grows
+// with the depth of the tree.
+inline constexpr size_t kMaxIndentLevels = 32;
+
+inline std::string tree_indent(size_t depth) {
+  if (depth <= kMaxIndentLevels) return std::string(2 * depth, ' ');
+  return std::string(2 * kMaxIndentLevels, ' ') + "[" + std::to_string(depth) + "] ";
+}
+
+// Frames of one call path at most, in the formats that write every path
+// whole (folded stacks, pprof samples); a deeper path keeps its innermost
+// frames, where its self time is. Recursion is folded first (recursion.h),
+// so only a path through that many distinct calls is cut, and the output
+// stays linear in the tree.
+inline constexpr size_t kMaxPathFrames = 128;
 
 // Visits a tree depth-first for printing: children in their stored order,
 // each child `keep` rejects skipped with its subtree and counted. Calls

@@ -118,10 +118,43 @@ TEST(DumpReader, SkipsUnknownSectionTypes) {
   b.section(1000, {});
   b.thread({7, "t", 0, 1, 0, 0}, {{0, 0x10, 1, 1}});
   b.end();
-  Dump d = read_dump(b.write("unknown.fnp"));
+  std::string path = b.write("unknown.fnp");
+  Dump d = read_dump(path);
   EXPECT_EQ(d.process.pid, 4242u);
   ASSERT_EQ(d.threads.size(), 1u);
   EXPECT_EQ(d.threads[0].tid, 7u);
+  const std::string process_end = std::to_string(b.section_offset(2));
+  EXPECT_EQ(d.warnings, (std::vector<std::string>{path + ": skipping unknown section type 99 at byte 16",
+                                                  path + ": skipping unknown section type 1000 at byte " +
+                                                      process_end}));
+}
+
+// A type at or above format::kRequiredSectionType cannot be skipped.
+TEST(DumpReaderErrors, UnknownRequiredSectionType) {
+  DumpBuilder b;
+  b.process(test_process());
+  b.section(format::kRequiredSectionType + 5, {1, 2, 3});
+  b.end();
+  std::string path = b.write("required.fnp");
+  EXPECT_EQ(error_of(path), path + ": unknown section type 2147483653 at byte " +
+                                std::to_string(b.section_offset(1)) +
+                                " is required (a newer fnprof wrote it)");
+}
+
+// Version 1 checksummed payloads only; its dumps still read.
+TEST(DumpReader, ReadsVersion1) {
+  DumpBuilder b(1);
+  b.process(test_process());
+  b.thread({7, "t", 0, 1, 0, 0}, {{0, 0x10, 3, 1}});
+  b.end();
+  Dump d = read_dump(b.write("v1.fnp"));
+  ASSERT_EQ(d.threads.size(), 1u);
+  EXPECT_EQ(d.threads[0].nodes[1].calls, 3u);
+  std::vector<uint8_t> bytes = b.bytes();
+  bytes[b.section_offset(1) + 16 + 2] ^= 0x10;  // a payload byte
+  std::string flipped = DumpBuilder::write_bytes("v1-flipped.fnp", bytes);
+  EXPECT_EQ(error_of(flipped), flipped + ": corrupt section 'thread' at byte " +
+                                   std::to_string(b.section_offset(1)) + " (checksum mismatch)");
 }
 
 // A later version may grow the file header; the reader skips what it does not
@@ -305,7 +338,7 @@ TEST(DumpReaderErrors, FutureVersion) {
   DumpBuilder b(7);
   b.process(test_process()).end();
   std::string path = b.write("future.fnp");
-  EXPECT_EQ(error_of(path), path + ": format version 7 is newer than this perf-report supports (1)");
+  EXPECT_EQ(error_of(path), path + ": format version 7 is newer than this perf-report supports (2)");
 }
 
 // Every cut of a good dump is an error, never a crash or a partial dump, and
@@ -356,6 +389,25 @@ TEST(DumpReaderErrors, ChecksumMismatchWhenAPayloadByteFlips) {
   std::string path = b.write("flipped.fnp");
   EXPECT_EQ(error_of(path), path + ": corrupt section 'thread' at byte " + std::to_string(thread) +
                                 " (checksum mismatch)");
+}
+
+// The checksum covers the header's type and size: a flipped bit there is
+// an error, not a section skipped or cut short in silence.
+TEST(DumpReaderErrors, ChecksumCoversTheSectionHeader) {
+  const DumpBuilder good = full_dump();
+  const size_t thread = good.section_offset(2);
+  auto flip = [&](size_t at, uint8_t bit, const std::string& name) {
+    DumpBuilder b = good;
+    b.bytes()[at] ^= bit;
+    std::string path = b.write(name);
+    return error_of(path).substr(path.size() + 2);
+  };
+  const std::string at = " at byte " + std::to_string(thread) + " (checksum mismatch)";
+  EXPECT_EQ(flip(thread, 0x40, "type-unknown.fnp"), "corrupt section of type 67" + at);
+  EXPECT_EQ(flip(thread, 0x01, "type-modules.fnp"), "corrupt section 'modules'" + at);
+  // A size one byte smaller: the payload's last byte would start the next
+  // section.
+  EXPECT_EQ(flip(thread + 8, 0x01, "size.fnp"), "corrupt section 'thread'" + at);
 }
 
 TEST(DumpReaderErrors, ChecksumMismatchInTheProcessSection) {
@@ -523,6 +575,68 @@ TEST(DumpReaderErrors, MissingProcessSection) {
   b.thread({1, "t", 0, 0, 0, 0}, {{0, 0x10, 1, 1}}).end();
   std::string path = b.write("noprocess.fnp");
   EXPECT_EQ(error_of(path), path + ": no process section");
+}
+
+// Sections the runtime writes once per dump: a second one is an error
+// naming it, never counts added up.
+TEST(DumpReaderErrors, SecondModulesSection) {
+  DumpBuilder b;
+  b.process(test_process());
+  b.modules({{"/bin/a", "", 0, 0, 0x1000}});
+  b.modules({{"/bin/a", "", 0, 0, 0x1000}});
+  b.end();
+  std::string path = b.write("twomodules.fnp");
+  EXPECT_EQ(error_of(path), path + ": corrupt section 'modules' at byte " + std::to_string(b.section_offset(2)) +
+                                " (second modules section)");
+}
+
+TEST(DumpReaderErrors, ThreadSectionTwice) {
+  DumpBuilder b = full_dump();
+  std::vector<uint8_t> bytes = b.bytes();
+  const size_t thread = b.section_offset(2), next = b.section_offset(3), end = b.section_offset(4);
+  // The copy goes after the second thread, just before the end section.
+  bytes.insert(bytes.begin() + end, b.bytes().begin() + thread, b.bytes().begin() + next);
+  std::string path = DumpBuilder::write_bytes("twice.fnp", bytes);
+  EXPECT_EQ(error_of(path), path + ": corrupt section 'thread' at byte " + std::to_string(end) +
+                                " (second thread section of thread 4242)");
+}
+
+// The kernel reuses the tid of an exited thread; the runtime keeps exited
+// threads, so one tid with lifetimes that do not overlap is two threads.
+TEST(DumpReader, AReusedTidIsAnotherThread) {
+  DumpBuilder b;
+  b.process(test_process());
+  b.thread({9, "first", 5000, 5100, 0, 0}, {{0, 0x10, 1, 100}});
+  b.thread({9, "second", 5200, 7000, format::kThreadRunning, 0}, {{0, 0x10, 1, 1800}});
+  b.thread({9, "overlaps", 5050, 5060, 0, 0}, {{0, 0x10, 1, 10}});
+  b.end();
+  std::string path = b.write("reused.fnp");
+  EXPECT_EQ(error_of(path), path + ": corrupt section 'thread' at byte " + std::to_string(b.section_offset(3)) +
+                                " (second thread section of thread 9)");
+  DumpBuilder ok;
+  ok.process(test_process());
+  ok.thread({9, "first", 5000, 5100, 0, 0}, {{0, 0x10, 1, 100}});
+  ok.thread({9, "second", 5200, 7000, format::kThreadRunning, 0}, {{0, 0x10, 1, 1800}});
+  ok.end();
+  Dump d = read_dump(ok.write("reused-ok.fnp"));
+  ASSERT_EQ(d.threads.size(), 2u);
+  EXPECT_EQ(d.threads[1].name, "second");
+}
+
+TEST(DumpReaderErrors, PhasesSectionTwice) {
+  std::vector<uint8_t> payload = DumpBuilder::encode(format::PhaseThreadRecord{4242, 1, 0});
+  std::vector<uint8_t> phase = DumpBuilder::encode(format::PhaseRecord{0, 0, 5100, 200, 0, 0, 0});
+  payload.insert(payload.end(), phase.begin(), phase.end());
+  std::vector<uint8_t> strings = {1, 1, 'p'};
+  DumpBuilder b;
+  b.process(test_process());
+  b.section(format::SectionType::Phases, payload);
+  b.section(format::SectionType::Phases, payload);
+  b.section(format::SectionType::ApiStrings, strings);
+  b.end();
+  std::string path = b.write("twophases.fnp");
+  EXPECT_EQ(error_of(path), path + ": corrupt section 'phases' at byte " + std::to_string(b.section_offset(2)) +
+                                " (second phases section of thread 4242)");
 }
 
 TEST(DumpReaderErrors, SecondProcessSection) {

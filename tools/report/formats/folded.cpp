@@ -39,10 +39,14 @@ std::string folded_frame(std::string_view name) {
 
 namespace {
 
-void write_tree(std::ostream& out, const Profile& profile, const CallTree& tree, const std::string& prefix,
+void write_tree(std::ostream& out, const Profile& profile, const CallTree& unfolded, const std::string& prefix,
                 FoldedValue value) {
+  const CallTree tree = fold_recursion(unfolded);
   std::vector<std::string> frames(profile.functions.size());
   for (size_t id = 0; id < frames.size(); ++id) frames[id] = folded_frame(profile.functions[id].symbol.function);
+  auto frame_of = [&](const ProfileNode& node) {
+    return node.recursion_depth > 1 ? folded_frame(folded_name(profile, node)) : frames[node.function];
+  };
   double exact_sum = 0;   // microseconds
   long long written = 0;  // microseconds
   std::string line;
@@ -58,9 +62,14 @@ void write_tree(std::ostream& out, const Profile& profile, const CallTree& tree,
     }
     if (v <= 0) return;
     line = prefix;
-    for (size_t i = 0; i < path.size(); ++i) {
+    size_t first = 0;
+    if (path.size() > kMaxPathFrames) {
+      first = path.size() - (kMaxPathFrames - 1);
+      line += fmt::format("{}[{} outer frames]", prefix.empty() ? "" : ";", first);
+    }
+    for (size_t i = first; i < path.size(); ++i) {
       if (i || !prefix.empty()) line += ';';
-      line += frames[tree.nodes[path[i]].function];
+      line += frame_of(tree.nodes[path[i]]);
     }
     fmt::print(out, "{} {}\n", line, v);
   });

@@ -54,31 +54,49 @@ json functions_json(const Report& report, const CallTree& tree) {
   return rows;
 }
 
-// The subtree under `node`, cut where a node's inclusive time is below `cut`.
-json tree_json(const Profile& profile, const CallTree& tree, uint32_t node, double cut) {
-  const ProfileNode& n = tree.nodes[node];
-  json j = {
-      {"function", n.function == kNoFunction ? "<root>" : profile.functions[n.function].symbol.function},
-      {"calls", n.calls},
-      {"incl_seconds", n.incl_seconds},
-      {"self_seconds", n.self_seconds},
-      {"incl_percent", tree.total_seconds > 0 ? 100 * n.incl_seconds / tree.total_seconds : 0.0},
-  };
-  json children = json::array();
-  size_t hidden = 0;
-  for (uint32_t c : n.children) {
-    if (tree.nodes[c].incl_seconds >= cut && tree.nodes[c].incl_seconds > 0)
-      children.push_back(tree_json(profile, tree, c, cut));
-    else
-      ++hidden;
-  }
-  j["children"] = std::move(children);
-  j["hidden_children"] = hidden;
-  return j;
-}
+// Levels of the nested tree at most ("max_tree_depth"): indented JSON grows
+// with the square of its depth, and most JSON readers refuse deeper nesting
+// (Python's at about 1000). Only indirect recursion gets this deep, direct
+// recursion being folded.
+constexpr uint32_t kMaxTreeDepth = 256;
 
-json tree_json(const Profile& profile, const CallTree& tree, const ReportOptions& options) {
-  return tree_json(profile, tree, 0, tree.total_seconds * options.min_percent / 100);
+// The tree nested, cut where a node's inclusive time is below the
+// --min-percent cut and below kMaxTreeDepth, direct recursion folded (a
+// folded node has "recursion_depth"). Built from the leaves up, without
+// recursion: the tree can be deeper than the stack.
+json tree_json(const Profile& profile, const CallTree& unfolded, const ReportOptions& options) {
+  const CallTree tree = fold_recursion(unfolded);
+  const double cut = tree.total_seconds * options.min_percent / 100;
+  std::vector<uint32_t> order{0};  // parents before children, down to kMaxTreeDepth
+  std::vector<uint32_t> depth(tree.nodes.size(), 0);
+  walk_paths(tree, [&](uint32_t n, const std::vector<uint32_t>& path) {
+    depth[n] = static_cast<uint32_t>(path.size());
+    if (depth[n] <= kMaxTreeDepth) order.push_back(n);
+  });
+  std::vector<json> built(tree.nodes.size());
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    const ProfileNode& n = tree.nodes[*it];
+    json j = {
+        {"function", n.function == kNoFunction ? "<root>" : profile.functions[n.function].symbol.function},
+        {"calls", n.calls},
+        {"incl_seconds", n.incl_seconds},
+        {"self_seconds", n.self_seconds},
+        {"incl_percent", tree.total_seconds > 0 ? 100 * n.incl_seconds / tree.total_seconds : 0.0},
+    };
+    if (n.recursion_depth > 1) j["recursion_depth"] = n.recursion_depth;
+    json children = json::array();
+    size_t hidden = 0;
+    for (uint32_t c : n.children) {
+      if (tree.nodes[c].incl_seconds >= cut && tree.nodes[c].incl_seconds > 0 && depth[c] <= kMaxTreeDepth)
+        children.push_back(std::move(built[c]));
+      else
+        ++hidden;
+    }
+    j["children"] = std::move(children);
+    j["hidden_children"] = hidden;
+    built[*it] = std::move(j);
+  }
+  return std::move(built[0]);
 }
 
 json findings_json(const Profile& profile, const std::vector<Finding>& findings) {
@@ -172,6 +190,7 @@ void write(std::ostream& out, const Report& report) {
   if (!profile.api.empty()) add_api_json(json_report, profile);  // "phases", "counters"...
   if (options.tree) {
     json_report["min_percent"] = options.min_percent;
+    json_report["max_tree_depth"] = kMaxTreeDepth;
     json_report["tree"] = tree_json(profile, profile.merged, options);
   }
   if (options.threads) {

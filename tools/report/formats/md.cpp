@@ -160,26 +160,26 @@ void write_call_views(std::ostream& out, const Report& report) {
 }
 
 // The tree as a fenced block, like the text report's.
-void write_tree(std::ostream& out, const Profile& profile, const CallTree& tree,
+void write_tree(std::ostream& out, const Profile& profile, const CallTree& unfolded,
                 const ReportOptions& options) {
+  const CallTree tree = fold_recursion(unfolded);
   const double cut = tree.total_seconds * options.min_percent / 100;
   fmt::print(out, "\n## Calling-context tree\n\nNodes below {}% of {} are not shown.\n\n```\n",
              options.min_percent, format_duration(tree.total_seconds));
   fmt::print(out, "{:>7}  {:>10}  {:>10}  {:>12}  {}\n", "% incl", "incl total", "self total", "calls",
              "function");
-  std::vector<uint32_t> depth(tree.nodes.size(), 0);
   std::vector<bool> shown(tree.nodes.size(), false);
   shown[0] = true;
   walk_paths(tree, [&](uint32_t n, const std::vector<uint32_t>& path) {
     const ProfileNode& node = tree.nodes[n];
     shown[n] = shown[node.parent] && node.incl_seconds >= cut && node.incl_seconds > 0;
     if (!shown[n]) return;
-    std::string name = elide_name(function_name(profile, node.function), kTreeNameWidth);
+    std::string name = elide_name(folded_name(profile, node), kTreeNameWidth);
     // A fence of backticks inside the block would end it.
     for (size_t at; (at = name.find("```")) != std::string::npos;) name.replace(at, 3, "'''");
-    fmt::print(out, "{:>7}  {:>10}  {:>10}  {:>12}  {:{}}{}\n",
+    fmt::print(out, "{:>7}  {:>10}  {:>10}  {:>12}  {}{}\n",
                percent(node.incl_seconds, tree.total_seconds), format_duration(node.incl_seconds),
-               format_duration(node.self_seconds), group_digits(node.calls), "", 2 * (path.size() - 1), name);
+               format_duration(node.self_seconds), group_digits(node.calls), tree_indent(path.size() - 1), name);
   });
   out << "```\n";
 }

@@ -26,6 +26,7 @@
 // time.
 #include <zlib.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <stdexcept>
@@ -170,13 +171,15 @@ pprof::Profile build_pprof_profile(const Report& report) {
   const int64_t thread_key = str("thread"), tid_key = str("tid"), pid_key = str("pid");
   for (const ThreadProfile& t : profile.threads) {
     const int64_t thread_name = str(t.name);
-    walk_paths(t.tree, [&](uint32_t node_index, const std::vector<uint32_t>& path) {
-      const ProfileNode& node = t.tree.nodes[node_index];
+    const CallTree tree = fold_recursion(t.tree);
+    walk_paths(tree, [&](uint32_t node_index, const std::vector<uint32_t>& path) {
+      const ProfileNode& node = tree.nodes[node_index];
       const int64_t self_ns = std::llround(node.self_seconds * 1e9);
       if (!node.calls && !self_ns) return;
       pprof::Sample* s = out.add_sample();
-      for (auto it = path.rbegin(); it != path.rend(); ++it)
-        s->add_location_id(location_of_function[t.tree.nodes[*it].function]);
+      const size_t frames = std::min(path.size(), kMaxPathFrames);
+      for (auto it = path.rbegin(); it != path.rbegin() + static_cast<ptrdiff_t>(frames); ++it)
+        s->add_location_id(location_of_function[tree.nodes[*it].function]);
       s->add_value(static_cast<int64_t>(node.calls));
       s->add_value(self_ns);
       pprof::Label* label;

@@ -52,8 +52,9 @@ void write_function_table(std::ostream& out, const Report& report, const CallTre
   if (table.human_rows) write_text_table(out, table);
 }
 
-void write_tree(std::ostream& out, const Profile& profile, const CallTree& tree,
+void write_tree(std::ostream& out, const Profile& profile, const CallTree& unfolded,
                 const ReportOptions& options) {
+  const CallTree tree = fold_recursion(unfolded);
   const double cut = tree.total_seconds * options.min_percent / 100;
   fmt::print(out, "Calling-context tree (nodes below {}% of {} not shown):\n\n", options.min_percent,
              format_duration(tree.total_seconds));
@@ -64,10 +65,10 @@ void write_tree(std::ostream& out, const Profile& profile, const CallTree& tree,
       [&](uint32_t node) { return tree.nodes[node].incl_seconds >= cut && tree.nodes[node].incl_seconds > 0; },
       [&](uint32_t id, size_t depth) {
         const ProfileNode& node = tree.nodes[id];
-        fmt::print(out, "{:>7}  {:>10}  {:>10}  {:>12}  {:{}}{}\n",
+        fmt::print(out, "{:>7}  {:>10}  {:>10}  {:>12}  {}{}\n",
                    percent(node.incl_seconds, tree.total_seconds), format_duration(node.incl_seconds),
-                   format_duration(node.self_seconds), group_digits(node.calls), "", 2 * depth,
-                   elide_name(profile.functions[node.function].symbol.function, kTreeNameWidth));
+                   format_duration(node.self_seconds), group_digits(node.calls), tree_indent(depth),
+                   elide_name(folded_name(profile, node), kTreeNameWidth));
       });
   if (hidden)
     fmt::print(out, "({} {} below {}% not shown)\n", hidden, hidden == 1 ? "node" : "nodes",
