@@ -178,8 +178,14 @@ struct Symbolizer::Impl {
     frame.function = demangle(named == names.end() ? name : *named);
     frame.resolved = true;
     if (named == names.end()) return true;
-    for (const std::string& other : names)
-      if (other != *named) frame.same_code_as.push_back(demangle(other));
+    // A constructor's or destructor's complete and base-object variants (C1
+    // and C2) often share one body: the same name, said once.
+    for (const std::string& other : names) {
+      std::string other_name = demangle(other);
+      if (other_name != frame.function && std::find(frame.same_code_as.begin(), frame.same_code_as.end(),
+                                                    other_name) == frame.same_code_as.end())
+        frame.same_code_as.push_back(std::move(other_name));
+    }
     std::string list;
     for (const std::string& other : frame.same_code_as) list += (list.empty() ? "" : ", ") + other;
     if (!list.empty()) frame.function += " (same code as " + list + ")";

@@ -169,6 +169,20 @@ TEST(Symbolizer, FoldedFunctionsByLldIcfAreNamedAsDwarfSaysAndTogether) {
   expect_folded_names(ICF_TARGET_CLANG);
 }
 
+TEST(Symbolizer, GccManglingLlvmRejectsIsDemangled) {
+  const char* mangled =
+      "_ZN7testing15AssertionResultC1IbEERKT_PNSt9enable_ifIXntsrSt14is_convertibleIS2_S0_E5valueEvE4typeE";
+  const uint64_t address = nm_address(GCC_MANGLING_TARGET, mangled);
+  ASSERT_NE(address, 0u);
+  Module m{GCC_MANGLING_TARGET, "", 0x1000'0000, 0x1000'0000, 0x2000'0000};
+  Symbolizer symbolizer;
+  const std::string name =
+      "testing::AssertionResult::AssertionResult<bool>(bool const&, std::enable_if<!std::is_convertible<bool, "
+      "testing::AssertionResult>::value, void>::type*)";
+  EXPECT_EQ(symbolizer.function_at(&m, m.bias + address).function, name);
+  EXPECT_EQ(symbolizer.frames_at(&m, m.bias + address).back().function, name);
+}
+
 TEST(Symbolizer, StrippedBinaryFallsBackToElfSymbols) {
   uint64_t work = nm_address(SYMBOLIZE_TARGET_STRIPPED, "_ZN6target4workEi");
   ASSERT_NE(work, 0u);
