@@ -42,29 +42,105 @@ double parse_nanoseconds(std::string_view text, std::string_view key) {
       fmt::format("--threshold {}: expected a duration like 30ns or 0.1us, got '{}'", key, text));
 }
 
-// What GCC's -finstrument-functions-exclude-function-list= can take for the
-// function: the name without its parameters (the option matches substrings of
-// the user-visible name, and splits its list at commas, so a name with a comma
-// is cut to its last component).
-std::string exclude_list_name(const std::string& name) {
-  std::string base = name;
+// What GCC's -finstrument-functions-exclude-function-list= matches for the
+// function, or why it cannot. GCC (12) tests whether an entry is a substring
+// of its own spelling of the name: qualified, without parameters or ABI tags,
+// "{anonymous}" for an anonymous namespace, and its own spelling of template
+// arguments ("long unsigned int"); commas separate entries. So the name here
+// is cut to what both spell alike, and a function's own template arguments
+// are dropped (the entry then covers every instantiation).
+struct ExcludeName {
+  std::string name;    // for the option, when it can name the function
+  std::string reason;  // why not, otherwise
+};
+
+// Whether the character after `before` is an operator's (operator<, ->,
+// operator()) rather than a bracket of the name.
+bool in_operator(std::string_view before) {
+  return before.ends_with("operator") || before.ends_with("operator<") || before.ends_with("operator>") ||
+         before.ends_with("operator-");
+}
+
+ExcludeName exclude_list_name(std::string_view name) {
+  if (size_t folded = name.find(" (same code as "); folded != std::string_view::npos)
+    name = name.substr(0, folded);
+  if (name.find("{lambda") != std::string_view::npos || name.find("{unnamed") != std::string_view::npos)
+    return {"", "GCC spells lambdas and unnamed types its own way"};
+  std::string base;
   int depth = 0;
   for (size_t i = 0; i < name.size(); ++i) {
-    char c = name[i];
-    if (c == '<') ++depth;
-    if (c == '>' && depth > 0) --depth;
-    if (c == '(' && depth == 0 && !std::string_view(name).substr(0, i).ends_with("operator") &&
-        !std::string_view(name).substr(i).starts_with("(anonymous namespace)")) {
-      base = name.substr(0, i);
-      break;
+    const std::string_view rest = name.substr(i);
+    if (rest.starts_with("(anonymous namespace)")) {
+      base += "{anonymous}";
+      i += std::string_view("(anonymous namespace)").size() - 1;
+      continue;
+    }
+    if (rest.starts_with("[abi:")) {
+      i = name.find(']', i);
+      if (i == std::string_view::npos) break;
+      continue;
+    }
+    const char c = name[i];
+    const bool bracket = !in_operator(base);
+    if (c == '(' && depth == 0 && bracket) break;
+    if (c == '<' && bracket) ++depth;
+    if (c == '>' && bracket && depth > 0) --depth;
+    base += c;
+  }
+  // A function template's name starts with its return type
+  // ("int ns::twice<int>"), which GCC's does not.
+  size_t name_start = 0;
+  depth = 0;
+  for (size_t i = 0; i < base.size(); ++i) {
+    const bool bracket = !in_operator(std::string_view(base).substr(0, i));
+    if (base[i] == '<' && bracket) ++depth;
+    if (base[i] == '>' && bracket && depth > 0) --depth;
+    if (base[i] == ' ' && depth == 0 && bracket) name_start = i + 1;
+  }
+  base.erase(0, name_start);
+  // Template arguments of the function itself go; those of a scope stay, and
+  // only GCC knows how it writes them.
+  if (base.ends_with('>') && !in_operator(std::string_view(base).substr(0, base.size() - 1))) {
+    int level = 0;
+    for (size_t i = base.size(); i-- > 0;) {
+      if (base[i] == '>') ++level;
+      if (base[i] == '<' && --level == 0) {
+        base.resize(i);
+        break;
+      }
     }
   }
-  if (base.find(',') != std::string::npos) {
-    size_t colon = base.rfind("::");
-    base = colon == std::string::npos ? base : base.substr(colon + 2);
-    if (base.find(',') != std::string::npos) base = base.substr(0, base.find('<'));
-  }
-  return base;
+  if (base.find('<') != std::string::npos && base.find("operator<") == std::string::npos)
+    return {"", "it is a member of a class template, whose arguments GCC spells its own way"};
+  if (base.find(',') != std::string::npos)
+    return {"", "its name has a comma, which separates the list's entries"};
+  return {base, ""};
+}
+
+// How to stop hooking the function, with what each compiler takes: Clang (14)
+// has no -finstrument-functions-exclude-* options at all.
+std::string exclude_recommendation(const Frame& symbol) {
+  const ExcludeName exclude =
+      symbol.resolved ? exclude_list_name(symbol.function) : ExcludeName{"", "its name is not known"};
+  const std::string attribute = "mark it __attribute__((no_instrument_function))";
+  const std::string clang = "with Clang, which has no exclude lists, " + attribute +
+                            " or use -finstrument-functions-after-inlining so inlined calls are not hooked";
+  if (!exclude.name.empty())
+    return fmt::format(
+        "Exclude it from instrumentation: with GCC compile with "
+        "'-finstrument-functions-exclude-function-list={}' (it excludes every function whose name contains "
+        "that text); {}.",
+        exclude.name, clang);
+  const std::string file =
+      symbol.file.empty()
+          ? std::string()
+          : fmt::format(", or exclude its whole file with '-finstrument-functions-exclude-file-list={}'",
+                        symbol.file.substr(symbol.file.rfind('/') + 1));
+  return fmt::format(
+      "Exclude it from instrumentation: {} (GCC's -finstrument-functions-exclude-function-list cannot name "
+      "it: "
+      "{}){}; {}.",
+      attribute, exclude.reason, file, clang);
 }
 
 double parse_count(std::string_view text, std::string_view key) {
@@ -177,13 +253,7 @@ std::vector<Finding> find_bottlenecks(const Profile& profile, const LeakReport& 
           "measured",
           group_digits(s.calls), format_duration(s.incl_per_call()), thresholds.overhead_ns,
           format_duration(overhead_seconds), overhead_share, format_duration(tree.total_seconds));
-      f.recommendation = fmt::format(
-          "Exclude it from instrumentation: compile with -finstrument-functions-exclude-function-list={} "
-          "(GCC), "
-          "or with Clang use -finstrument-functions-after-inlining so inlined calls are not hooked, or mark "
-          "it "
-          "__attribute__((no_instrument_function)).",
-          exclude_list_name(name));
+      f.recommendation = exclude_recommendation(profile.functions[id].symbol);
       ranked.push_back({std::move(f), overhead_share});
     }
   }

@@ -1,15 +1,22 @@
 // Symbolizes with LLVM's symbolizer (the library behind llvm-symbolizer): it
-// reads DWARF, follows .gnu_debuglink and build-id debug files, falls back to
-// the ELF symbol table for stripped binaries and demangles. What it does not
-// do is say once, per module, why a file gave nothing; that bookkeeping and
-// the per-(module, address) cache live here.
+// reads DWARF and follows .gnu_debuglink and build-id debug files. Names come
+// from DWARF's subprogram at the address, and only where DWARF has none from
+// the ELF symbol table: LLVM's own option to prefer the symbol table
+// (UseSymbolTable with linkage names) picks one of the names at the address
+// arbitrarily, and after identical-code folding that is often another
+// function's (XMLUnknown::~XMLUnknown for XMLNode::~XMLNode). The other
+// symbols at a function's address are named with it: "A (same code as B)".
+// What LLVM does not do either is say once, per module, why a file gave
+// nothing; that bookkeeping and the per-(module, address) cache live here.
 #include "symbolize/symbolizer.h"
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <utility>
 
 #include <fmt/format.h>
@@ -18,6 +25,9 @@
 #include <llvm/DebugInfo/Symbolize/Symbolize.h>
 #include <llvm/Object/ELFObjectFile.h>
 #include <llvm/Object/ObjectFile.h>
+
+#include "symbolize/demangle.h"
+#include "symbolize/elf_symbols.h"
 
 namespace fnprof {
 namespace {
@@ -66,17 +76,22 @@ std::string hex(std::string_view bytes) {
 
 bool known(const std::string& s) { return !s.empty() && s != llvm::DILineInfo::BadString; }
 
+std::optional<uint64_t> start_of(const llvm::DILineInfo& info) {
+  return info.StartAddress ? std::optional<uint64_t>(*info.StartAddress) : std::nullopt;
+}
+
 }  // namespace
 
 struct Symbolizer::Impl {
   LLVMSymbolizer llvm{[] {
     LLVMSymbolizer::Options options;
-    options.Demangle = true;
-    options.UseSymbolTable = true;  // the fallback for stripped binaries
+    options.Demangle = false;        // demangle() does, with a fallback LLVM lacks
+    options.UseSymbolTable = false;  // DWARF's name wins; ElfSymbols covers the rest
     options.PrintFunctions = llvm::symbolize::FunctionNameKind::LinkageName;  // full signature
     return options;
   }()};
-  std::map<std::string, bool> module_usable;  // by path: checked once
+  std::map<std::string, bool> module_usable;         // by path: checked once
+  std::map<std::string, ElfSymbols> module_symbols;  // by path, of the usable ones
   bool warned_outside = false;
   using Key = std::pair<std::string, uint64_t>;  // module path, file address
   std::map<Key, Frame> functions;
@@ -135,21 +150,60 @@ struct Symbolizer::Impl {
           "{}: build-id {} differs from the profiled one ({}); the file changed since the run and "
           "its names may be wrong",
           module->path, hex(on_disk), hex(module->build_id)));
+    module_symbols.try_emplace(module->path, *object->getBinary());
     return it->second = true;
+  }
+
+  // Names the function whose code holds `address` (in the module's file).
+  // `dwarf_name` is DWARF's linkage name for it and `start` its first
+  // address, when DWARF has them. False when nothing names the function.
+  bool name_function(const Module* module, uint64_t address, const std::string& dwarf_name,
+                     std::optional<uint64_t> start, Frame& frame) const {
+    const ElfSymbols& symbols = module_symbols.at(module->path);
+    if (!start)
+      if (const ElfSymbols::Symbol* s = symbols.containing(address)) start = s->address;
+    const std::vector<std::string> names = start ? symbols.names_at(*start) : std::vector<std::string>();
+    std::string name = dwarf_name;
+    if (name.empty() && names.empty()) return false;
+    if (name.empty()) name = names.front();
+    auto named = std::find(names.begin(), names.end(), name);
+    // DWARF with line tables only (-gmlt) has plain names ("value" for
+    // Cell::value() const): the symbol that spells it out in full.
+    if (named == names.end() && name.compare(0, 2, "_Z") != 0)
+      named = std::find_if(names.begin(), names.end(), [&](const std::string& n) {
+        const std::string full = demangle(n);
+        return full.compare(0, name.size() + 1, name + '(') == 0 ||
+               full.find("::" + name + '(') != std::string::npos;
+      });
+    frame.function = demangle(named == names.end() ? name : *named);
+    frame.resolved = true;
+    if (named == names.end()) return true;
+    // A constructor's or destructor's complete and base-object variants (C1
+    // and C2) often share one body: the same name, said once.
+    for (const std::string& other : names) {
+      std::string other_name = demangle(other);
+      if (other_name != frame.function && std::find(frame.same_code_as.begin(), frame.same_code_as.end(),
+                                                    other_name) == frame.same_code_as.end())
+        frame.same_code_as.push_back(std::move(other_name));
+    }
+    std::string list;
+    for (const std::string& other : frame.same_code_as) list += (list.empty() ? "" : ", ") + other;
+    if (!list.empty()) frame.function += " (same code as " + list + ")";
+    return true;
   }
 
   Frame lookup_function(const Module* module, uint64_t address) {
     if (!usable(module)) return unresolved(module, address);
-    auto info = llvm.symbolizeCode(module->path, {address - module->bias,
-                                                  llvm::object::SectionedAddress::UndefSection});
+    auto info = llvm.symbolizeCode(module->path,
+                                   {address - module->bias, llvm::object::SectionedAddress::UndefSection});
     if (!info) {
       warn_once(module, llvm::toString(info.takeError()));
       return unresolved(module, address);
     }
-    if (!known(info->FunctionName)) return unresolved(module, address);
     Frame frame;
-    frame.function = info->FunctionName;
-    frame.resolved = true;
+    if (!name_function(module, address - module->bias, known(info->FunctionName) ? info->FunctionName : "",
+                       start_of(*info), frame))
+      return unresolved(module, address);
     // The declaration line when DWARF has it, else the line of the address.
     if (info->StartLine != 0 && known(info->StartFileName)) {
       frame.file = info->StartFileName;
@@ -163,8 +217,8 @@ struct Symbolizer::Impl {
 
   std::vector<Frame> lookup_frames(const Module* module, uint64_t address) {
     if (!usable(module)) return {unresolved(module, address)};
-    auto info = llvm.symbolizeInlinedCode(module->path, {address - module->bias,
-                                                         llvm::object::SectionedAddress::UndefSection});
+    auto info = llvm.symbolizeInlinedCode(
+        module->path, {address - module->bias, llvm::object::SectionedAddress::UndefSection});
     if (!info) {
       warn_once(module, llvm::toString(info.takeError()));
       return {unresolved(module, address)};
@@ -174,12 +228,23 @@ struct Symbolizer::Impl {
       const llvm::DILineInfo& line = info->getFrame(i);
       if (!known(line.FunctionName)) continue;
       Frame frame;
-      frame.function = line.FunctionName;
+      frame.function = demangle(line.FunctionName);
       frame.resolved = true;
       if (known(line.FileName)) frame.file = line.FileName, frame.line = line.Line;
       result.push_back(std::move(frame));
     }
-    if (result.empty()) result.push_back(unresolved(module, address));
+    // The outermost frame is the function that holds the code, named as
+    // function_at() names it; inlined frames have no symbols of their own.
+    const uint64_t file_address = address - module->bias;
+    if (result.empty()) {
+      Frame frame;
+      if (!name_function(module, file_address, "", std::nullopt, frame)) return {unresolved(module, address)};
+      result.push_back(std::move(frame));
+    } else {
+      const llvm::DILineInfo& outermost = info->getFrame(info->getNumberOfFrames() - 1);
+      if (known(outermost.FunctionName))
+        name_function(module, file_address, outermost.FunctionName, start_of(outermost), result.back());
+    }
     return result;
   }
 

@@ -15,8 +15,11 @@
 namespace fnprof {
 
 struct Frame {
-  std::string function;  // demangled; "module+0xoffset" when unknown
-  std::string file;      // empty when unknown
+  // Demangled; "module+0xoffset" when unknown. When identical-code folding
+  // left several functions' names on its code, the function DWARF describes
+  // there comes first and the others follow: "A (same code as B, C)".
+  std::string function;
+  std::string file;  // empty when unknown
   uint32_t line = 0;
   bool resolved = false;
   // Where it was looked up: the module's path (empty outside every module)
@@ -26,6 +29,9 @@ struct Frame {
   std::string module;
   uint64_t address = 0;
   bool inlined = false;
+  // B, C: the other names, demangled (defaulted, so brace-initialized frames
+  // may leave it out).
+  std::vector<std::string> same_code_as = {};
 };
 
 class Symbolizer {

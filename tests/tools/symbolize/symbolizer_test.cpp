@@ -9,6 +9,7 @@
 #include <climits>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -136,6 +137,50 @@ TEST(Symbolizer, NamesThatAreNotUtf8GetAReplacementCharacter) {
   Symbolizer symbolizer;
   EXPECT_EQ(symbolizer.function_at(&m, m.bias + address).function, "not\uFFFDutf8");
   EXPECT_EQ(symbolizer.frames_at(&m, m.bias + address).back().function, "not\uFFFDutf8");
+}
+
+// Identical-code folding leaves one body under two names; DWARF says whose
+// body it is (flush's, at flush's line), and the other name is said too.
+void expect_folded_names(const std::string& binary) {
+  SCOPED_TRACE(binary);
+  const uint64_t flush = nm_address(binary, "_ZN5store12_GLOBAL__N_15flushEPKii");
+  ASSERT_NE(flush, 0u);
+  ASSERT_EQ(nm_address(binary, "_ZN5store12_GLOBAL__N_14syncEPKii"), flush) << "the two were not folded";
+  Module m{binary, "", 0x1000'0000, 0x1000'0000, 0x2000'0000};
+  Symbolizer symbolizer;
+  const std::string name =
+      "store::(anonymous namespace)::flush(int const*, int) (same code as store::(anonymous "
+      "namespace)::sync(int const*, int))";
+  const Frame& f = symbolizer.function_at(&m, m.bias + flush);
+  EXPECT_EQ(f.function, name);
+  EXPECT_EQ(f.same_code_as, std::vector<std::string>{"store::(anonymous namespace)::sync(int const*, int)"});
+  EXPECT_EQ(f.file, ICF_TARGET_SOURCE);
+  EXPECT_EQ(f.line, line_of(ICF_TARGET_SOURCE, "int flush("));
+  // An address inside the body names the same function.
+  EXPECT_EQ(symbolizer.frames_at(&m, m.bias + flush + 1).back().function, name);
+}
+
+TEST(Symbolizer, FoldedFunctionsByGccIcfAreNamedAsDwarfSaysAndTogether) {
+  expect_folded_names(ICF_TARGET_GCC);
+}
+
+TEST(Symbolizer, FoldedFunctionsByLldIcfAreNamedAsDwarfSaysAndTogether) {
+  if (std::string(ICF_TARGET_CLANG).empty()) GTEST_SKIP() << "no clang++ and ld.lld to fold with";
+  expect_folded_names(ICF_TARGET_CLANG);
+}
+
+TEST(Symbolizer, GccManglingLlvmRejectsIsDemangled) {
+  const char* mangled =
+      "_ZN7testing15AssertionResultC1IbEERKT_PNSt9enable_ifIXntsrSt14is_convertibleIS2_S0_E5valueEvE4typeE";
+  const uint64_t address = nm_address(GCC_MANGLING_TARGET, mangled);
+  ASSERT_NE(address, 0u);
+  Module m{GCC_MANGLING_TARGET, "", 0x1000'0000, 0x1000'0000, 0x2000'0000};
+  Symbolizer symbolizer;
+  const std::string name =
+      "testing::AssertionResult::AssertionResult<bool>(bool const&, std::enable_if<!std::is_convertible<bool, "
+      "testing::AssertionResult>::value, void>::type*)";
+  EXPECT_EQ(symbolizer.function_at(&m, m.bias + address).function, name);
+  EXPECT_EQ(symbolizer.frames_at(&m, m.bias + address).back().function, name);
 }
 
 TEST(Symbolizer, StrippedBinaryFallsBackToElfSymbols) {

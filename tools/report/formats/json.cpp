@@ -34,6 +34,7 @@ json function_json(const Profile& profile, const CallTree& tree, uint32_t id) {
   const FunctionStats& s = tree.functions[id];
   return {
       {"name", f.symbol.function},
+      {"same_code_as", f.symbol.same_code_as},
       {"resolved", f.symbol.resolved},
       {"module", f.module},
       {"address", fmt::format("{:#x}", f.address)},
