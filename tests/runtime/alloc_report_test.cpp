@@ -219,7 +219,7 @@ TEST(PerfReportAlloc, RefusesAllocationReportsWithoutAllocationData) {
   ProgramRun run = run_program(std::string(FNPROF_TEST_PROGRAMS_DIR) + "/straight_gcc");
   int code = 0;
   std::string out = perf_report({"--leaks", run.dumps.at(0)}, &code);
-  EXPECT_EQ(code, 1);
+  EXPECT_EQ(code, 2);
   EXPECT_NE(out.find("perf-report: " + run.dumps.at(0) +
                      ": no allocation data (run the program with fnprof-run to track allocations)"),
             std::string::npos)

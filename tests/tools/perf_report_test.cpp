@@ -213,7 +213,7 @@ TEST(PerfReport, BadDumpIsOneErrorLineAndNoOutput) {
   std::string good = target_dump();
   std::string bad = b.write("noend.fnp");  // no end section
   ReportRun r = perf_report(good + " " + bad);
-  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err, "perf-report: " + bad + ": truncated: no end section after byte " +
                        std::to_string(b.bytes().size()) + "\n");
@@ -254,7 +254,7 @@ TEST(PerfReport, OutputFile) {
   EXPECT_EQ(nlohmann::json::parse(slurp(out))["format_version"], 1);
 
   r = perf_report("-o /nonexistent/dir/report.txt " + target_dump());
-  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err,
             "perf-report: /nonexistent/dir/report.txt: cannot open for writing: No such file or directory\n");
 }
@@ -273,10 +273,10 @@ TEST(PerfReport, OtherFormatsAndTheirErrors) {
   EXPECT_TRUE(has_line(r.out, "| `target::work(int)` | 1,000 | 600ms | 100.0% |")) << r.out;
 
   r = perf_report("--format csv --table leaks " + dump);
-  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err, "perf-report: no allocation data in " + dump + "\n");
   r = perf_report("--callers frobnicate " + dump);
-  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err,
             "perf-report: --callers 'frobnicate': no function matches (by exact or partial demangled name)\n");
   r = perf_report("--threshold speed=3 " + dump);

@@ -173,10 +173,13 @@ int main(int argc, char** argv) {
     std::cerr << kPrefix << e.what() << '\n';
     return 2;
   }
+  // Whatever stops a report (a bad dump, an unwritable output, a view the
+  // dumps cannot give) is bad input: status 2, as for bad options; perf-report
+  // diff keeps 1 for a regression that reaches --fail-on.
   try {
     return run(paths, options, *fnprof::find_report_format(format), output_path, summary);
   } catch (const std::exception& e) {
     std::cerr << kPrefix << e.what() << '\n';
-    return 1;
+    return 2;
   }
 }
