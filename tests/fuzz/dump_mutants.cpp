@@ -104,7 +104,10 @@ void mutate(const Bytes& seed, size_t random, uint64_t seed_number,
   };
   for (size_t at : header_bytes)
     for (int bit = 0; bit < 8; ++bit) flip(at, bit);
-  for (size_t i = 0; i < random; ++i) flip(position(seed.size()), static_cast<int>(rng() % 8));
+  for (size_t i = 0; i < random; ++i) {
+    size_t at = position(seed.size());  // drawn in this order whatever the compiler
+    flip(at, static_cast<int>(rng() % 8));
+  }
 
   auto truncate = [&](size_t length) {
     try_one("truncation", fmt::format("first {} bytes", length), Bytes(seed.begin(), seed.begin() + length));
@@ -120,7 +123,10 @@ void mutate(const Bytes& seed, size_t random, uint64_t seed_number,
     try_one("byte insertion", fmt::format("0x{:02x} before byte {}", byte, at), m);
   };
   for (const Section& s : sections) insert(s.offset, 0);
-  for (size_t i = 0; i < random; ++i) insert(position(seed.size() + 1), static_cast<uint8_t>(rng()));
+  for (size_t i = 0; i < random; ++i) {
+    size_t at = position(seed.size() + 1);
+    insert(at, static_cast<uint8_t>(rng()));
+  }
 
   for (size_t i = 0; i < sections.size(); ++i) {
     const Section& s = sections[i];
