@@ -551,7 +551,9 @@ class Encoder {
   void operator()(int64_t v) { p_ = put_varint(p_, zigzag(v)); }
   void operator()(std::string_view s) {
     p_ = put_varint(p_, s.size());
-    std::memcpy(p_, s.data(), s.size());
+    // An empty view may have no data at all, and memcpy's source must not be
+    // null even for 0 bytes (UBSan).
+    if (!s.empty()) std::memcpy(p_, s.data(), s.size());
     p_ += s.size();
   }
   uint8_t* pos() const { return p_; }

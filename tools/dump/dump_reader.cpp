@@ -313,7 +313,10 @@ const Module* Dump::module_of(uint64_t address) const {
 }
 
 Dump read_dump(const std::string& path) {
-  std::vector<uint8_t> bytes = read_file(path);
+  return read_dump(path, read_file(path));
+}
+
+Dump read_dump(const std::string& path, const std::vector<uint8_t>& bytes) {
   return DumpParser(path, bytes).parse();
 }
 

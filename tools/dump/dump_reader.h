@@ -226,5 +226,8 @@ struct Dump {
 };
 
 Dump read_dump(const std::string& path);
+// Reads `bytes` as the contents of the dump file `path` (the fuzz harnesses
+// of tests/fuzz/ read mutants from memory).
+Dump read_dump(const std::string& path, const std::vector<uint8_t>& bytes);
 
 }  // namespace fnprof
