@@ -77,7 +77,11 @@ class DumpBuffer {
     SectionHeader h{static_cast<uint32_t>(type), 0, payload};
     h.crc32 = section_crc(crc32_z, h.type, payload, data_ + at + sizeof h);
     std::memcpy(data_ + at, &h, sizeof h);
+    ++sections_;
+    sections_crc_ = fnprof::format::sections_crc(crc32_z, sections_crc_, h.crc32);
   }
+  // What the end section records of the sections before it (EndRecord).
+  EndRecord end_record() const { return {sections_, sections_crc_}; }
   void append(const void* p, size_t n) {
     if (!reserve(n)) return;
     std::memcpy(data_ + size_, p, n);
@@ -91,6 +95,8 @@ class DumpBuffer {
   uint8_t* data_ = nullptr;
   size_t size_ = 0, capacity_ = 0;
   bool failed_ = false;
+  uint64_t sections_ = 0;
+  uint32_t sections_crc_ = 0;
 };
 
 // Another part of the runtime (the allocation tracker) adds its sections to

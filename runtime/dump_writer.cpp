@@ -119,7 +119,9 @@ void encode(DumpBuffer& b, DumpReason reason, int signal, const ClockPoint& end,
   }
   for (uint32_t i = 0; i < g_extra_count.load(std::memory_order_acquire); ++i) g_extra[i](b, end.ticks);
 
+  EndRecord end_record = b.end_record();
   at = b.begin_section();
+  b.put(end_record);
   b.end_section(at, SectionType::End);
 }
 

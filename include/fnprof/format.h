@@ -5,8 +5,8 @@
 //
 //   FileHeader   magic "FNPROF\0\x1a", u32 version, u32 header size
 //   Section*     SectionHeader {u32 type, u32 crc32, u64 size} + payload
-//   End          an empty section of type End: without it the file is
-//                truncated
+//   End          a section of type End, holding an EndRecord: without it the
+//                file is truncated
 //
 // All integers are little-endian. Payloads are sequences of LEB128 varints
 // and length-prefixed strings, described for each record below by a
@@ -18,8 +18,9 @@
 // skips section types it does not know, which is how the format grows: new
 // data arrives as new section types, and `kVersion` changes only when an
 // existing record changes meaning. Version 2 made the checksum cover the
-// section header's type and size, not only the payload; perf-report still
-// reads version 1.
+// section header's type and size, not only the payload, and gave the end
+// section an EndRecord (empty in version 1); perf-report still reads
+// version 1.
 #pragma once
 
 #include <cstddef>
@@ -117,6 +118,28 @@ uint32_t section_crc(Crc crc, uint32_t type, uint64_t size, const uint8_t* paylo
   // zlib returns 0 for a null buffer (its way to start a CRC), which an
   // empty payload may be.
   return static_cast<uint32_t>(size ? crc(c, payload, size) : c);
+}
+
+// The end section's payload: how many sections came before it and a CRC-32
+// chained over their header checksums in file order (sections_crc()), so a
+// section dropped, doubled or moved is caught as surely as a flipped byte.
+struct EndRecord {
+  uint64_t sections = 0;
+  uint64_t sections_crc = 0;
+};
+
+template <class Codec>
+constexpr void fields(Codec& c, EndRecord& r) {
+  c(r.sections), c(r.sections_crc);
+}
+
+// The chain: sections_crc(crc, previous, header_crc) for each section in
+// turn, starting from 0.
+template <class Crc>
+uint32_t sections_crc(Crc crc, uint32_t chain, uint32_t header_crc) {
+  uint8_t bytes[sizeof header_crc];
+  std::memcpy(bytes, &header_crc, sizeof header_crc);
+  return static_cast<uint32_t>(crc(chain, bytes, sizeof bytes));
 }
 
 enum class ClockSource : uint64_t { Tsc = 0, Monotonic = 1 };

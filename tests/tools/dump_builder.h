@@ -75,7 +75,17 @@ class DumpBuilder {
     return section(static_cast<uint32_t>(format::SectionType::Thread), payload);
   }
 
-  DumpBuilder& end() { return section(static_cast<uint32_t>(format::SectionType::End), {}); }
+  // Version 2 on: the EndRecord of the sections so far, as the writer makes it.
+  DumpBuilder& end() {
+    if (version_ < 2) return section(static_cast<uint32_t>(format::SectionType::End), {});
+    format::EndRecord r{section_offsets_.size(), 0};
+    for (size_t at : section_offsets_) {
+      format::SectionHeader h;
+      std::memcpy(&h, bytes_.data() + at, sizeof h);
+      r.sections_crc = format::sections_crc(crc32_z, static_cast<uint32_t>(r.sections_crc), h.crc32);
+    }
+    return section(static_cast<uint32_t>(format::SectionType::End), encode(r));
+  }
 
   // Any section, with a correct checksum for the builder's version unless
   // `crc` is given.

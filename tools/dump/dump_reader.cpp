@@ -38,6 +38,16 @@ std::vector<uint8_t> read_file(const std::string& path) {
 
 // What a section's checksum covers depends on the version (format.h,
 // section_crc): since version 2 the header's type and size too.
+// The end section says how many sections came before it and chains their
+// checksums: a dump missing one, with one twice or two swapped fails here.
+void check_end(SectionReader& in, const format::EndRecord& read) {
+  auto written = in.record<format::EndRecord>();
+  in.finish();
+  if (written.sections != read.sections)
+    in.fail(fmt::format("{} sections before it, where the writer wrote {}", read.sections, written.sections));
+  if (written.sections_crc != read.sections_crc) in.fail("the sections are not in the order they were written");
+}
+
 uint32_t section_crc(uint32_t version, const format::SectionHeader& header, const uint8_t* payload) {
   if (version == 1) return static_cast<uint32_t>(crc32_z(0, payload, header.size));
   return format::section_crc(crc32_z, header.type, header.size, payload);
@@ -148,6 +158,7 @@ class DumpParser {
     size_t pos = parse_file_header();
     bool seen[kParserCount] = {};
     std::vector<Lifetime> threads, phase_logs;
+    format::EndRecord sections;  // before the end section, as the writer counts them
     for (;;) {
       if (pos == bytes_.size())
         throw DumpError(path_, fmt::format("truncated: no end section after byte {}", pos), pos);
@@ -164,6 +175,11 @@ class DumpParser {
       if (section_crc(version_, header, payload) != header.crc32) in.fail("checksum mismatch");
       const size_t offset = pos;
       pos += sizeof header + header.size;
+      if (header.type != static_cast<uint32_t>(SectionType::End)) {
+        ++sections.sections;
+        sections.sections_crc =
+            format::sections_crc(crc32_z, static_cast<uint32_t>(sections.sections_crc), header.crc32);
+      }
 
       if (header.type == static_cast<uint32_t>(SectionType::End)) {
         for (size_t i = 0; i < kParserCount; ++i)
@@ -173,6 +189,7 @@ class DumpParser {
                 fmt::format("no {} section", format::section_name(static_cast<uint32_t>(kParsers[i].type))));
         check_thread_twice(threads, SectionType::Thread);
         check_thread_twice(phase_logs, SectionType::Phases);
+        if (version_ >= 2) check_end(in, sections);
         return dump;
       }
       const SectionEntry* entry =

@@ -292,7 +292,9 @@ TEST(DumpFormat, ADumpFromTheWritersBufferReadsBack) {
   }
   b.set_count(count_at, stacks.size());
   b.end_section(at, format::SectionType::AllocStacks);
+  format::EndRecord end_record = b.end_record();
   at = b.begin_section();
+  b.put(end_record);
   b.end_section(at, format::SectionType::End);
   ASSERT_FALSE(b.failed());
 
@@ -588,6 +590,31 @@ TEST(DumpReaderErrors, SecondModulesSection) {
   std::string path = b.write("twomodules.fnp");
   EXPECT_EQ(error_of(path), path + ": corrupt section 'modules' at byte " + std::to_string(b.section_offset(2)) +
                                 " (second modules section)");
+}
+
+// The end section counts and chains the sections before it: a section that
+// goes missing or moves is caught although every section's own checksum holds.
+TEST(DumpReaderErrors, ADroppedSectionIsCaughtByTheEndSection) {
+  DumpBuilder b = full_dump();
+  std::vector<uint8_t> bytes = b.bytes();
+  const size_t worker = b.section_offset(3), end = b.section_offset(4);
+  bytes.erase(bytes.begin() + worker, bytes.begin() + end);
+  std::string path = DumpBuilder::write_bytes("dropped.fnp", bytes);
+  EXPECT_EQ(error_of(path), path + ": corrupt section 'end' at byte " + std::to_string(worker) +
+                                " (3 sections before it, where the writer wrote 4)");
+}
+
+TEST(DumpReaderErrors, SwappedSectionsAreCaughtByTheEndSection) {
+  DumpBuilder b = full_dump();
+  const std::vector<uint8_t>& in = b.bytes();
+  const size_t main_thread = b.section_offset(2), worker = b.section_offset(3), end = b.section_offset(4);
+  std::vector<uint8_t> bytes(in.begin(), in.begin() + main_thread);
+  bytes.insert(bytes.end(), in.begin() + worker, in.begin() + end);
+  bytes.insert(bytes.end(), in.begin() + main_thread, in.begin() + worker);
+  bytes.insert(bytes.end(), in.begin() + end, in.end());
+  std::string path = DumpBuilder::write_bytes("swapped.fnp", bytes);
+  EXPECT_EQ(error_of(path), path + ": corrupt section 'end' at byte " + std::to_string(end) +
+                                " (the sections are not in the order they were written)");
 }
 
 TEST(DumpReaderErrors, ThreadSectionTwice) {
