@@ -84,4 +84,16 @@ Table changes_table(const std::vector<Change>& changes, const Catalog& catalog, 
   return t;
 }
 
+std::vector<Table> diff_tables(const Diff& diff, const Catalog& catalog) {
+  const std::pair<const std::vector<Change>*, const char*> lists[] = {
+      {&diff.regressions, "Regressions, worst first"},
+      {&diff.improvements, "Improvements"},
+      {&diff.neutral, "Changes of neutral counters"},
+  };
+  std::vector<Table> tables;
+  for (const auto& [changes, title] : lists)
+    if (!changes->empty()) tables.push_back(changes_table(*changes, catalog, "changes", title));
+  return tables;
+}
+
 }  // namespace fnprof

@@ -15,6 +15,10 @@ namespace fnprof {
 Table changes_table(const std::vector<Change>& changes, const Catalog& catalog, const std::string& name,
                     const std::string& title);
 
+// The diff's tables for people, those with rows: "Regressions, worst
+// first", "Improvements", "Changes of neutral counters".
+std::vector<Table> diff_tables(const Diff& diff, const Catalog& catalog);
+
 // How a value of `measure` reads: "1.23ms", "4.2 KiB", "1,234".
 std::string measure_value_text(Measure measure, double value);
 

@@ -14,15 +14,9 @@ void write_diff_md(std::ostream& out, const Diff& diff, const Catalog& catalog) 
              diff.base_labels.size() == 1 ? "" : "s", diff.new_labels.size(), diff.new_labels.size() == 1 ? "" : "s",
              md_text(diff_method(diff)));
   for (const std::string& note : diff.notes) fmt::print(out, "\n> {}\n", md_text(note));
-  const std::pair<const std::vector<Change>*, const char*> lists[] = {
-      {&diff.regressions, "Regressions"},
-      {&diff.improvements, "Improvements"},
-      {&diff.neutral, "Changes of neutral counters"},
-  };
-  for (const auto& [changes, title] : lists) {
-    if (changes->empty()) continue;
-    fmt::print(out, "\n### {}\n\n", title);
-    write_md_table(out, changes_table(*changes, catalog, "changes", title));
+  for (const Table& t : diff_tables(diff, catalog)) {
+    fmt::print(out, "\n### {}\n\n", t.title);
+    write_md_table(out, t);
   }
 }
 

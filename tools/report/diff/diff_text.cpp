@@ -25,15 +25,9 @@ void write_diff_text(std::ostream& out, const Diff& diff, const Catalog& catalog
   fmt::print(out, "{}\n", diff_method(diff));
   for (const std::string& note : diff.notes) fmt::print(out, "note: {}\n", note);
   fmt::print(out, "{} figures compared: {}\n", diff.figures_compared, diff_tally(diff));
-  const std::pair<const std::vector<Change>*, const char*> lists[] = {
-      {&diff.regressions, "Regressions, worst first"},
-      {&diff.improvements, "Improvements"},
-      {&diff.neutral, "Changes of neutral counters"},
-  };
-  for (const auto& [changes, title] : lists) {
-    if (changes->empty()) continue;
-    fmt::print(out, "\n{}\n", title);
-    write_text_table(out, changes_table(*changes, catalog, "changes", title));
+  for (const Table& t : diff_tables(diff, catalog)) {
+    fmt::print(out, "\n{}\n", t.title);
+    write_text_table(out, t);
   }
 }
 
