@@ -19,7 +19,7 @@ namespace fnprof::fuzz {
 // Walks the sections as the reader does and stops at the first header or
 // payload that does not fit in `bytes`, or at the end section, which (from
 // version 2 on) it writes anew with the count and chain of the sections
-// before it, dropping whatever follows.
+// before it (unless it already holds them), dropping whatever follows.
 inline void fix_checksums(std::vector<uint8_t>& bytes) {
   format::FileHeader file;
   if (bytes.size() < sizeof file) return;
@@ -31,6 +31,13 @@ inline void fix_checksums(std::vector<uint8_t>& bytes) {
     uint64_t payload = pos + sizeof header;
     if (header.size > bytes.size() - payload) return;
     if (header.type == static_cast<uint32_t>(format::SectionType::End) && file.version >= 2) {
+      // Left as it is when it already says so (however its varints are spelt).
+      format::Decoder d(bytes.data() + payload, bytes.data() + payload + header.size);
+      format::EndRecord written;
+      fields(d, written);
+      if (d.ok() && d.at_end() && written.sections == end.sections && written.sections_crc == end.sections_crc &&
+          header.crc32 == format::section_crc(crc32_z, header.type, header.size, bytes.data() + payload))
+        return;
       std::vector<uint8_t> record(format::bound(end));
       format::Encoder e(record.data());
       fields(e, end);

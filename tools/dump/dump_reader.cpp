@@ -190,6 +190,10 @@ class DumpParser {
         check_thread_twice(threads, SectionType::Thread);
         check_thread_twice(phase_logs, SectionType::Phases);
         if (version_ >= 2) check_end(in, sections);
+        // Nothing follows a dump the runtime wrote (it renames a complete
+        // file into place): more bytes are another file's, or damage.
+        if (pos != bytes_.size())
+          in.fail(fmt::format("{} bytes after it", bytes_.size() - pos));
         return dump;
       }
       const SectionEntry* entry =

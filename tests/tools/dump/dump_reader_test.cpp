@@ -617,6 +617,18 @@ TEST(DumpReaderErrors, SwappedSectionsAreCaughtByTheEndSection) {
                                 " (the sections are not in the order they were written)");
 }
 
+// A complete dump ends with its end section (tests/fuzz/findings/
+// bytes_after_end.fnp: the fuzzer's first finding once the end section held
+// a record).
+TEST(DumpReaderErrors, BytesAfterTheEndSection) {
+  DumpBuilder b = full_dump();
+  std::vector<uint8_t> bytes = b.bytes();
+  bytes.insert(bytes.end(), {1, 2, 3});
+  std::string path = DumpBuilder::write_bytes("after.fnp", bytes);
+  EXPECT_EQ(error_of(path), path + ": corrupt section 'end' at byte " + std::to_string(b.section_offset(4)) +
+                                " (3 bytes after it)");
+}
+
 TEST(DumpReaderErrors, ThreadSectionTwice) {
   DumpBuilder b = full_dump();
   std::vector<uint8_t> bytes = b.bytes();
