@@ -430,7 +430,8 @@ TEST(PerfReportDiff, GoogleBenchmarkResultsAreComparedOverRepetitions) {
 TEST(PerfReportDiff, ReadsWhatTheBenchmarksThemselvesWrite) {
   const std::string a = temp_path("a.json"), b = temp_path("b.json");
   for (const std::string& out : {a, b}) {
-    const std::string command = std::string(HOOK_PAIR_BENCH) +
+    // It is linked with libfnprof.so: its own dump goes to the temp directory.
+    const std::string command = "FNPROF_OUTPUT=" + temp_path("dumps") + " " + std::string(HOOK_PAIR_BENCH) +
                                 " --benchmark_filter=BM_EmptyHookPair --benchmark_repetitions=3"
                                 " --benchmark_min_time=0.001 --benchmark_out_format=json --benchmark_out=" +
                                 out + " >/dev/null";
