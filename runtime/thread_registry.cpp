@@ -74,8 +74,10 @@ void retire(ThreadState* t) {
 // pthread key destructor: the thread is exiting. Frames still open (the
 // thread function never returned to an instrumented caller) end now. Other
 // keys' destructors may run after this one and call instrumented code, so
-// the key is set again until the last round of destructors
-// (PTHREAD_DESTRUCTOR_ITERATIONS), which retires the thread.
+// the key is set again, and the thread retires in the last round but one
+// (PTHREAD_DESTRUCTOR_ITERATIONS - 1): sanitizer runtimes keep their own
+// key for the last round and tear down the thread's state there, after
+// which the unmapping in retire() would no longer be theirs to see.
 void thread_end(void* p) {
   auto* t = static_cast<ThreadState*>(p);
   uint64_t now = read_ticks();
@@ -85,7 +87,7 @@ void thread_end(void* p) {
     pthread_getname_np(pthread_self(), t->name, sizeof t->name);
     t->finished.store(true, std::memory_order_release);
   }
-  if (t->exit_rounds < PTHREAD_DESTRUCTOR_ITERATIONS) {
+  if (t->exit_rounds < PTHREAD_DESTRUCTOR_ITERATIONS - 1) {
     pthread_setspecific(g_exit_key, t);
     return;
   }
