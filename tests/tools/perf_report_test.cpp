@@ -445,6 +445,33 @@ TEST(PerfReportDiff, ReadsWhatTheBenchmarksThemselvesWrite) {
   EXPECT_EQ(j["method"]["noise_tested"], true);
 }
 
+TEST(PerfReportDiff, HtmlPageHasSortableTablesAndADifferentialFlameGraph) {
+  const std::string base = target_dump(4242), next = target_dump(4343, 7000, 1000, 700);
+  ReportRun r = perf_report("diff --format html " + base + " --against " + next);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("<title>fnprof diff: 2 regressions (2 medium), 1 improvement</title>"), std::string::npos);
+  // Regressions and improvements, one tbody a change, sorted by the values.
+  EXPECT_NE(r.out.find("<h2>Regressions, worst first</h2>\n<table class=\"changes\">"), std::string::npos);
+  EXPECT_NE(r.out.find("<tbody><tr><td data-v=\"2\">medium</td><td data-v=\"0.16666666666666674\">+16.7%</td>"
+                       "<td>self time</td><td>function</td><td class=\"name\">target::leaf(int)</td>"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("<h2>Improvements</h2>"), std::string::npos);
+  // Frames by inclusive time: leaf slower (red, a third of full strength at
+  // +16.7%), work and main unchanged (grey), each with its path and figures.
+  EXPECT_NE(r.out.find("<title>main &gt; target::work(int) &gt; target::leaf(int)\nbase 600ms, new 700ms "
+                       "(+16.7%)</title><rect x=\"0.0\" y=\"34.0\" width=\"840.0\" height=\"16\" "
+                       "fill=\"rgb(235,175,175)\"/>"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("<title>main &gt; target::work(int)\nbase 900ms, new 900ms (+0.0%)</title>"),
+            std::string::npos);
+  EXPECT_NE(r.out.find("<title>main\nbase 1.00s, new 1.00s (+0.0%)</title><rect x=\"0.0\" y=\"0.0\" "
+                       "width=\"1200.0\" height=\"16\" fill=\"#d8d8d8\"/>"),
+            std::string::npos)
+      << r.out;
+}
+
 TEST(PerfReportDiff, BadInputExitsTwoNamingTheFile) {
   ReportRun r = perf_report("diff /nonexistent.fnp --against " + target_dump());
   EXPECT_EQ(r.status, 2);

@@ -226,12 +226,15 @@ Diff diff_runs(const std::vector<RunFigures>& base, const std::vector<RunFigures
     c.severity = severity_of(c, options.threshold);
     (c.worse ? d.regressions : c.better ? d.improvements : d.neutral).push_back(std::move(c));
   }
-  // Of equal severity, what names a cause (a function, a site) before the
-  // program's totals that it moves.
+  // Of equal severity, what names a cause (a function, a site; a self time)
+  // before the program's totals and the inclusive times that it moves.
   auto worst_first = [](const Change& x, const Change& y) {
     if (x.severity != y.severity) return x.severity > y.severity;
     bool x_total = x.key.subject == Subject::Program, y_total = y.key.subject == Subject::Program;
     if (x_total != y_total) return y_total;
+    // A self time before the inclusive times it adds to.
+    bool x_follows = x.key.measure == Measure::InclTime, y_follows = y.key.measure == Measure::InclTime;
+    if (x_follows != y_follows) return y_follows;
     return weight(x) > weight(y);
   };
   for (auto* list : {&d.regressions, &d.improvements, &d.neutral})

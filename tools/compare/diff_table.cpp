@@ -68,17 +68,23 @@ Table changes_table(const std::vector<Change>& changes, const Catalog& catalog, 
            {"base", "base", Kind::Text},
            {"new", "new", Kind::Text},
            {"evidence", "evidence", Kind::Text},
-           {"depth", "depth", Kind::Count, Audience::Machines}}};
+           {"depth", "depth", Kind::Count, Audience::Machines},
+           // What the page sorts by: the values behind the text.
+           {"severity_rank", "severity rank", Kind::Count, Audience::Machines},
+           {"relative", "relative", Kind::Percent, Audience::Machines},
+           {"base_value", "base value", Kind::Percent, Audience::Machines},
+           {"new_value", "new value", Kind::Percent, Audience::Machines}}};
   for (const Change& c : changes) {
     t.rows.push_back({std::string(severity_name(c.severity)), change_text(c),
                       std::string(measure_name(c.key.measure)), std::string(subject_name(c.key.subject)),
                       c.key.subject == Subject::Program ? std::string() : catalog.name(c.key.subject, c.key.id),
                       measure_value_text(c.key.measure, c.base_value), measure_value_text(c.key.measure, c.new_value),
-                      evidence_text(c), uint64_t{0}});
+                      evidence_text(c), uint64_t{0}, static_cast<uint64_t>(c.severity),
+                      std::isinf(c.relative) ? 1e300 : c.relative, c.base_value, c.new_value});
     for (const Change::Context& x : c.contexts)
       t.rows.push_back({std::monostate{}, signed_count(x.next - x.base), std::string("calls"), std::string("context"),
                         catalog.name(Subject::Context, x.context), count_text(x.base), count_text(x.next),
-                        std::monostate{}, uint64_t{1}});
+                        std::monostate{}, uint64_t{1}, std::monostate{}, std::monostate{}, x.base, x.next});
   }
   t.human_rows = t.rows.size();
   return t;

@@ -2,6 +2,8 @@
 // worst first, with what it was and is, and the evidence: "exact" for a
 // deterministic figure, else the U test's p-value and the interval of the
 // change; under a function's calls, the contexts that account for them.
+// Machine columns hold the values behind the text (severity rank, relative
+// change, base and new), for a page that sorts the rows.
 #pragma once
 
 #include <string>

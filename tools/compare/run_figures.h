@@ -74,6 +74,9 @@ class Catalog {
   std::string module(Subject subject, uint32_t id) const;
   // The function a context calls, and its depth (1 under the root).
   uint32_t context_function(uint32_t context) const { return contexts_[context].second; }
+  // The context it was called from (0: the thread's root); always a smaller
+  // id than its own.
+  uint32_t context_parent(uint32_t context) const { return contexts_[context].first; }
 
   Direction direction(const FigureKey& key) const;
   void set_counter_direction(uint32_t counter, Direction direction) { counter_directions_[counter] = direction; }

@@ -1,4 +1,4 @@
-// perf-report diff BASE... --against NEW... [--format text|md|json]
+// perf-report diff BASE... --against NEW... [--format text|md|json|html|folded]
 //                  [--alpha A] [--threshold PCT] [--fail-on SEVERITY] [-o FILE]
 #include "perf-report/diff_command.h"
 

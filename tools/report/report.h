@@ -56,6 +56,9 @@ void write_report(std::ostream& out, std::string_view name, const Profile& profi
 // breaks) become spaces.
 std::string folded_frame(std::string_view name);
 
+// Text for HTML content and attribute values: < > & " ' escaped.
+std::string html_escape(std::string_view s);
+
 // The command line as a shell would take it back: "./app -n 3 'a b'".
 std::string command_line(const std::vector<std::string>& args);
 

@@ -13,6 +13,7 @@ const std::vector<DiffFormat>& diff_formats() {
       {"text", "the changes worst first, with their evidence", write_diff_text},
       {"md", "the same for a pull-request comment (GitHub Markdown)", write_diff_md},
       {"json", "every change with its per-run values (docs/diff.schema.json)", write_diff_json},
+      {"html", "one self-contained page: sortable tables and a differential flame graph", write_diff_html},
       {"folded", "self time per calling context, base and new: 'main;f 120 180' (differential flame graphs)",
        write_diff_folded},
   };

@@ -24,6 +24,7 @@ void write_diff_text(std::ostream& out, const Diff& diff, const Catalog& catalog
 void write_diff_md(std::ostream& out, const Diff& diff, const Catalog& catalog);
 void write_diff_json(std::ostream& out, const Diff& diff, const Catalog& catalog);
 void write_diff_folded(std::ostream& out, const Diff& diff, const Catalog& catalog);
+void write_diff_html(std::ostream& out, const Diff& diff, const Catalog& catalog);
 
 const std::vector<DiffFormat>& diff_formats();
 const DiffFormat* find_diff_format(std::string_view name);

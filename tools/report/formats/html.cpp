@@ -48,16 +48,6 @@ namespace fnprof {
 extern const char kReportCss[];  // report_html_assets.cpp, generated
 extern const char kReportJs[];
 
-namespace {
-
-// The tables the page draws in views of their own: the interactive function
-// table, the allocation table, the leak list, the resource chart.
-const std::set<std::string_view> kOwnView = {"functions", "allocators", "leaks", "resources"};
-
-using nlohmann::json;
-
-constexpr int kHtmlDataVersion = 1;
-
 std::string html_escape(std::string_view s) {
   std::string out;
   for (char c : s) {
@@ -83,6 +73,16 @@ std::string html_escape(std::string_view s) {
   }
   return out;
 }
+
+namespace {
+
+// The tables the page draws in views of their own: the interactive function
+// table, the allocation table, the leak list, the resource chart.
+const std::set<std::string_view> kOwnView = {"functions", "allocators", "leaks", "resources"};
+
+using nlohmann::json;
+
+constexpr int kHtmlDataVersion = 1;
 
 // JSON safe inside <script>: no '<', '>' or '&' at all (they can only be in
 // strings, where \u escapes mean the same).
