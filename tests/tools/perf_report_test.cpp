@@ -472,6 +472,38 @@ TEST(PerfReportDiff, HtmlPageHasSortableTablesAndADifferentialFlameGraph) {
       << r.out;
 }
 
+// perf-report history: six runs of the target in start-time order, leaf's
+// time stepping up at the fourth and holding; one slow run alone is no step.
+TEST(PerfReportHistory, NamesTheRunWhereAFigureSteppedAndHeld) {
+  std::string runs;
+  uint64_t pid = 6000;
+  for (uint64_t ticks : {600, 605, 598, 800, 805, 802}) runs += " " + target_dump(pid++, 7000, 1000, ticks);
+  ReportRun r = perf_report("history --format json" + runs);
+  ASSERT_EQ(r.status, 0) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["runs"].size(), 6u);
+  std::vector<std::string> stepped;
+  for (const nlohmann::json& s : j["series"]) {
+    if (!s.contains("step")) continue;
+    stepped.push_back(s["name"].get<std::string>() + ": " + s["measure"].get<std::string>());
+    EXPECT_EQ(s["step"]["run"], 3);
+  }
+  // leaf's self time up a third, work's down by as much; calls held.
+  EXPECT_EQ(stepped, (std::vector<std::string>{"target::leaf(int): self time", "target::work(int): self time"}));
+
+  std::string outlier;
+  for (uint64_t ticks : {600, 605, 850, 598, 602}) outlier += " " + target_dump(pid++, 7000, 1000, ticks);
+  r = perf_report("history --format json" + outlier);
+  ASSERT_EQ(r.status, 0) << r.err;
+  for (const nlohmann::json& s : nlohmann::json::parse(r.out)["series"]) EXPECT_FALSE(s.contains("step")) << s;
+
+  r = perf_report("history" + runs);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(lines(r.out)[0], "fnprof history: 6 runs, 8 series, 2 stepped");
+  EXPECT_NE(r.out.find("▁▁▁███"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("run 4 ("), std::string::npos) << r.out;
+}
+
 TEST(PerfReportDiff, BadInputExitsTwoNamingTheFile) {
   ReportRun r = perf_report("diff /nonexistent.fnp --against " + target_dump());
   EXPECT_EQ(r.status, 2);

@@ -5,13 +5,11 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "compare/diff.h"
+#include "perf-report/output.h"
 #include "report/diff/diff_report.h"
 #include "symbolize/symbolizer.h"
 
@@ -25,19 +23,6 @@ constexpr const char* kSeverityRules =
     "infinite) and the share of its side's total the figure holds: critical >= 4x threshold and >= 20% share; "
     "high >= 2x threshold and >= 5% share, or leaks appearing; medium >= threshold and >= 1% share; low: any "
     "other change. The program's totals and counters have a 100% share; leaks are a share of what was allocated.";
-
-// "10", "10%", "2.5%" -> 0.10, 0.10, 0.025.
-double parse_percent(std::string text) {
-  if (!text.empty() && text.back() == '%') text.pop_back();
-  size_t used = 0;
-  double v = -1;
-  try {
-    v = std::stod(text, &used);
-  } catch (const std::exception&) {
-  }
-  if (used != text.size() || !(v > 0)) throw CLI::ValidationError("--threshold", "expects a percentage above 0, e.g. 10%");
-  return v / 100;
-}
 
 }  // namespace
 
@@ -71,7 +56,7 @@ int diff_main(int argc, char** argv) {
   app.add_option("-o,--output", output_path, "Write the diff to FILE instead of standard output")->option_text("FILE");
   try {
     app.parse(argc, argv);
-    options.threshold = parse_percent(threshold);
+    options.threshold = parse_percent(threshold, "--threshold");
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
@@ -91,16 +76,7 @@ int diff_main(int argc, char** argv) {
     diff = diff_runs(base_runs, new_runs, catalog, options);
     diff.notes = std::move(notes);
     find_diff_format(format)->write(text, diff, catalog);
-    if (output_path.empty() || output_path == "-") {
-      std::cout << text.str() << std::flush;
-      if (!std::cout) throw std::runtime_error("cannot write the diff to standard output");
-    } else {
-      std::ofstream out(output_path, std::ios::binary | std::ios::trunc);
-      if (!out) throw std::runtime_error(output_path + ": cannot open for writing: " + std::strerror(errno));
-      out << text.str();
-      out.close();
-      if (!out) throw std::runtime_error(output_path + ": cannot write: " + std::strerror(errno));
-    }
+    write_output(output_path, text.str());
   } catch (const std::exception& e) {
     std::cerr << kPrefix << e.what() << '\n';
     return 2;

@@ -7,6 +7,7 @@
 //               [--format text|json|csv|md|html|folded|callgrind|pprof|chrome]
 //               [-o FILE] DUMP...
 //   perf-report diff BASE... --against NEW... (perf-report diff --help)
+//   perf-report history DUMP...|DIR            (perf-report history --help)
 //
 // This file only parses options; the model and the writers (report/) do the
 // rest.
@@ -17,9 +18,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -29,6 +28,8 @@
 #include "dump/superseded.h"
 #include "model/profile.h"
 #include "perf-report/diff_command.h"
+#include "perf-report/history_command.h"
+#include "perf-report/output.h"
 #include "analysis/tables.h"
 #include "report/report.h"
 #include "symbolize/symbolizer.h"
@@ -65,16 +66,7 @@ int run(const std::vector<std::string>& paths, const fnprof::ReportOptions& opti
   else
     format.write(report, fnprof::build_report(profile, options));
 
-  if (to_stdout) {
-    std::cout << report.str() << std::flush;
-    if (!std::cout) throw std::runtime_error("cannot write the report to standard output");
-    return 0;
-  }
-  std::ofstream out(output_path, std::ios::binary | std::ios::trunc);
-  if (!out) throw std::runtime_error(output_path + ": cannot open for writing: " + std::strerror(errno));
-  out << report.str();
-  out.close();
-  if (!out) throw std::runtime_error(output_path + ": cannot write: " + std::strerror(errno));
+  fnprof::write_output(output_path, report.str());
   return 0;
 }
 
@@ -82,8 +74,10 @@ int run(const std::vector<std::string>& paths, const fnprof::ReportOptions& opti
 
 int main(int argc, char** argv) {
   if (argc > 1 && std::strcmp(argv[1], "diff") == 0) return fnprof::diff_main(argc - 1, argv + 1);
+  if (argc > 1 && std::strcmp(argv[1], "history") == 0) return fnprof::history_main(argc - 1, argv + 1);
   CLI::App app{"Reports where an fnprof-profiled program spent its time."};
-  app.footer("perf-report diff BASE... --against NEW...: compares runs (perf-report diff --help).");
+  app.footer("perf-report diff BASE... --against NEW...: compares runs (perf-report diff --help).\n"
+             "perf-report history DUMP...|DIR: the runs over time (perf-report history --help).");
   app.name("perf-report");
 
   std::vector<std::string> paths;
