@@ -495,7 +495,8 @@ TEST(PerfReportHistory, NamesTheRunWhereAFigureSteppedAndHeld) {
   for (uint64_t ticks : {600, 605, 850, 598, 602}) outlier += " " + target_dump(pid++, 7000, 1000, ticks);
   r = perf_report("history --format json" + outlier);
   ASSERT_EQ(r.status, 0) << r.err;
-  for (const nlohmann::json& s : nlohmann::json::parse(r.out)["series"]) EXPECT_FALSE(s.contains("step")) << s;
+  const nlohmann::json quiet = nlohmann::json::parse(r.out);
+  for (const nlohmann::json& s : quiet["series"]) EXPECT_FALSE(s.contains("step")) << s;
 
   r = perf_report("history" + runs);
   ASSERT_EQ(r.status, 0) << r.err;
