@@ -37,6 +37,22 @@ TEST(Example, CallCountsEqualTheCountingBuild) {
   std::filesystem::remove_all(reference.dir);
 }
 
+// The example's calc library is built with -fPIC, where GCC gives functions
+// a "f.localalias" symbol at f's own address: f is not "same code as" itself.
+TEST(Example, LocalAliasesAreNotFoldedCode) {
+  ProgramRun run = run_program(kExample);
+  ASSERT_EQ(run.dumps.size(), 1u);
+  Symbolizer symbolizer;
+  Profile profile = build_profile({read_dump(run.dumps.at(0))}, symbolizer);
+  size_t evaluate = 0;
+  for (const ProfiledFunction& f : profile.functions) {
+    EXPECT_EQ(f.symbol.function.find("localalias"), std::string::npos) << f.symbol.function;
+    evaluate += f.symbol.function == "calc::evaluate(calc::Node const&, calc::CellSource&)";
+  }
+  EXPECT_EQ(evaluate, 1u);
+  std::filesystem::remove_all(run.dir);
+}
+
 TEST(Example, CallCountsEqualUftraces) {
   if (run_command("command -v uftrace").empty()) GTEST_SKIP() << "uftrace is not installed";
   std::string uftrace_failure;

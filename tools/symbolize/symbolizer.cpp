@@ -179,8 +179,14 @@ struct Symbolizer::Impl {
     frame.resolved = true;
     if (named == names.end()) return true;
     // A constructor's or destructor's complete and base-object variants (C1
-    // and C2) often share one body: the same name, said once.
+    // and C2) often share one body: the same name, said once. GCC's
+    // "f.localalias" (a local symbol for f itself, so that calls from its own
+    // library bypass interposition) is f, not other code folded into it.
     for (const std::string& other : names) {
+      constexpr std::string_view kLocalAlias = ".localalias";
+      if (other.size() > kLocalAlias.size() &&
+          other.compare(other.size() - kLocalAlias.size(), kLocalAlias.size(), kLocalAlias) == 0)
+        continue;
       std::string other_name = demangle(other);
       if (other_name != frame.function && std::find(frame.same_code_as.begin(), frame.same_code_as.end(),
                                                     other_name) == frame.same_code_as.end())
