@@ -4,7 +4,7 @@
 # ${CMAKE_BINARY_DIR}/tests/programs/alloc, plain (no instrumentation: the
 # tracker unwinds), plus `patterns_instrumented` (-finstrument-functions,
 # linked to libfnprof.so: the shadow-stack mode) and `patterns_static`
-# (static: fnprof-run must refuse it). -fno-optimize-sibling-calls keeps
+# (static: fnprof-run must refuse it), `patterns_hooks_only` below. -fno-optimize-sibling-calls keeps
 # every site function on the stack.
 set(alloc_src ${PROJECT_SOURCE_DIR}/tests/programs/alloc)
 set(alloc_out ${CMAKE_BINARY_DIR}/tests/programs/alloc)
@@ -40,6 +40,13 @@ add_custom_command(OUTPUT ${alloc_out}/patterns_static
           -o ${alloc_out}/patterns_static
   DEPENDS ${alloc_src}/patterns.c ${alloc_src}/alloc_program.h
   COMMENT "Building allocation test program patterns_static" VERBATIM)
+# patterns_hooks_only: instrumented but not linked with libfnprof.so (its
+# hooks are glibc's empty ones): fnprof-run must say so.
+add_custom_command(OUTPUT ${alloc_out}/patterns_hooks_only
+  COMMAND ${FNPROF_ALLOC_CC} ${alloc_flags} -std=gnu11 -finstrument-functions ${alloc_src}/patterns.c
+          -o ${alloc_out}/patterns_hooks_only
+  DEPENDS ${alloc_src}/patterns.c ${alloc_src}/alloc_program.h
+  COMMENT "Building allocation test program patterns_hooks_only" VERBATIM)
 # status: uses fnprof_status(), so it links libfnprof.so (not instrumented).
 add_custom_command(OUTPUT ${alloc_out}/status
   COMMAND ${FNPROF_ALLOC_CC} ${alloc_flags} -std=gnu11 -I${PROJECT_SOURCE_DIR}/include ${alloc_src}/status.c
@@ -60,7 +67,8 @@ while(asan_compilers)
     COMMENT "Building allocation test program asan_${compiler}" VERBATIM)
   list(APPEND alloc_programs ${alloc_out}/asan_${compiler})
 endwhile()
-list(APPEND alloc_programs ${alloc_out}/patterns_instrumented ${alloc_out}/patterns_static ${alloc_out}/status)
+list(APPEND alloc_programs ${alloc_out}/patterns_instrumented ${alloc_out}/patterns_static
+  ${alloc_out}/patterns_hooks_only ${alloc_out}/status)
 add_custom_target(alloc_test_programs ALL DEPENDS ${alloc_programs})
 
 add_executable(alloc_tests alloc_test.cpp alloc_report_test.cpp descriptors_test.cpp

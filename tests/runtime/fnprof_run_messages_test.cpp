@@ -1,7 +1,8 @@
 // fnprof-run says why it cannot profile a program, in one line naming it,
 // before the run: a static program (refused), one built with
 // AddressSanitizer (run without the tracker, with its own output and exit
-// status; GCC and Clang), a setuid one run by another user. And the tracker
+// status; GCC and Clang), a setuid one run by another user, an instrumented
+// one linked without the runtime. And the tracker
 // preloaded by hand into an ASan program says why it tracks nothing.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -30,6 +31,31 @@ TEST(FnprofRunMessages, StaticProgramIsRefusedWithTheReason) {
                                ": statically linked: preloading cannot work, so it cannot be profiled (link it "
                                "dynamically)\n");
   EXPECT_TRUE(r.dumps.empty());
+}
+
+// Compiled with -finstrument-functions, linked without libfnprof.so: the
+// hooks are glibc's empty ones. fnprof-run names the program and the fix,
+// then runs it as it would have run (allocations tracked, no calls). The
+// same program linked with the runtime gets no such line.
+TEST(FnprofRunMessages, HooksWithoutTheRuntimeAreNamedWithTheFix) {
+  const std::string program = alloc_program("patterns_hooks_only");
+  ProgramRun plain = run_program(program);
+  ProgramRun r = run_program(FNPROF_RUN, {program});
+  EXPECT_EQ(r.status(), plain.status());
+  EXPECT_EQ(r.stdout_text, plain.stdout_text);
+  const std::string says = "fnprof-run: " + program +
+                           ": compiled with -finstrument-functions but not linked with libfnprof.so, so its "
+                           "hooks are glibc's empty ones and it gets no call profile (link it with "
+                           "-Wl,--push-state,--no-as-needed -lfnprof -Wl,--pop-state, or build it with fnprof-cc "
+                           "or fnprof-c++)\n";
+  ASSERT_EQ(r.stderr_text.substr(0, says.size()), says);
+  const std::string rest = r.stderr_text.substr(says.size());
+  EXPECT_TRUE(rest.starts_with("fnprof-run: wrote fnprof.patterns_hooks_only.")) << rest;
+  EXPECT_NE(rest.find(" s, 0 calls, "), std::string::npos) << rest;
+  ASSERT_EQ(r.dumps.size(), 1u);
+
+  ProgramRun linked = run_program(FNPROF_RUN, {alloc_program("patterns_instrumented")});
+  EXPECT_TRUE(linked.stderr_text.starts_with("fnprof-run: wrote fnprof.patterns_instrumented.")) << linked.stderr_text;
 }
 
 class Asan : public ::testing::TestWithParam<const char*> {

@@ -18,6 +18,12 @@ struct ProgramFacts {
   // Set-user-ID or set-group-ID to someone this user is not: the kernel sets
   // AT_SECURE, the loader ignores LD_PRELOAD, and the runtime writes no dump.
   bool runs_privileged = false;
+  // Compiled with -finstrument-functions, but libfnprof.so is not among its
+  // own libraries (the linker dropped it under --as-needed, or it was never
+  // linked): its hooks bind to glibc's empty __cyg_profile_func_enter, which
+  // comes first in the lookup order, so it gets no call profile. A
+  // preloaded runtime would come after glibc too.
+  bool hooks_miss_runtime = false;
 };
 
 // Scripts, non-ELF and unreadable files give all false (left to exec).
