@@ -59,15 +59,15 @@ constexpr const char* kAllocLibrary = "libfnprof_alloc.so";
   std::exit(code);
 }
 
-// Next to this executable (build tree, or an install's bin/ -> ../lib/),
-// else where the build put it.
+// Next to this executable, or in an install's library directory beside
+// bin/ (FNPROF_BIN_TO_LIB: ../lib), else where the build put it.
 std::string find_alloc_library() {
   std::error_code ec;
   fs::path self = fs::read_symlink("/proc/self/exe", ec);
   std::vector<fs::path> candidates;
   if (!ec) {
     candidates.push_back(self.parent_path() / kAllocLibrary);
-    candidates.push_back(self.parent_path().parent_path() / "lib" / kAllocLibrary);
+    candidates.push_back((self.parent_path() / FNPROF_BIN_TO_LIB / kAllocLibrary).lexically_normal());
   }
 #ifdef FNPROF_ALLOC_LIBRARY
   candidates.emplace_back(FNPROF_ALLOC_LIBRARY);
@@ -210,6 +210,13 @@ int main(int argc, char** argv) {
                  "fnprof-run: %s: set-user-ID or set-group-ID: the loader ignores LD_PRELOAD for it, and "
                  "fnprof writes no dump of a program running with privileges its user lacks (profile it as "
                  "its owner, or a copy without the bit)\n",
+                 program.c_str());
+  if (facts.hooks_miss_runtime)
+    std::fprintf(stderr,
+                 "fnprof-run: %s: compiled with -finstrument-functions but not linked with libfnprof.so, so its "
+                 "hooks are glibc's empty ones and it gets no call profile (link it with "
+                 "-Wl,--push-state,--no-as-needed -lfnprof -Wl,--pop-state, or build it with fnprof-cc or "
+                 "fnprof-c++)\n",
                  program.c_str());
   if (alloc && facts.uses_asan) {
     std::fprintf(stderr,

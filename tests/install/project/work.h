@@ -1,0 +1,2 @@
+long square(long x);
+long sum_of_squares(long n);
