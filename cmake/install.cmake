@@ -43,12 +43,12 @@ endif()
 set(CPACK_PACKAGE_NAME fnprof)
 set(CPACK_PACKAGE_CONTACT "fnprof developers")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "function and allocation profiler for C and C++ programs")
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION_SUMMARY}
- Programs built with -finstrument-functions (fnprof-cc, fnprof-c++, or
- fnprof_instrument() in CMake) and linked with libfnprof.so write a
- calling-context tree per thread; fnprof-run tracks the allocations of any
- dynamically linked program. perf-report reads the dumps and writes text,
- JSON, HTML, pprof, callgrind, folded and Chrome trace reports.")
+# The long description (CPack puts the summary above it).
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "Programs built with -finstrument-functions (fnprof-cc, fnprof-c++, or
+fnprof_instrument() in CMake) and linked with libfnprof.so write a
+calling-context tree per thread; fnprof-run tracks the allocations of any
+dynamically linked program. perf-report reads the dumps and writes text,
+JSON, HTML, pprof, callgrind, folded and Chrome trace reports.")
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)

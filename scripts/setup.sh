@@ -12,6 +12,7 @@ packages=(
   libboost-stacktrace-dev protobuf-compiler libprotobuf-dev
   uftrace valgrind heaptrack bc
   python3-jsonschema chromium
+  help2man man-db pkg-config dpkg-dev golang-go
 )
 missing=()
 for p in "${packages[@]}"; do
