@@ -21,12 +21,12 @@ render() {
   [ -s "$work/page" ] || fail "$1: renders empty"
 }
 
-# page HELP_COMMAND...: every option of its --help is in the rendered page.
+# PAGE.SECTION HELP_COMMAND...: every option of its --help is in the rendered page.
 check_options() {
   page=$1
   shift
   "$@" --help >"$work/help"
-  render "$built/$page.1"
+  render "$built/$page"
   options=$(grep -oE -- '(^|[^A-Za-z0-9_-])--?[A-Za-z][A-Za-z0-9-]*' "$work/help" | sed 's/^[^-]*//' | sort -u)
   [ -n "$options" ] || fail "$page: no options in --help"
   for option in $options; do
@@ -34,12 +34,12 @@ check_options() {
   done
 }
 
-check_options perf-report "$tools/perf-report"
-check_options perf-report-diff "$tools/perf-report" diff
-check_options perf-report-history "$tools/perf-report" history
-check_options fnprof-run "$tools/fnprof-run"
-check_options fnprof-cc "$tools/fnprof-cc"
-check_options fnprof-c++ "$tools/fnprof-c++"
+check_options perf-report.1fnprof "$tools/perf-report"
+check_options perf-report-diff.1fnprof "$tools/perf-report" diff
+check_options perf-report-history.1fnprof "$tools/perf-report" history
+check_options fnprof-run.1 "$tools/fnprof-run"
+check_options fnprof-cc.1 "$tools/fnprof-cc"
+check_options fnprof-c++.1 "$tools/fnprof-c++"
 
 render "$source/fnprof.3"
 functions=$(sed -n 's/^FNPROF_API_ [a-z_ ]*\(fnprof_[a-z_]*\)(.*/\1/p' "$include/fnprof/fnprof.h")

@@ -61,9 +61,9 @@ cat >"$work/expected" <<'LIST'
 ./usr/share/man/man1/fnprof-c++.1.gz
 ./usr/share/man/man1/fnprof-cc.1.gz
 ./usr/share/man/man1/fnprof-run.1.gz
-./usr/share/man/man1/perf-report-diff.1.gz
-./usr/share/man/man1/perf-report-history.1.gz
-./usr/share/man/man1/perf-report.1.gz
+./usr/share/man/man1/perf-report-diff.1fnprof.gz
+./usr/share/man/man1/perf-report-history.1fnprof.gz
+./usr/share/man/man1/perf-report.1fnprof.gz
 ./usr/share/man/man3/fnprof.3.gz
 ./usr/share/man/man5/fnprof-format.5.gz
 LIST
