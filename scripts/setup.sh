@@ -12,7 +12,7 @@ packages=(
   libboost-stacktrace-dev protobuf-compiler libprotobuf-dev
   uftrace valgrind heaptrack bc
   python3-jsonschema chromium
-  help2man man-db pkg-config dpkg-dev golang-go
+  help2man man-db pkg-config dpkg-dev golang-go npm
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -33,3 +33,7 @@ if [ ! -f "$build/build.ninja" ]; then
   cmake -G Ninja -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
 fi
 cmake --build "$build"
+# speedscope, for the viewer tests (tests/viewers): npm's package, pinned.
+if [ ! -f "$build/npm/node_modules/speedscope/package.json" ]; then
+  npm install --silent --no-save --prefix "$build/npm" speedscope@1.25.0
+fi
