@@ -9,20 +9,11 @@
 set -eu
 fnprof_run=$1 perf_report=$2 program=$3 work=$4
 command -v go >/dev/null || { echo "pprof_test: no go (apt install golang-go): skipped"; exit 77; }
-rm -rf "$work"
-mkdir -p "$work/home"
+test=pprof_test
+. "$(dirname "$0")/patterns_run.sh"
 # pprof keeps state under $HOME/pprof: not the user's.
+mkdir -p "$work/home"
 export HOME="$work/home"
-failures=0
-fail() {
-  echo "pprof_test: $*" >&2
-  failures=$((failures + 1))
-}
-
-status=0
-"$fnprof_run" --output "$work" "$program" >/dev/null 2>"$work/run.log" || status=$?
-# patterns exits with 3, passed through.
-[ $status -eq 3 ] || { cat "$work/run.log" >&2; exit 1; }
 "$perf_report" --format pprof -o "$work/profile.pb.gz" "$work"/fnprof.*.fnp
 
 types=$(go tool pprof -raw "$work/profile.pb.gz" | sed -n '/^Samples:/{n;p;q}')

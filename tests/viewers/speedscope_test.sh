@@ -13,17 +13,8 @@ set -eu
 speedscope=$1 fnprof_run=$2 perf_report=$3 program=$4 work=$5
 [ -f "$speedscope/dist/release/index.html" ] || { echo "speedscope_test: no $speedscope (scripts/setup.sh): skipped"; exit 77; }
 command -v chromium >/dev/null || { echo "speedscope_test: no chromium: skipped"; exit 77; }
-rm -rf "$work"
-mkdir -p "$work"
-failures=0
-fail() {
-  echo "speedscope_test: $*" >&2
-  failures=$((failures + 1))
-}
-
-status=0
-"$fnprof_run" --output "$work" "$program" >/dev/null 2>"$work/run.log" || status=$?
-[ $status -eq 3 ] || { cat "$work/run.log" >&2; exit 1; }  # patterns exits with 3
+test=speedscope_test
+. "$(dirname "$0")/patterns_run.sh"
 "$perf_report" --format folded --folded-value calls -o "$work/calls.folded" "$work"/fnprof.*.fnp
 "$perf_report" --format chrome -o "$work/trace.json" "$work"/fnprof.*.fnp
 
