@@ -59,6 +59,11 @@ enum class SectionType : uint32_t {
   Counters = 19,         // varint count, then count CounterRecords
   ResourceTimeline = 20, // one ResourceTimelineRecord, then sample_count ResourceSampleRecords
   CapturedStacks = 21,   // varint count, then count CapturedStackRecords
+  // Written by perf-report merge (24-27): the runs a merged dump sums, and
+  // each run's figures, which the sections above hold only as their sum.
+  MergedRuns = 24,       // varint count, then count MergedRunRecords
+  FigureSubjects = 25,   // varint count, then count FigureSubjectRecords
+  RunFigures = 26,       // varint count, then count FigureRecords, each + values
 };
 
 // Every section type and its name, the one list of them: error messages and
@@ -85,6 +90,9 @@ inline constexpr SectionInfo kSectionTypes[] = {
     {SectionType::Counters, "counters"},
     {SectionType::ResourceTimeline, "resource-timeline"},
     {SectionType::CapturedStacks, "captured-stacks"},
+    {SectionType::MergedRuns, "merged-runs"},
+    {SectionType::FigureSubjects, "figure-subjects"},
+    {SectionType::RunFigures, "run-figures"},
 };
 
 inline constexpr std::string_view section_name(uint32_t type) {
@@ -542,6 +550,78 @@ struct CapturedStackRecord {
 template <class Codec>
 constexpr void fields(Codec& c, CapturedStackRecord& r) {
   c(r.ticks), c(r.tid), c(r.label), c(r.kind), c(r.signal), c(r.frame_count);
+}
+
+// ---- Merged runs (perf-report merge) --------------------------------------
+// A merged dump's other sections hold the sum of its runs; these hold what a
+// comparison needs of each run on its own (perf-report diff's U test works
+// on per-run values). Figures are keyed by names, not addresses, as in
+// perf-report diff: the codes of subjects and measures are listed in
+// docs/FORMAT.md.
+
+enum MergedRunFlags : uint64_t {
+  kRunHasCalls = 1,    // the run recorded function calls
+  kRunHasHeap = 2,     // ... allocations
+  kRunLeaksKnown = 4,  // every process of the run exited, so live blocks are leaks
+};
+
+// One run, in the order the runs were merged; runs are numbered 0, 1, ...
+struct MergedRunRecord {
+  std::string_view label;  // the run's first dump
+  uint64_t start_unix_ns = 0;
+  uint64_t flags = 0;  // MergedRunFlags
+};
+
+template <class Codec>
+constexpr void fields(Codec& c, MergedRunRecord& r) {
+  c(r.label), c(r.start_unix_ns), c(r.flags);
+}
+
+// What a figure is about; subjects are numbered 1, 2, ... by their order
+// (0 is the program itself). A calling context (subject 2) has no key: it
+// is the context `parent` (0: the thread's root) calling the function
+// subject `function`; both come before it.
+struct FigureSubjectRecord {
+  uint64_t subject = 0;  // code: 1 function, 2 context, 3 site, 4 phase, 5 counter, 6 benchmark
+  std::string_view key;  // function: name, "\n", module file name; others: the name
+  uint64_t parent = 0;
+  uint64_t function = 0;
+  uint64_t direction = 0;  // counters: CounterDirection
+};
+
+template <class Codec>
+constexpr void fields(Codec& c, FigureSubjectRecord& r) {
+  c(r.subject), c(r.key), c(r.parent), c(r.function), c(r.direction);
+}
+
+enum FigureFlags : uint64_t {
+  kFigureEveryRun = 1,  // one value follows, every run's
+};
+
+// One figure of one subject: count FigureValueRecords follow, for the runs
+// that have it, in increasing run order.
+struct FigureRecord {
+  uint64_t subject = 0;  // 0: the program
+  uint64_t measure = 0;  // code, docs/FORMAT.md
+  uint64_t flags = 0;    // FigureFlags
+  uint64_t count = 0;
+};
+
+template <class Codec>
+constexpr void fields(Codec& c, FigureRecord& r) {
+  c(r.subject), c(r.measure), c(r.flags), c(r.count);
+}
+
+// run = the previous value's run + run_delta (the first's from 0); the value
+// is a double's IEEE-754 bits.
+struct FigureValueRecord {
+  uint64_t run_delta = 0;
+  uint64_t bits = 0;
+};
+
+template <class Codec>
+constexpr void fields(Codec& c, FigureValueRecord& r) {
+  c(r.run_delta), c(r.bits);
 }
 
 // ---- Encoding primitives -------------------------------------------------

@@ -505,6 +505,80 @@ TEST(PerfReportHistory, NamesTheRunWhereAFigureSteppedAndHeld) {
   EXPECT_NE(r.out.find("run 4 ("), std::string::npos) << r.out;
 }
 
+// perf-report merge: a merged baseline stands in for its runs.
+std::string merged(const std::string& inputs, const std::string& name) {
+  const std::string out = temp_path(name);
+  ReportRun r = perf_report("merge " + inputs + " -o " + out);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  return out;
+}
+
+TEST(PerfReportMerge, TheDiffOfAMergedBaselineIsTheDiffOfItsRuns) {
+  std::string base, first, last, next;
+  uint64_t pid = 5000;
+  for (uint64_t ticks : {600, 610, 590, 605, 595}) {
+    std::string dump = target_dump(pid++, 7000, 1000, ticks);
+    base += " " + dump;
+    (pid <= 5003 ? first : last) += " " + dump;
+  }
+  for (uint64_t ticks : {700, 710, 690, 705, 695}) next += " " + target_dump(pid++, 7000, 1000, ticks);
+  const std::string all = merged(base, "all.fnp");
+  // Merged dumps merge: (runs 1-3) + (runs 4-5).
+  const std::string nested = merged(merged(first, "first.fnp") + " " + merged(last, "last.fnp"), "nested.fnp");
+  for (const std::string& format : {"json", "text"}) {
+    ReportRun runs = perf_report("diff --format " + format + base + " --against" + next);
+    ASSERT_EQ(runs.status, 0) << runs.err;
+    for (const std::string& m : {all, nested}) {
+      ReportRun one = perf_report("diff --format " + format + " " + m + " --against" + next);
+      ASSERT_EQ(one.status, 0) << one.err;
+      EXPECT_EQ(one.out, runs.out) << m;
+    }
+  }
+  // Every run's values, and the U test over them, as with the five dumps.
+  nlohmann::json j = nlohmann::json::parse(perf_report("diff --format json " + all + " --against" + next).out);
+  EXPECT_EQ(j["base_runs"].size(), 5u);
+  EXPECT_EQ(j["regressions"][0]["name"], "target::leaf(int)");
+  EXPECT_DOUBLE_EQ(j["regressions"][0]["p"].get<double>(), 2.0 / 252);
+  // And history sees five runs where the merged dump stands.
+  EXPECT_EQ(lines(perf_report("history " + all + next).out)[0].rfind("fnprof history: 10 runs,", 0), 0u);
+}
+
+TEST(PerfReportMerge, CopiesSumInTheReportAndCompareRunByRun) {
+  const std::string copies = target_dump(4242) + " " + target_dump(4243) + " " + target_dump(4244);
+  const std::string m = merged(copies, "copies.fnp");
+  ReportRun r = perf_report(m);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(has_line(r.out, "total calls:  3,006")) << r.out;  // 3 x (1 + 1 + 1000)
+  EXPECT_TRUE(has_line(r.out, "threads:      1")) << r.out;     // one thread, three runs of it
+  // Three identical runs are not three times the calls of one.
+  ReportRun d = perf_report("diff " + m + " --against " + target_dump(4343));
+  ASSERT_EQ(d.status, 0) << d.err;
+  EXPECT_EQ(lines(d.out)[0], "fnprof diff: 3 base runs against 1 new run");
+  EXPECT_TRUE(has_line(d.out, "14 figures compared: 0 regressions, 0 improvements")) << d.out;
+  d = perf_report("diff " + m + " --against " + target_dump(4343, 7000, 1001));
+  EXPECT_TRUE(has_line(d.out, "low       +1 (+0.1%)  calls    function  target::leaf(int)                               "
+                              "1,000  1,001  exact"))
+      << d.out;
+}
+
+TEST(PerfReportMerge, BadInputExitsTwoNamingTheFile) {
+  const std::string out = temp_path("bad.fnp");
+  ReportRun r = perf_report("merge " + target_dump() + " /nonexistent.fnp -o " + out);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "perf-report: /nonexistent.fnp: cannot open: No such file or directory\n");
+  const std::string results = benchmark_results("results.json", 200);
+  r = perf_report("merge " + results + " -o " + out);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "perf-report: " + results + ": Google Benchmark results, not a dump: merge takes dumps\n");
+  r = perf_report("merge " + target_dump());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "perf-report: --output is required\n");
+  r = perf_report("merge " + target_dump() + " -o /nonexistent/m.fnp");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "perf-report: /nonexistent/m.fnp: cannot open for writing: No such file or directory\n");
+}
+
 TEST(PerfReportDiff, BadInputExitsTwoNamingTheFile) {
   ReportRun r = perf_report("diff /nonexistent.fnp --against " + target_dump());
   EXPECT_EQ(r.status, 2);

@@ -8,17 +8,17 @@
 namespace fnprof {
 
 std::optional<Series::Step> find_step(const std::vector<double>& values, double threshold) {
-  for (size_t k = 1; k + 2 <= values.size(); ++k) {
+  for (size_t k = kStepRunsASide; k + kStepRunsASide <= values.size(); ++k) {
     std::vector<double> before(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k));
     std::vector<double> after(values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
     double b = median(before), a = median(after);
     if (b <= 0) continue;
-    double size = a / b - 1;
-    if (std::fabs(size) < threshold) continue;
-    bool held = std::all_of(after.begin(), after.end(), [&](double v) {
-      double r = v / b - 1;
-      return size > 0 ? r >= threshold : r <= -threshold;
-    });
+    std::vector<double> deviations;
+    for (double v : before) deviations.push_back(std::fabs(v - b));
+    // The before-side's own spread, robustly: 1.4826 x MAD estimates the
+    // standard deviation of normal noise, and one outlier barely moves it.
+    const double least = std::max(threshold * b, kStepSpreads * 1.4826 * median(deviations));
+    bool held = std::all_of(after.begin(), after.end(), [&](double v) { return a > b ? v - b >= least : b - v >= least; });
     if (held) return Series::Step{k, b, a};
   }
   return std::nullopt;

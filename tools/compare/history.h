@@ -2,11 +2,13 @@
 // series in start-time order, and the run where it stepped to a new level
 // and stayed there.
 //
-// A change point is the run k where the median of the runs from k on moved
-// by at least the threshold from the median of the runs before it, and every
-// run from k on lies beyond the threshold on the same side: a new level that
-// held, not one slow run. At least two runs must follow the step. The first
-// such run is named: the first run at the new level.
+// A change point is the run k where every run from k on lies, on the same
+// side, beyond the median of the runs before k by at least the threshold and
+// by at least three robust spreads of the runs before k (1.4826 x their
+// median absolute deviation): a new level that held, not one slow run, and
+// beyond what the figure already wandered. At least three runs on each side
+// (an outlier among two runs is half of them). The first such run is named:
+// the first run at the new level.
 //
 // The series: the program's wall time, calls, bytes allocated, peak heap and
 // leaked bytes; the top functions' self time and calls (top: by self time
@@ -21,6 +23,9 @@
 #include "compare/run_figures.h"
 
 namespace fnprof {
+
+inline constexpr size_t kStepRunsASide = 3;
+inline constexpr double kStepSpreads = 3;
 
 struct Series {
   FigureKey key;

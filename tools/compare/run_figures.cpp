@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "compare/benchmark_results.h"
+#include "compare/merged_runs.h"
 #include "dump/superseded.h"
 
 namespace fnprof {
@@ -82,6 +83,12 @@ std::string Catalog::module(Subject subject, uint32_t id) const {
   return at == std::string::npos ? "" : it->second->substr(at + 1);
 }
 
+std::vector<std::pair<Subject, const std::string*>> Catalog::subjects() const {
+  std::vector<std::pair<Subject, const std::string*>> out(ids_.size());
+  for (const auto& [key, id] : ids_) out[id - 1] = {key.first, &key.second};
+  return out;
+}
+
 Direction Catalog::direction(const FigureKey& key) const {
   if (key.subject != Subject::Counter) return Direction::HigherIsWorse;
   auto it = counter_directions_.find(key.id);
@@ -153,6 +160,31 @@ RunFigures run_figures(const Profile& profile, Catalog& catalog) {
   return run;
 }
 
+std::vector<std::vector<size_t>> group_runs(const std::vector<Dump>& dumps) {
+  // A dump joins the run of the dump whose process forked it.
+  std::map<uint64_t, size_t> by_pid;
+  for (size_t i = 0; i < dumps.size(); ++i)
+    if (!dumps[i].is_merged()) by_pid.try_emplace(dumps[i].process.pid, i);
+  std::vector<size_t> root(dumps.size());
+  for (size_t i = 0; i < dumps.size(); ++i) {
+    size_t r = i;
+    for (size_t steps = 0; steps < dumps.size() && !dumps[i].is_merged(); ++steps) {
+      auto parent = by_pid.find(dumps[r].process.ppid);
+      if (parent == by_pid.end() || parent->second == r) break;
+      r = parent->second;
+    }
+    root[i] = r;
+  }
+  std::vector<std::vector<size_t>> runs;
+  for (size_t r = 0; r < dumps.size(); ++r) {
+    if (root[r] != r) continue;
+    std::vector<size_t>& run = runs.emplace_back();
+    for (size_t i = 0; i < dumps.size(); ++i)
+      if (root[i] == r) run.push_back(i);
+  }
+  return runs;
+}
+
 std::vector<RunFigures> read_runs(const std::vector<std::string>& paths, Catalog& catalog, Symbolizer& symbolizer,
                                   std::vector<std::string>& notes) {
   std::vector<Dump> dumps;
@@ -175,25 +207,14 @@ std::vector<RunFigures> read_runs(const std::vector<std::string>& paths, Catalog
     notes.push_back(fmt::format("{} supersedes {} earlier {} of its process, left out", s.kept, s.paths.size(),
                                 s.paths.size() == 1 ? "dump" : "dumps"));
 
-  // A dump joins the run of the dump whose process forked it.
-  std::map<uint64_t, size_t> by_pid;
-  for (size_t i = 0; i < dumps.size(); ++i) by_pid.try_emplace(dumps[i].process.pid, i);
-  std::vector<size_t> root(dumps.size());
-  for (size_t i = 0; i < dumps.size(); ++i) {
-    size_t r = i;
-    for (size_t steps = 0; steps < dumps.size(); ++steps) {
-      auto parent = by_pid.find(dumps[r].process.ppid);
-      if (parent == by_pid.end() || parent->second == r) break;
-      r = parent->second;
-    }
-    root[i] = r;
-  }
   std::vector<RunFigures> runs;
-  for (size_t r = 0; r < dumps.size(); ++r) {
-    if (root[r] != r) continue;
+  for (std::vector<size_t>& run : group_runs(dumps)) {
+    if (dumps[run.front()].is_merged()) {
+      for (RunFigures& r : merged_runs(dumps[run.front()], catalog)) runs.push_back(std::move(r));
+      continue;
+    }
     std::vector<Dump> family;
-    for (size_t i = 0; i < dumps.size(); ++i)
-      if (root[i] == r) family.push_back(std::move(dumps[i]));
+    for (size_t i : run) family.push_back(std::move(dumps[i]));
     uint64_t start = family.front().process.start_unix_ns;
     runs.push_back(run_figures(build_profile(family, symbolizer), catalog));
     runs.back().start_unix_ns = start;

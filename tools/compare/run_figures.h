@@ -28,7 +28,10 @@
 
 namespace fnprof {
 
+// Merged dumps store these by value (docs/FORMAT.md, "Merged runs"): add new
+// ones at the end, never renumber.
 enum class Subject : uint8_t { Program, Function, Context, Site, Phase, Counter, Benchmark };
+inline constexpr Subject kLastSubject = Subject::Benchmark;
 enum class Measure : uint8_t {
   Calls,
   SelfTime,
@@ -44,6 +47,7 @@ enum class Measure : uint8_t {
   RealTime,  // a benchmark's, per iteration
   CpuTime,
 };
+inline constexpr Measure kLastMeasure = Measure::CpuTime;
 
 // Which way a change is worse.
 enum class Direction { HigherIsWorse, LowerIsWorse, Neutral };
@@ -78,6 +82,11 @@ class Catalog {
   // id than its own.
   uint32_t context_parent(uint32_t context) const { return contexts_[context].first; }
 
+  // Every subject but contexts, in id order (ids 1, 2, ...), with its key;
+  // and how many contexts there are (ids 1 ... contexts()).
+  std::vector<std::pair<Subject, const std::string*>> subjects() const;
+  size_t contexts() const { return contexts_.size() - 1; }
+
   Direction direction(const FigureKey& key) const;
   void set_counter_direction(uint32_t counter, Direction direction) { counter_directions_[counter] = direction; }
 
@@ -98,6 +107,11 @@ struct RunFigures {
 
 // The figures of one run's profile.
 RunFigures run_figures(const Profile& profile, Catalog& catalog);
+
+// The runs among dumps, each as the indices of its dumps: a process with the
+// children it forked (their dumps name it as parent), the parent first. A
+// merged dump is a set of runs of its own.
+std::vector<std::vector<size_t>> group_runs(const std::vector<Dump>& dumps);
 
 // Reads the dumps (and benchmark results), groups them into runs and reduces each (one profile at a
 // time, so memory holds figures, not profiles). Notes (superseded dumps)

@@ -130,6 +130,9 @@ constexpr SectionEntry kParsers[] = {
     {SectionType::Counters, read_counters, kOnce},
     {SectionType::ResourceTimeline, read_resource_timeline, kOnce},
     {SectionType::CapturedStacks, read_captured_stacks, kOnce},
+    {SectionType::MergedRuns, read_merged_runs, kOnce},
+    {SectionType::FigureSubjects, read_figure_subjects, kOnce},
+    {SectionType::RunFigures, read_run_figures, kOnce},
 };
 constexpr size_t kParserCount = std::size(kParsers);
 

@@ -209,6 +209,38 @@ struct ApiData {
   bool empty() const;
 };
 
+// ---- A merged dump's runs (merged_sections.cpp) ----------------------------
+// Empty unless perf-report merge wrote the dump: then its other sections are
+// the sum of these runs, and these are each run's figures (format.h, "Merged
+// runs"). Subject and measure codes are tools/compare's to interpret.
+
+struct MergedRun {
+  std::string label;
+  uint64_t start_unix_ns = 0;
+  uint64_t flags = 0;  // format::MergedRunFlags
+};
+
+struct FigureSubject {
+  uint64_t subject = 0;
+  std::string key;
+  uint32_t parent = 0;    // a context's: subject number (1-based), 0 for the root
+  uint32_t function = 0;  // a context's: subject number of its function
+  uint64_t direction = 0;
+};
+
+struct RunFigure {
+  uint32_t subject = 0;  // 0: the program, else subject number (1-based)
+  uint64_t measure = 0;
+  bool every_run = false;  // values holds one value, every run's
+  std::vector<std::pair<uint32_t, double>> values;  // (run, value), increasing run
+};
+
+struct MergedFigures {
+  std::vector<MergedRun> runs;
+  std::vector<FigureSubject> subjects;
+  std::vector<RunFigure> figures;
+};
+
 struct Dump {
   std::string path;
   ProcessInfo process;
@@ -216,6 +248,7 @@ struct Dump {
   std::vector<Thread> threads;
   AllocProfile alloc;
   ApiData api;
+  MergedFigures merged;
   // Lines perf-report prints before the report ("<path>: skipping unknown
   // section type 99 at byte 4096").
   std::vector<std::string> warnings;
@@ -223,6 +256,8 @@ struct Dump {
   // The module that held `address`: the last one recorded covering it, since
   // a later dlopen may reuse the range of an unloaded library.
   const Module* module_of(uint64_t address) const;
+  // Written by perf-report merge: it sums merged.runs.
+  bool is_merged() const { return !merged.runs.empty(); }
 };
 
 Dump read_dump(const std::string& path);

@@ -98,4 +98,9 @@ void read_counters(SectionReader& in, Dump& dump);
 void read_resource_timeline(SectionReader& in, Dump& dump);
 void read_captured_stacks(SectionReader& in, Dump& dump);
 
+// merged_sections.cpp
+void read_merged_runs(SectionReader& in, Dump& dump);
+void read_figure_subjects(SectionReader& in, Dump& dump);
+void read_run_figures(SectionReader& in, Dump& dump);
+
 }  // namespace fnprof

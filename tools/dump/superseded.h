@@ -4,7 +4,8 @@
 // whoever reads several dumps keeps only the last of each process.
 //
 // A process is its pid and its start time: a fork child or the image after an
-// exec starts a profile of its own, and a reused pid starts later.
+// exec starts a profile of its own, and a reused pid starts later. A merged
+// dump (perf-report merge) is no process's: it is always kept.
 #pragma once
 
 #include <string>

@@ -8,6 +8,7 @@
 //               [-o FILE] DUMP...
 //   perf-report diff BASE... --against NEW... (perf-report diff --help)
 //   perf-report history DUMP...|DIR            (perf-report history --help)
+//   perf-report merge DUMP... -o MERGED         (perf-report merge --help)
 //
 // This file only parses options; the model and the writers (report/) do the
 // rest.
@@ -29,6 +30,7 @@
 #include "model/profile.h"
 #include "perf-report/diff_command.h"
 #include "perf-report/history_command.h"
+#include "perf-report/merge_command.h"
 #include "perf-report/output.h"
 #include "analysis/tables.h"
 #include "report/report.h"
@@ -75,9 +77,11 @@ int run(const std::vector<std::string>& paths, const fnprof::ReportOptions& opti
 int main(int argc, char** argv) {
   if (argc > 1 && std::strcmp(argv[1], "diff") == 0) return fnprof::diff_main(argc - 1, argv + 1);
   if (argc > 1 && std::strcmp(argv[1], "history") == 0) return fnprof::history_main(argc - 1, argv + 1);
+  if (argc > 1 && std::strcmp(argv[1], "merge") == 0) return fnprof::merge_main(argc - 1, argv + 1);
   CLI::App app{"Reports where an fnprof-profiled program spent its time."};
   app.footer("perf-report diff BASE... --against NEW...: compares runs (perf-report diff --help).\n"
-             "perf-report history DUMP...|DIR: the runs over time (perf-report history --help).");
+             "perf-report history DUMP...|DIR: the runs over time (perf-report history --help).\n"
+             "perf-report merge DUMP... -o MERGED: many runs as one dump (perf-report merge --help).");
   app.name("perf-report");
 
   std::vector<std::string> paths;

@@ -11,8 +11,7 @@ void write_history_md(std::ostream& out, const History& history, const Catalog& 
   size_t steps = 0;
   for (const Series& s : history.series) steps += s.step.has_value();
   fmt::print(out, "## fnprof history: {} runs, {} stepped\n\n", history.labels.size(), steps);
-  fmt::print(out, "A step: from some run on, every run at least {:g}% from the median of the runs before it, for "
-                  "two runs or more.\n\n", history.threshold * 100);
+  fmt::print(out, "{}\n\n", step_rule(history));
   write_md_table(out, history_table(history, catalog));
 }
 

@@ -1,6 +1,14 @@
 #include "report/history/history_report.h"
 
+#include <fmt/format.h>
+
 namespace fnprof {
+
+std::string step_rule(const History& history) {
+  return fmt::format("A step: from some run on, every run beyond the median of the runs before it by {:g}% and by "
+                     "{:g} of their robust spreads (1.4826 x MAD), on one side, with {} runs or more on each side.",
+                     history.threshold * 100, kStepSpreads, kStepRunsASide);
+}
 
 const std::vector<HistoryFormat>& history_formats() {
   static const std::vector<HistoryFormat> formats = {

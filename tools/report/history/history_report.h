@@ -2,6 +2,7 @@
 #pragma once
 
 #include <ostream>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -18,6 +19,9 @@ struct HistoryFormat {
 void write_history_text(std::ostream& out, const History& history, const Catalog& catalog);
 void write_history_md(std::ostream& out, const History& history, const Catalog& catalog);
 void write_history_json(std::ostream& out, const History& history, const Catalog& catalog);
+
+// "A step: ...": the rule, in a sentence, for the outputs people read.
+std::string step_rule(const History& history);
 
 const std::vector<HistoryFormat>& history_formats();
 const HistoryFormat* find_history_format(std::string_view name);

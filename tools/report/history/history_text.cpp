@@ -12,8 +12,7 @@ void write_history_text(std::ostream& out, const History& history, const Catalog
   for (const Series& s : history.series) steps += s.step.has_value();
   fmt::print(out, "fnprof history: {} runs, {} series, {} stepped\n", history.labels.size(), history.series.size(),
              steps);
-  fmt::print(out, "A step: from some run on, every run at least {:g}% from the median of the runs before it, "
-                  "for two runs or more.\n\n", history.threshold * 100);
+  fmt::print(out, "{}\n\n", step_rule(history));
   write_text_table(out, history_table(history, catalog));
 }
 
