@@ -11,13 +11,14 @@
 # lines are printed too, for the record.
 #
 # One known difference, not a disagreement on what the program did: bc does
-# not use libstdc++, but both tools' preloaded libraries load it, and
+# not use libstdc++, but heaptrack's preloaded library loads it, and
 # libstdc++ allocates its emergency exception pool (one block, 72,704 bytes
-# with GCC 12) as it loads, which both count. At exit heaptrack calls
-# __gnu_cxx::__freeres(), which frees that block; fnprof does not change
-# what the program does at exit, so the block is still live in its dump.
-# The third column is fnprof run with a 6-line preload that makes the same
-# call at exit: it must agree with heaptrack on every line.
+# with GCC 12) as it loads, which heaptrack counts (and frees at exit by
+# calling __gnu_cxx::__freeres()). fnprof's tracker loads no C++ runtime,
+# so it sees only bc's allocations. The third column is heaptrack's less
+# what it counts in /bin/true, which allocates nothing itself: that pool,
+# live from load to exit, so it is also subtracted from the peak. fnprof
+# must agree with that column on every line.
 #
 # Usage: heaptrack_totals.sh BUILD_DIR [DIGITS]   (default 1000)
 # Exit status: 0 when every line agrees, 1 otherwise (or when a run gives no
@@ -36,19 +37,10 @@ export LC_ALL=C  # the same locale data for every run
 printf 'scale=%d\n4*a(1)\nquit\n' "$digits" > "$tmp/pi.bc"
 run_bc() { "$@" bc -l "$tmp/pi.bc" < /dev/null > /dev/null; }
 
-# What heaptrack's preload does at exit (see above).
-cat > "$tmp/freeres.c" << 'C'
-#include <stdlib.h>
-void _ZN9__gnu_cxx9__freeresEv(void) __attribute__((weak));
-static void freeres(void) { if (_ZN9__gnu_cxx9__freeresEv) _ZN9__gnu_cxx9__freeresEv(); }
-__attribute__((constructor)) static void at_load(void) { atexit(freeres); }
-C
-cc -O2 -shared -fPIC -o "$tmp/freeres.so" "$tmp/freeres.c"
-
-mkdir "$tmp/fnprof" "$tmp/fnprof_freeres"
+mkdir "$tmp/fnprof"
 run_bc "$build/tools/fnprof-run" --output "$tmp/fnprof" -- 2> /dev/null
-LD_PRELOAD="$tmp/freeres.so" run_bc "$build/tools/fnprof-run" --output "$tmp/fnprof_freeres" -- 2> /dev/null
 run_bc heaptrack -o "$tmp/heaptrack" > /dev/null 2>&1
+heaptrack -o "$tmp/heaptrack_true" /bin/true > /dev/null 2>&1
 
 fnprof_totals() {  # perf-report's JSON summary of the one dump in $1
   "$build/tools/perf-report" --format json "$1"/fnprof.bc.*.fnp | python3 -c '
@@ -57,9 +49,9 @@ s = json.load(sys.stdin)["allocations"]["summary"]
 print(s["allocations"], s["bytes_allocated"], s["peak_live_bytes"], s["leaked_bytes"], s["leaked_blocks"])'
 }
 
-heaptrack_totals() {  # from heaptrack's event log: "a SIZE TRACE" defines an
+heaptrack_totals() {  # from heaptrack's event log $1: "a SIZE TRACE" defines an
   # allocation kind (hex), "+ KIND" allocates one, "- KIND" frees one
-  zstd -dc "$tmp"/heaptrack.zst | python3 -c '
+  zstd -dc "$1" | python3 -c '
 import sys
 sizes, calls, total, live, peak, blocks = [], 0, 0, 0, 0, 0
 for line in sys.stdin:
@@ -76,21 +68,22 @@ print(calls, total, peak, live, blocks)'
 }
 
 read -r -a f <<< "$(fnprof_totals "$tmp/fnprof")"
-read -r -a g <<< "$(fnprof_totals "$tmp/fnprof_freeres")"
-read -r -a h <<< "$(heaptrack_totals)"
-for totals in f g h; do
+read -r -a h <<< "$(heaptrack_totals "$tmp"/heaptrack.zst)"
+read -r -a t <<< "$(heaptrack_totals "$tmp"/heaptrack_true.zst)"
+for totals in f h t; do
   declare -n row=$totals
   [ "${#row[@]}" -eq 5 ] || { echo "heaptrack_totals.sh: could not read the totals of one run" >&2; exit 1; }
 done
 
 echo "bc -l: pi to $digits digits ($(bc --version | head -1)), $(heaptrack --version)"
-printf '%-22s %14s %18s %14s %8s\n' "" fnprof "fnprof+__freeres" heaptrack agrees
+printf '%-22s %14s %14s %22s %8s\n' "" fnprof heaptrack "heaptrack less its own" agrees
 names=("allocation calls" "bytes allocated" "peak heap (bytes)" "leaked bytes" "leaked blocks")
 status=0
 for i in 0 1 2 3 4; do
+  own=$((h[i] - t[i]))
   agree=yes
-  [ "${g[$i]}" = "${h[$i]}" ] || { agree=NO; status=1; }
-  printf '%-22s %14s %18s %14s %8s\n' "${names[$i]}" "${f[$i]}" "${g[$i]}" "${h[$i]}" "$agree"
+  [ "${f[$i]}" = "$own" ] || { agree=NO; status=1; }
+  printf '%-22s %14s %14s %22s %8s\n' "${names[$i]}" "${f[$i]}" "${h[$i]}" "$own" "$agree"
 done
 echo "heaptrack_print:"
 heaptrack_print "$tmp"/heaptrack.zst 2> /dev/null |

@@ -5,10 +5,10 @@
 #pragma once
 
 #include <sys/mman.h>
-#include <zlib.h>
 
 #include <cstring>
 
+#include "crc32.h"
 #include "fnprof/format.h"
 
 namespace fnprof::rt {
@@ -75,10 +75,10 @@ class DumpBuffer {
     if (failed_) return;
     size_t payload = size_ - at - sizeof(SectionHeader);
     SectionHeader h{static_cast<uint32_t>(type), 0, payload};
-    h.crc32 = section_crc(crc32_z, h.type, payload, data_ + at + sizeof h);
+    h.crc32 = section_crc(crc32, h.type, payload, data_ + at + sizeof h);
     std::memcpy(data_ + at, &h, sizeof h);
     ++sections_;
-    sections_crc_ = fnprof::format::sections_crc(crc32_z, sections_crc_, h.crc32);
+    sections_crc_ = fnprof::format::sections_crc(crc32, sections_crc_, h.crc32);
   }
   // What the end section records of the sections before it (EndRecord).
   EndRecord end_record() const { return {sections_, sections_crc_}; }

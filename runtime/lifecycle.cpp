@@ -14,6 +14,7 @@
 #include "dump_writer.h"
 #include "exec_interpose.h"
 #include "module_map.h"
+#include "next_symbol.h"
 #include "process.h"
 
 namespace fnprof::rt {
@@ -65,11 +66,6 @@ __attribute__((destructor)) void at_exit_dump() { final_dump(format::DumpReason:
 
 __attribute__((constructor)) void at_load() { process_init(); }
 
-template <class Fn>
-Fn next_symbol(const char* name) {
-  return reinterpret_cast<Fn>(dlsym(RTLD_NEXT, name));
-}
-
 // Set while an exec of this thread has written its dump: an exec
 // interposer further down the chain (libfnprof_alloc.so's forwards to this
 // library's) must not write it again.
@@ -115,42 +111,42 @@ using namespace fnprof::rt;
 extern "C" {
 
 FNPROF_EXPORT __attribute__((noreturn)) void _exit(int status) {
-  static auto real = next_symbol<void (*)(int)>("_exit");
+  static constinit NextSymbol<void (*)(int)> real{"_exit"};
   final_dump(fnprof::format::DumpReason::Exit, 0, false);
-  real(status);
+  real.get()(status);
   __builtin_unreachable();
 }
 
 FNPROF_EXPORT __attribute__((noreturn)) void _Exit(int status) { _exit(status); }
 
 FNPROF_EXPORT int execve(const char* path, char* const argv[], char* const envp[]) {
-  static auto real = next_symbol<int (*)(const char*, char* const*, char* const*)>("execve");
+  static constinit NextSymbol<int (*)(const char*, char* const*, char* const*)> real{"execve"};
   ExecDump dump;
-  return dump.failed(real(path, argv, envp));
+  return dump.failed(real.get()(path, argv, envp));
 }
 
 FNPROF_EXPORT int execv(const char* path, char* const argv[]) {
-  static auto real = next_symbol<int (*)(const char*, char* const*)>("execv");
+  static constinit NextSymbol<int (*)(const char*, char* const*)> real{"execv"};
   ExecDump dump;
-  return dump.failed(real(path, argv));
+  return dump.failed(real.get()(path, argv));
 }
 
 FNPROF_EXPORT int execvp(const char* file, char* const argv[]) {
-  static auto real = next_symbol<int (*)(const char*, char* const*)>("execvp");
+  static constinit NextSymbol<int (*)(const char*, char* const*)> real{"execvp"};
   ExecDump dump;
-  return dump.failed(real(file, argv));
+  return dump.failed(real.get()(file, argv));
 }
 
 FNPROF_EXPORT int execvpe(const char* file, char* const argv[], char* const envp[]) {
-  static auto real = next_symbol<int (*)(const char*, char* const*, char* const*)>("execvpe");
+  static constinit NextSymbol<int (*)(const char*, char* const*, char* const*)> real{"execvpe"};
   ExecDump dump;
-  return dump.failed(real(file, argv, envp));
+  return dump.failed(real.get()(file, argv, envp));
 }
 
 FNPROF_EXPORT int fexecve(int fd, char* const argv[], char* const envp[]) {
-  static auto real = next_symbol<int (*)(int, char* const*, char* const*)>("fexecve");
+  static constinit NextSymbol<int (*)(int, char* const*, char* const*)> real{"fexecve"};
   ExecDump dump;
-  return dump.failed(real(fd, argv, envp));
+  return dump.failed(real.get()(fd, argv, envp));
 }
 
 }  // extern "C"

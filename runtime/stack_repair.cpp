@@ -3,9 +3,12 @@
 #include <dlfcn.h>
 #include <unwind.h>
 
+#include <atomic>
+
 #include "arch_x86_64.h"
 #include "clock.h"
 #include "compiler.h"
+#include "next_symbol.h"
 #include "signal_calls.h"
 #include "thread_registry.h"
 
@@ -34,11 +37,6 @@ void exit_mismatch(ThreadState* t, uint64_t func, uint64_t now) {
 
 namespace {
 
-template <class Fn>
-Fn next_symbol(const char* name) {
-  return reinterpret_cast<Fn>(dlsym(RTLD_NEXT, name));
-}
-
 void repair_for_longjmp(const void* env) {
   ThreadState* t = tls_thread;
   if (!t) return;
@@ -60,10 +58,14 @@ void repair_for_longjmp(const void* env) {
 // same name, which libfnprof.so links too.)
 uintptr_t frame_stack_pointer(_Unwind_Context* context) {
   using GetCfa = _Unwind_Word (*)(_Unwind_Context*);
-  static GetCfa get_cfa = [] {
+  static constinit std::atomic<GetCfa> cached{nullptr};
+  GetCfa get_cfa = cached.load(std::memory_order_relaxed);
+  if (!get_cfa) {
+    // Only a personality routine calls this, so libstdc++ and libgcc_s are loaded.
     void* libgcc = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_NOLOAD);
-    return libgcc ? reinterpret_cast<GetCfa>(dlsym(libgcc, "_Unwind_GetCFA")) : nullptr;
-  }();
+    get_cfa = libgcc ? reinterpret_cast<GetCfa>(dlsym(libgcc, "_Unwind_GetCFA")) : nullptr;
+    cached.store(get_cfa, std::memory_order_relaxed);
+  }
   return get_cfa ? get_cfa(context) : 0;
 }
 
@@ -79,13 +81,13 @@ extern "C" {
 struct __jmp_buf_tag;
 
 FNPROF_EXPORT void* __cxa_begin_catch(void* exception) noexcept {
-  static auto real = next_symbol<void* (*)(void*) noexcept>("__cxa_begin_catch");
+  static constinit NextSymbol<void* (*)(void*) noexcept> real{"__cxa_begin_catch"};
   if (ThreadState* t = tls_thread) {
     // Our frame address is the catching function's stack pointer less
     // arch::kFrameToCallerSp, exactly as in the hooks that function called.
     unwind_shadow_stack(t, reinterpret_cast<uintptr_t>(__builtin_frame_address(0)), read_ticks());
   }
-  return real(exception);
+  return real.get()(exception);
 }
 
 // The personality routine decides, frame by frame, where an exception lands:
@@ -101,8 +103,8 @@ FNPROF_EXPORT _Unwind_Reason_Code __gxx_personality_v0(int version, _Unwind_Acti
                                                        _Unwind_Context* context) {
   using Personality = _Unwind_Reason_Code (*)(int, _Unwind_Action, _Unwind_Exception_Class,
                                               _Unwind_Exception*, _Unwind_Context*);
-  static auto real = next_symbol<Personality>("__gxx_personality_v0");
-  _Unwind_Reason_Code action = real(version, actions, exception_class, exception, context);
+  static constinit NextSymbol<Personality> real{"__gxx_personality_v0"};
+  _Unwind_Reason_Code action = real.get()(version, actions, exception_class, exception, context);
   if (action == _URC_INSTALL_CONTEXT) {
     ThreadState* t = tls_thread;
     uintptr_t sp = frame_stack_pointer(context);
@@ -113,9 +115,9 @@ FNPROF_EXPORT _Unwind_Reason_Code __gxx_personality_v0(int version, _Unwind_Acti
 
 #define FNPROF_LONGJMP(name)                                                         \
   FNPROF_EXPORT __attribute__((noreturn)) void name(__jmp_buf_tag* env, int value) {              \
-    static auto real = next_symbol<void (*)(__jmp_buf_tag*, int)>(#name);            \
+    static constinit NextSymbol<void (*)(__jmp_buf_tag*, int)> real{#name};          \
     repair_for_longjmp(env);                                                         \
-    real(env, value);                                                                \
+    real.get()(env, value);                                                          \
     __builtin_unreachable();                                                         \
   }
 

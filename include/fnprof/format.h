@@ -114,9 +114,9 @@ inline constexpr uint32_t kRequiredSectionType = 0x8000'0000;
 
 // The CRC-32 (zlib polynomial) of a section: its type and size as stored
 // (header bytes 0-3 and 8-15), then its payload, so a flipped type or size
-// is caught like a flipped payload byte. `crc` is zlib's crc32_z; format.h
-// takes it as a parameter because the runtime and perf-report link zlib
-// their own ways. Version 1 covered the payload alone.
+// is caught like a flipped payload byte. `crc` is zlib's crc32_z or the
+// runtime's equal copy (runtime/crc32.h: the runtime must not call zlib's,
+// which a program can interpose). Version 1 covered the payload alone.
 template <class Crc>
 uint32_t section_crc(Crc crc, uint32_t type, uint64_t size, const uint8_t* payload) {
   uint8_t covered[sizeof type + sizeof size];

@@ -1,7 +1,7 @@
 // The allocator entry points of libfnprof_alloc.so. Only interposition: each
 // forwards to the real function (the next definition, normally libc's or
-// libstdc++'s, found with dlsym(RTLD_NEXT) once) and calls one tracker hook
-// (tracker.h): after the real allocation, before the real free (a freed
+// the C++ runtime's, found with dlsym(RTLD_NEXT) once) and calls one tracker
+// hook (tracker.h): after the real allocation, before the real free (a freed
 // address may be handed to another thread at once).
 //
 // Bootstrap: dlsym itself may call calloc/malloc (for its error buffer)
@@ -9,11 +9,17 @@
 // small static pool, and freeing one of its blocks is recognised and
 // ignored; they are never tracked.
 //
-// operator new/delete forward to libstdc++'s, whose own malloc/free call is
-// the same allocation: a ReentryGuard is held around the forwarding so it is
-// not counted twice. This file is compiled with exceptions so that a
-// throwing operator new clears the flag (the guard's destructor) as
-// bad_alloc passes through.
+// operator new/delete forward to the program's C++ runtime's, whose own
+// malloc/free call is the same allocation: tls_busy is held around the
+// forwarding so it is not counted twice. This library has no C++ runtime of
+// its own (a C program must not get libstdc++ loaded by it), so it cannot
+// catch the bad_alloc that passes through its operator new, nor run a
+// destructor as it does. Instead the frames an exception can cross hold
+// nothing to undo: when the real allocation inside a forwarded operator new
+// fails, new_failed() puts the thread's state back and runs the program's
+// new_handler loop itself, as the real operator new would next; the real
+// one then only sees success, or a failure with no handler left, on which
+// it throws (or returns null) with nothing of ours set.
 #include <dlfcn.h>
 #include <errno.h>
 #include <malloc.h>
@@ -21,10 +27,11 @@
 #include <string.h>
 
 #include <atomic>
-#include <new>
+#include <new>  // declarations only: std::align_val_t, std::nothrow_t
 
 #include "../arch_x86_64.h"
 #include "../compiler.h"
+#include "../runtime_api.h"
 #include "tracker.h"
 
 using namespace fnprof::alloc;
@@ -74,12 +81,14 @@ size_t pool_size(const void* p) {
   X(malloc) X(free) X(calloc) X(realloc) X(reallocarray) X(posix_memalign) X(aligned_alloc)      \
   X(memalign) X(valloc) X(pvalloc) X(malloc_usable_size)
 
+using NewHandler = void (*)();
+
 using std::align_val_t;
 using std::nothrow_t;
 
-// The member of Real, libstdc++'s symbol, the operator and its parameters,
-// the arguments forwarded, what serves it when the program has no libstdc++,
-// the kind recorded.
+// The member of Real, the C++ runtime's symbol, the operator and its
+// parameters, the arguments forwarded, what serves it when no C++ runtime is
+// visible to dlsym, the kind recorded.
 #define FNPROF_OPERATOR_NEWS(X)                                                                   \
   X(new_, _Znwm, operator new, (size_t n), (n), fallback_new(n, 0, false), New)                   \
   X(new_array, _Znam, operator new[], (size_t n), (n), fallback_new(n, 0, false), NewArray)       \
@@ -98,8 +107,9 @@ using std::nothrow_t;
     (size_t n, align_val_t a, const nothrow_t& t) noexcept, (n, a, t),                            \
     fallback_new(n, static_cast<size_t>(a), true), NewArray)
 
-// The member of Real, libstdc++'s symbol, the operator and its parameters,
-// the arguments forwarded, the kind expected. Without libstdc++, free.
+// The member of Real, the C++ runtime's symbol, the operator and its
+// parameters, the arguments forwarded, the kind expected. Without a C++
+// runtime, free.
 #define FNPROF_OPERATOR_DELETES(X)                                                                \
   X(delete_, _ZdlPv, operator delete, (void* p), (p), New)                                        \
   X(delete_array, _ZdaPv, operator delete[], (void* p), (p), NewArray)                            \
@@ -126,10 +136,11 @@ using std::nothrow_t;
 #define FNPROF_DELETE_MEMBER(member, symbol, op, params, ...) void (*member) params;
 struct Real {
   FNPROF_C_ALLOCATORS(FNPROF_C_MEMBER)
-  // libstdc++'s, or null when the program has none (then new/delete are
-  // served by malloc/free, which is what libstdc++'s do).
+  // The C++ runtime's, or null when the program has none (then new/delete
+  // are served by malloc/free, which is what libstdc++'s do).
   FNPROF_OPERATOR_NEWS(FNPROF_NEW_MEMBER)
   FNPROF_OPERATOR_DELETES(FNPROF_DELETE_MEMBER)
+  NewHandler (*get_new_handler)();  // std::get_new_handler
 };
 #undef FNPROF_C_MEMBER
 #undef FNPROF_NEW_MEMBER
@@ -157,6 +168,7 @@ FNPROF_COLD void resolve() {
   FNPROF_C_ALLOCATORS(FNPROF_RESOLVE_C)
   FNPROF_OPERATOR_NEWS(FNPROF_RESOLVE_CXX)
   FNPROF_OPERATOR_DELETES(FNPROF_RESOLVE_CXX)
+  next(g_real.get_new_handler, "_ZSt15get_new_handlerv");
 #undef FNPROF_RESOLVE_C
 #undef FNPROF_RESOLVE_CXX
   tls_resolving = false;
@@ -198,11 +210,51 @@ inline void* tracked(void* p, size_t n, AllocKind kind, Caller caller) {
 
 inline bool free_untracked(void* p) { return !p || in_pool(p); }
 
-// new without libstdc++'s: what libstdc++'s does, short of the new_handler.
+// Set while a real operator new runs on this thread, and what tls_busy was
+// outside the outermost one (libstdc++'s nothrow new calls the throwing one).
+__thread bool tls_forwarding_new __attribute__((tls_model("initial-exec")));
+__thread bool tls_busy_outside_new __attribute__((tls_model("initial-exec")));
+
+// The allocation a forwarded operator new made failed (`retry` repeats it).
+// The real operator new would now call the new_handler and retry, or throw
+// bad_alloc when there is none: do the loop here, with the thread's state
+// as outside operator new while the handler runs (its allocations are the
+// program's; it may throw). Null: no handler left, and nothing of ours is
+// set when the real operator new throws.
+template <class Retry>
+FNPROF_COLD void* new_failed(Retry retry) {
+  for (;;) {
+    tls_busy = tls_busy_outside_new;
+    tls_forwarding_new = false;
+    NewHandler handler = g_real.get_new_handler ? g_real.get_new_handler() : nullptr;
+    if (!handler) return nullptr;
+    handler();
+    tls_busy = tls_forwarding_new = true;
+    if (void* p = retry()) return p;
+  }
+}
+
+// An allocation the real operator new may make: malloc, aligned_alloc,
+// posix_memalign, memalign.
+template <class Call>
+inline void* allocate(Call call) {
+  void* p = call();
+  if (FNPROF_UNLIKELY(!p) && tls_forwarding_new) p = new_failed(call);
+  return p;
+}
+
+// new when no C++ runtime is visible (a C program that calls operator new
+// only from a library it dlopened RTLD_LOCAL with its own libstdc++): what
+// libstdc++'s does, short of the new_handler. Without a C++ runtime this
+// library cannot throw bad_alloc; such a failure ends the program, said once.
 void* fallback_new(size_t n, size_t align, bool nothrow) {
   void* p = align ? g_real.aligned_alloc(align, (n + align - 1) / align * align ?: align)
                   : g_real.malloc(n ? n : 1);
-  if (!p && !nothrow) throw std::bad_alloc();
+  if (FNPROF_UNLIKELY(!p && !nothrow)) {
+    fnprof_rt_warn_once("operator new ran out of memory and no C++ runtime is visible to throw std::bad_alloc; ",
+                        "aborting");
+    abort();
+  }
   return p;
 }
 
@@ -212,7 +264,7 @@ extern "C" {
 
 FNPROF_EXPORT void* malloc(size_t n) {
   if (FNPROF_UNLIKELY(bootstrapping())) return pool_alloc(n);
-  return tracked(g_real.malloc(n), n, AllocKind::Malloc, FNPROF_CALLER);
+  return tracked(allocate([&] { return g_real.malloc(n); }), n, AllocKind::Malloc, FNPROF_CALLER);
 }
 
 FNPROF_EXPORT void free(void* p) {
@@ -288,18 +340,26 @@ FNPROF_EXPORT int posix_memalign(void** out, size_t align, size_t n) {
     return 0;
   }
   int rc = forward([&] { return g_real.posix_memalign(out, align, n); });
+  if (FNPROF_UNLIKELY(rc) && tls_forwarding_new) {
+    auto retry = [&]() -> void* {
+      return forward([&] { return g_real.posix_memalign(out, align, n); }) == 0 ? *out : nullptr;
+    };
+    if (new_failed(retry)) rc = 0;
+  }
   if (rc == 0) track_alloc(*out, n, AllocKind::Malloc, FNPROF_CALLER);
   return rc;
 }
 
 FNPROF_EXPORT void* aligned_alloc(size_t align, size_t n) {
   if (FNPROF_UNLIKELY(bootstrapping())) return pool_alloc(n, align < 16 ? 16 : align);
-  return tracked(forward([&] { return g_real.aligned_alloc(align, n); }), n, AllocKind::Malloc, FNPROF_CALLER);
+  return tracked(allocate([&] { return forward([&] { return g_real.aligned_alloc(align, n); }); }), n,
+                 AllocKind::Malloc, FNPROF_CALLER);
 }
 
 FNPROF_EXPORT void* memalign(size_t align, size_t n) {
   if (FNPROF_UNLIKELY(bootstrapping())) return pool_alloc(n, align < 16 ? 16 : align);
-  return tracked(forward([&] { return g_real.memalign(align, n); }), n, AllocKind::Malloc, FNPROF_CALLER);
+  return tracked(allocate([&] { return forward([&] { return g_real.memalign(align, n); }); }), n,
+                 AllocKind::Malloc, FNPROF_CALLER);
 }
 
 FNPROF_EXPORT void* valloc(size_t n) {
@@ -322,15 +382,18 @@ FNPROF_EXPORT size_t malloc_usable_size(void* p) {
 
 // ---- operator new and delete -----------------------------------------------
 
-#define FNPROF_DEFINE_NEW(member, symbol, op, params, args, fallback, kind) \
-  FNPROF_EXPORT void* op params {                                          \
-    bootstrapping();                                                       \
-    void* p;                                                               \
-    {                                                                      \
-      ReentryGuard forwarding;                                             \
-      p = g_real.member ? g_real.member args : fallback;                   \
-    }                                                                      \
-    return tracked(p, n, AllocKind::kind, FNPROF_CALLER);                  \
+// No object with a destructor here: bad_alloc may pass through (see the top).
+#define FNPROF_DEFINE_NEW(member, symbol, op, params, args, fallback, kind)  \
+  FNPROF_EXPORT void* op params {                                           \
+    bootstrapping();                                                        \
+    if (FNPROF_UNLIKELY(!g_real.member))                                    \
+      return tracked(fallback, n, AllocKind::kind, FNPROF_CALLER);          \
+    bool was_busy = tls_busy, was_forwarding = tls_forwarding_new;          \
+    if (!was_forwarding) tls_busy_outside_new = was_busy;                   \
+    tls_busy = tls_forwarding_new = true;                                   \
+    void* p = g_real.member args;                                           \
+    tls_busy = was_busy, tls_forwarding_new = was_forwarding;               \
+    return tracked(p, n, AllocKind::kind, FNPROF_CALLER);                   \
   }
 
 #define FNPROF_DEFINE_DELETE(member, symbol, op, params, args, kind)       \

@@ -13,7 +13,7 @@ find_program(FNPROF_ALLOC_CC NAMES gcc gcc-12 REQUIRED)
 find_program(FNPROF_ALLOC_CXX NAMES g++ g++-12 REQUIRED)
 set(alloc_flags -O1 -g -fno-optimize-sibling-calls -pthread -I${alloc_src})
 set(alloc_programs)
-foreach(name patterns threads fork operators writers growth exits)
+foreach(name patterns threads fork operators writers growth exits c_program new_handler)
   if(EXISTS ${alloc_src}/${name}.c)
     set(src ${alloc_src}/${name}.c)
     set(driver ${FNPROF_ALLOC_CC})
@@ -77,11 +77,13 @@ target_link_libraries(alloc_tests PRIVATE fnprof_report GTest::gtest_main)
 target_compile_definitions(alloc_tests PRIVATE
   FNPROF_ALLOC_PROGRAMS_DIR="${alloc_out}"
   FNPROF_ALLOC_LIBRARY="$<TARGET_FILE:fnprof_alloc>"
+  FNPROF_COUNT_ALLOCATIONS="$<TARGET_FILE:fnprof_count_allocations>"
   FNPROF_RUN="$<TARGET_FILE:fnprof-run>"
   FNPROF_PERF_REPORT="$<TARGET_FILE:perf-report>"
   FNPROF_TEST_PROGRAMS_DIR="${programs_dir}"
   FNPROF_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
-add_dependencies(alloc_tests alloc_test_programs fnprof_alloc fnprof-run perf-report test_programs)
+add_dependencies(alloc_tests alloc_test_programs fnprof_alloc fnprof-run perf-report test_programs
+  fnprof_count_allocations)
 gtest_discover_tests(alloc_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 120)
 
 # fnprof's totals equal heaptrack's on a program nobody here wrote (GNU bc).

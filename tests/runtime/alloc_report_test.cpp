@@ -107,8 +107,8 @@ TEST(LeakReport, NeverFreedIsExactAndStartUpIsApart) {
   ASSERT_EQ(found.count("never-freed leak_three"), 1u);
   EXPECT_EQ(found.find("never-freed leak_three")->second.bytes, 3000u);
   EXPECT_EQ(found.find("never-freed leak_three")->second.blocks, 3u);
-  // Every other never-freed block is libstdc++'s emergency pool, allocated
-  // by its initializer before main: start-up, not a leak.
+  // No other block: the tracker loads no C++ runtime (and its emergency
+  // pool) into this C program.
   EXPECT_EQ(report.leaked_bytes, 3000u);
   EXPECT_EQ(report.leaked_blocks, 3u);
   std::filesystem::remove_all(run.dir);
@@ -153,8 +153,8 @@ TEST(PerfReportAlloc, JsonCarriesTheSummaryAndTheLeaks) {
             0);
   nlohmann::json j = nlohmann::json::parse(text);
   const auto& summary = j["allocations"]["summary"];
-  // The program's 28 allocations and libstdc++'s emergency pool.
-  EXPECT_EQ(summary["allocations"], 29u);
+  // The program's 28 allocations, and nothing of the tracker's.
+  EXPECT_EQ(summary["allocations"], 28u);
   EXPECT_EQ(summary["frees"], 25u);
   EXPECT_EQ(summary["temporary"], 24u);
   EXPECT_EQ(summary["mismatched"], 0u);
@@ -167,7 +167,7 @@ TEST(PerfReportAlloc, JsonCarriesTheSummaryAndTheLeaks) {
 TEST(PerfReportAlloc, TextShowsTheSiteAndItsCallers) {
   ProgramRun run = run_tracked("patterns");
   std::string text = perf_report({"--alloc", "--sort", "leaked", "--top", "2", "--stack-depth", "1", run.dumps.at(0)});
-  EXPECT_NE(text.find("Top 2 allocation sites by bytes leaked:"), std::string::npos) << text;
+  EXPECT_NE(text.find("Top 1 allocation sites by bytes leaked:"), std::string::npos) << text;
   EXPECT_NE(text.find("leak_three  patterns.c:"), std::string::npos) << text;
   EXPECT_NE(text.find("← main  patterns.c:"), std::string::npos) << text;
   EXPECT_EQ(text.find("Top 20 functions"), std::string::npos) << text;  // --alloc: only the allocations
@@ -177,7 +177,7 @@ TEST(PerfReportAlloc, TextShowsTheSiteAndItsCallers) {
   EXPECT_NE(full.find("\nfunctions:    not instrumented (allocations only)\n"), std::string::npos) << full;
   EXPECT_EQ(full.find("threads:      0"), std::string::npos) << full;
   EXPECT_EQ(full.find("total calls:"), std::string::npos) << full;
-  EXPECT_NE(full.find("Top 16 allocation sites by bytes allocated:"), std::string::npos) << full;  // 15 + libstdc++
+  EXPECT_NE(full.find("Top 15 allocation sites by bytes allocated:"), std::string::npos) << full;
   std::string leaks = perf_report({"--leaks", run.dumps.at(0)});
   EXPECT_NE(leaks.find("Leaks: 2.9 KiB in 3 blocks never freed"), std::string::npos) << leaks;
   EXPECT_NE(leaks.find("[low] never-freed: 2.9 KiB in 3 blocks never freed: allocated by leak_three"),
@@ -275,7 +275,7 @@ TEST(AllocFormats, CsvAllocatorsAndLeaksTables) {
     by_name[s.at("name")] = s;
     allocations += std::stoull(s.at("allocations"));
   }
-  EXPECT_EQ(allocations, 29u);  // the program's 28 and libstdc++'s emergency pool: one row per site
+  EXPECT_EQ(allocations, 28u);  // the program's 28: one row per site
   const auto& leak = by_name.at("leak_three");
   EXPECT_EQ(leak.at("allocations"), "3");
   EXPECT_EQ(leak.at("frees"), "0");
@@ -325,13 +325,13 @@ TEST(AllocFormats, FoldedBytesAndAllocationsAddUpToTheSites) {
   const std::string bytes = report_output({"--format", "folded", "--folded-value", "bytes", run.dumps.at(0)});
   EXPECT_EQ(folded_sum(bytes), sites.bytes_allocated);
   EXPECT_EQ(folded_sum(bytes), profile.heap.totals.bytes_allocated);
-  EXPECT_GE(folded_sum(bytes), 1'005'950u);  // the program's, and libstdc++'s pool
+  EXPECT_EQ(folded_sum(bytes), 1'005'950u);  // the program's, exactly
   // Outermost frame first, the allocating function last.
   EXPECT_NE(bytes.find(";main;leak_three 3000\n"), std::string::npos) << bytes;
   EXPECT_NE(bytes.find(";main;peak_block 1000000\n"), std::string::npos) << bytes;
   const std::string allocations =
       report_output({"--format", "folded", "--folded-value", "allocations", "--threads", run.dumps.at(0)});
-  EXPECT_EQ(folded_sum(allocations), 29u);
+  EXPECT_EQ(folded_sum(allocations), 28u);
   EXPECT_TRUE(allocations.starts_with("thread [")) << allocations;
   EXPECT_NE(allocations.find(";main;temporaries 10\n"), std::string::npos) << allocations;
   std::filesystem::remove_all(run.dir);
@@ -365,12 +365,12 @@ TEST(AllocFormats, PprofCarriesTheAllocationSampleTypes) {
        {"alloc_objects", "alloc_space", "inuse_objects", "inuse_space", "bytes", "leak_three"})
     EXPECT_NE(std::find(strings.begin(), strings.end(), name), strings.end()) << name;
   const AllocCounts& t = profile.heap.totals;
-  EXPECT_EQ(sums[2], 29);
+  EXPECT_EQ(sums[2], 28);
   EXPECT_EQ(sums[2], static_cast<long long>(t.allocations));
   EXPECT_EQ(sums[3], static_cast<long long>(t.bytes_allocated));
   EXPECT_EQ(sums[4], static_cast<long long>(profile.heap.live_blocks));
   EXPECT_EQ(sums[5], static_cast<long long>(profile.heap.live_bytes));
-  EXPECT_GE(sums[5], 3000);  // leak_three's, and libstdc++'s pool
+  EXPECT_EQ(sums[5], 3000);  // leak_three's
   std::filesystem::remove_all(run.dir);
   std::filesystem::remove_all(decode.dir);
 }
@@ -423,8 +423,8 @@ TEST(AllocFormats, PprofFunctionsAndLocationsAreOnePerFunctionAndAddress) {
 TEST(AllocFormats, MarkdownHasTheAllocationTableAndTheLeaks) {
   ProgramRun run = run_tracked("patterns");
   const std::string md = report_output({"--format", "md", "--sort", "leaked", run.dumps.at(0)});
-  EXPECT_NE(md.find("\n## Allocations\n\n29 allocations"), std::string::npos) << md;
-  EXPECT_NE(md.find("Top 2 allocation sites by bytes leaked:"), std::string::npos) << md;  // leak_three, the pool
+  EXPECT_NE(md.find("\n## Allocations\n\n28 allocations"), std::string::npos) << md;
+  EXPECT_NE(md.find("Top 1 allocation sites by bytes leaked:"), std::string::npos) << md;  // leak_three
   // allocations, allocated, at peak, leaked, temporary.
   EXPECT_NE(md.find("| `leak_three` | 3 | 2.9 KiB | 2.9 KiB | 2.9 KiB | 0 | `"), std::string::npos) << md;
   EXPECT_NE(md.find("patterns.c:"), std::string::npos) << md;

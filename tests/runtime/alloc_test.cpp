@@ -243,6 +243,31 @@ TEST(AllocTracker, EveryOperatorNewAndDelete) {
   EXPECT_TRUE(found);
 }
 
+uint64_t counted_allocations(const std::string& name) {
+  ProgramRun counted = run_program(program(name), {}, {std::string("LD_PRELOAD=") + FNPROF_COUNT_ALLOCATIONS});
+  const std::string prefix = "count_allocations: ";
+  size_t at = counted.stderr_text.find(prefix);
+  if (at == std::string::npos) throw std::runtime_error("no count from " + name + ": " + counted.stderr_text);
+  return std::stoull(counted.stderr_text.substr(at + prefix.size()));
+}
+
+TEST(AllocTracker, NewHandlerAndBadAllocPassThrough) {
+  ProgramRun plain = run_program(program("new_handler"));
+  ProgramRun tracked = run_tracked("new_handler");
+  EXPECT_EQ(plain.stdout_text,
+            "bad_alloc after 3 calls of the handler\nnothrow new returns null\nthe handler's exception\ndone\n");
+  EXPECT_EQ(tracked.stdout_text, plain.stdout_text);
+  EXPECT_EQ(tracked.status(), "0");
+  Dump d = only_dump(tracked);
+  ByFunction f = by_function(d);
+  expect_consistent(d, f);
+  expect_site(f, "handler_block", 3, 0, 48, 0, 0);
+  expect_site(f, "after_bad_alloc", 1, 0, 8, 0, 0);
+  expect_site(f, "after_nothrow", 1, 0, 16, 0, 0);
+  expect_site(f, "after_custom", 1, 0, 24, 0, 0);
+  EXPECT_EQ(d.alloc.summary.allocations, counted_allocations("new_handler"));
+}
+
 TEST(AllocTracker, EightThreads) {
   ProgramRun plain = run_program(program("threads"));
   ProgramRun tracked = run_tracked("threads");
@@ -418,6 +443,22 @@ TEST(FnprofRun, ChildrenRunWithoutTheTrackerUnlessFollowed) {
   EXPECT_EQ(alone.status(), "0");
   EXPECT_EQ(followed.status(), "0");
   EXPECT_LT(alone.dumps.size(), followed.dumps.size()) << alone.stderr_text << followed.stderr_text;
+}
+
+// A C program under fnprof-run: no C++ runtime loaded into it (it looks from
+// inside), and exactly the allocations it makes without a profiler, counted
+// by a preload that only counts; so no emergency pool of libstdc++'s either.
+TEST(FnprofRun, CProgramGetsNoCppRuntimeAndOnlyItsOwnAllocations) {
+  ProgramRun plain = run_program(program("c_program"));
+  ProgramRun run = launch({"--", program("c_program")});
+  EXPECT_EQ(plain.stdout_text, "no C++ runtime\n");
+  EXPECT_EQ(run.stdout_text, plain.stdout_text);
+  EXPECT_EQ(run.status(), "0");
+  uint64_t truth = counted_allocations("c_program");
+  EXPECT_GE(truth, 7u);  // its own 5 (a realloc is one), the FILE, getline's buffer
+  Dump d = only_dump(run);
+  EXPECT_EQ(d.alloc.summary.allocations, truth);
+  for (const AllocSite& s : d.alloc.sites) EXPECT_NE(s.bytes_allocated, 72'704u);
 }
 
 TEST(AllocTracker, StatusReportsTheLiveHeap) {

@@ -9,7 +9,9 @@
 #include <typeinfo>
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
+#include "../../runtime/crc32.h"  // the runtime's own CRC, which must equal zlib's
 #include "../../runtime/dump_buffer.h"  // the runtime's writer, for round trips
 #include "dump_builder.h"
 
@@ -305,6 +307,26 @@ TEST(DumpFormat, ADumpFromTheWritersBufferReadsBack) {
     EXPECT_EQ(d.alloc.stacks[i].id, 3 * i + 1);
     EXPECT_EQ(d.alloc.stacks[i].frames, stacks[i]) << "stack " << i;
   }
+}
+
+// The runtime's CRC-32 is zlib's function: every length from 0 to 70 (the
+// eight-byte steps and every tail), every start offset (alignment), chained
+// from a previous CRC, and the standard check value.
+TEST(DumpFormat, RuntimeCrcEqualsZlibs) {
+  std::vector<uint8_t> bytes(4096);
+  uint32_t x = 12345;
+  for (uint8_t& b : bytes) b = static_cast<uint8_t>((x = x * 1103515245 + 12345) >> 16);
+  for (size_t offset = 0; offset < 8; ++offset)
+    for (size_t n = 0; n <= 70; ++n)
+      for (uint32_t start : {0u, 0xdeadbeefu})
+        ASSERT_EQ(rt::crc32(start, bytes.data() + offset, n),
+                  static_cast<uint32_t>(crc32_z(start, bytes.data() + offset, n)))
+            << "offset " << offset << " length " << n << " from " << start;
+  EXPECT_EQ(rt::crc32(0, bytes.data(), bytes.size()), static_cast<uint32_t>(crc32_z(0, bytes.data(), bytes.size())));
+  EXPECT_EQ(rt::crc32(rt::crc32(0, bytes.data(), 1000), bytes.data() + 1000, 3096),
+            rt::crc32(0, bytes.data(), 4096));
+  const auto* check = reinterpret_cast<const uint8_t*>("123456789");
+  EXPECT_EQ(rt::crc32(0, check, 9), 0xCBF43926u);
 }
 
 TEST(DumpFormat, EverySectionTypeHasOneName) {
