@@ -12,12 +12,15 @@ packages=(
   libboost-stacktrace-dev protobuf-compiler libprotobuf-dev
   uftrace valgrind heaptrack bc
   python3-jsonschema chromium
-  help2man man-db pkg-config dpkg-dev golang-go npm
+  help2man man-db pkg-config dpkg-dev golang-go
 )
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm comes with Node.js where Node.js is not Debian's own (NodeSource's
+# nodejs conflicts with Debian's npm package): ask apt only when it is absent.
+command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]})); then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo=sudo

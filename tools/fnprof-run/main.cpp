@@ -48,10 +48,27 @@ namespace {
 
 constexpr const char* kAllocLibrary = "libfnprof_alloc.so";
 
+constexpr const char* kUsage =
+    "usage: fnprof-run [--output DIR] [--no-alloc] [--follow-children] [--] PROGRAM ARGS...\n";
+
+// --help: the options explained (its man page is made from this text); a bad
+// command line gets the usage line alone.
 [[noreturn]] void usage(int code) {
-  std::fprintf(code ? stderr : stdout,
-               "usage: fnprof-run [--output DIR] [--no-alloc] [--follow-children] [--] PROGRAM ARGS...\n");
-  std::exit(code);
+  if (code) {
+    std::fputs(kUsage, stderr);
+    std::exit(code);
+  }
+  std::fputs(kUsage, stdout);
+  std::fputs("Runs PROGRAM with the allocation tracker preloaded; one dump per process.\n"
+             "\n"
+             "Options:\n"
+             "  -o, --output DIR     write the dumps to DIR (sets FNPROF_OUTPUT; default: the\n"
+             "                       current directory)\n"
+             "  --no-alloc           preload nothing: only an instrumented program writes a dump\n"
+             "  --follow-children    keep the tracker in the programs PROGRAM executes\n"
+             "  -h, --help           print this help and exit\n",
+             stdout);
+  std::exit(0);
 }
 
 [[noreturn]] void fail(const std::string& message, int code = 2) {
