@@ -146,11 +146,11 @@ void DumpSum::add_alloc(const Dump& dump, const std::vector<Place>& places, Tids
     o.bytes_allocated += site.bytes_allocated, o.bytes_freed += site.bytes_freed;
     o.peak_live_bytes += site.peak_live_bytes, o.bytes_at_peak += site.bytes_at_peak;
     o.temporary += site.temporary, o.mismatched += site.mismatched;
-    for (const auto& [bucket, count] : site.size_histogram) {
+    for (const auto& bucket : site.size_histogram) {
       auto b = std::find_if(o.size_histogram.begin(), o.size_histogram.end(),
-                            [&](const auto& x) { return x.first == bucket; });
-      if (b == o.size_histogram.end()) o.size_histogram.emplace_back(bucket, count);
-      else b->second += count;
+                            [&](const auto& x) { return x.first == bucket.first; });
+      if (b == o.size_histogram.end()) o.size_histogram.push_back(bucket);
+      else b->second += bucket.second;
     }
   }
 }
