@@ -503,6 +503,20 @@ TEST(PerfReportHistory, NamesTheRunWhereAFigureSteppedAndHeld) {
   EXPECT_EQ(lines(r.out)[0], "fnprof history: 6 runs, 8 series, 2 stepped");
   EXPECT_NE(r.out.find("▁▁▁███"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("run 4 ("), std::string::npos) << r.out;
+
+  // The page: stepped series first, the step's run marked on their charts,
+  // a dot per run in every chart (8 series x 6 runs).
+  r = perf_report("history --format html" + runs);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("<h1>fnprof history: 6 runs, 8 series, 2 stepped</h1>"), std::string::npos) << r.out;
+  const size_t first_row = r.out.find("<tr");
+  EXPECT_EQ(r.out.find("<tr class=\"stepped\">", first_row + 1), r.out.find("<tr", first_row + 1)) << r.out;
+  size_t dots = 0, marks = 0;
+  for (size_t at = r.out.find("<circle"); at != std::string::npos; at = r.out.find("<circle", at + 1)) ++dots;
+  for (size_t at = r.out.find("class=\"at\""); at != std::string::npos; at = r.out.find("class=\"at\"", at + 1)) ++marks;
+  EXPECT_EQ(dots, 48u);
+  EXPECT_EQ(marks, 2u);
+  EXPECT_NE(r.out.find("<title>run 4 ("), std::string::npos) << r.out;
 }
 
 // perf-report merge: a merged baseline stands in for its runs.

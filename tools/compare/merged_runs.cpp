@@ -62,8 +62,9 @@ MergedFigures RunFiguresSum::result(const Catalog& catalog) const {
     RunFigure& f = out.figures.emplace_back();
     f.subject = key.subject == Subject::Program ? 0 : key.subject == Subject::Context ? named + key.id : key.id;
     f.measure = static_cast<uint64_t>(key.measure);
+    const double first = values[0].second;
     f.every_run = values.size() == runs_.size() &&
-                  std::all_of(values.begin(), values.end(), [&](const auto& v) { return v.second == values[0].second; });
+                  std::all_of(values.begin(), values.end(), [first](const auto& v) { return v.second == first; });
     f.values = f.every_run ? std::vector<std::pair<uint32_t, double>>{{0, values[0].second}} : values;
   }
   return out;

@@ -1,4 +1,4 @@
-// perf-report history DUMP...|DIR [--format text|md|json] [--threshold PCT] [--top N] [-o FILE]
+// perf-report history DUMP...|DIR [--format text|md|json|html] [--threshold PCT] [--top N] [-o FILE]
 #include "perf-report/history_command.h"
 
 #include <CLI/CLI.hpp>

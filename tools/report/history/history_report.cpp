@@ -15,6 +15,7 @@ const std::vector<HistoryFormat>& history_formats() {
       {"text", "a row per series: first, last, a sparkline, the run where it stepped", write_history_text},
       {"md", "the same for a pull request or a wiki page", write_history_md},
       {"json", "every run's value of every series, and the steps", write_history_json},
+      {"html", "one page: a chart of every run per series, the steps marked", write_history_html},
   };
   return formats;
 }

@@ -19,6 +19,7 @@ struct HistoryFormat {
 void write_history_text(std::ostream& out, const History& history, const Catalog& catalog);
 void write_history_md(std::ostream& out, const History& history, const Catalog& catalog);
 void write_history_json(std::ostream& out, const History& history, const Catalog& catalog);
+void write_history_html(std::ostream& out, const History& history, const Catalog& catalog);
 
 // "A step: ...": the rule, in a sentence, for the outputs people read.
 std::string step_rule(const History& history);
