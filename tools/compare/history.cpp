@@ -8,6 +8,8 @@
 namespace fnprof {
 
 std::optional<Series::Step> find_step(const std::vector<double>& values, double threshold) {
+  std::optional<Series::Step> best;
+  double best_gap = 0;
   for (size_t k = kStepRunsASide; k + kStepRunsASide <= values.size(); ++k) {
     std::vector<double> before(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k));
     std::vector<double> after(values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
@@ -18,10 +20,17 @@ std::optional<Series::Step> find_step(const std::vector<double>& values, double 
     // The before-side's own spread, robustly: 1.4826 x MAD estimates the
     // standard deviation of normal noise, and one outlier barely moves it.
     const double least = std::max(threshold * b, kStepSpreads * 1.4826 * median(deviations));
-    bool held = std::all_of(after.begin(), after.end(), [&](double v) { return a > b ? v - b >= least : b - v >= least; });
-    if (held) return Series::Step{k, b, a};
+    const bool up = a > b;
+    bool held = std::all_of(after.begin(), after.end(), [&](double v) { return up ? v - b >= least : b - v >= least; });
+    if (!held) continue;
+    // Where the sides overlap least: a run that drifted up just before
+    // the step also passes the test, but lies nearer the old level.
+    auto [lo_before, hi_before] = std::minmax_element(before.begin(), before.end());
+    auto [lo_after, hi_after] = std::minmax_element(after.begin(), after.end());
+    const double gap = up ? *lo_after - *hi_before : *lo_before - *hi_after;
+    if (!best || gap > best_gap) best = Series::Step{k, b, a}, best_gap = gap;
   }
-  return std::nullopt;
+  return best;
 }
 
 History build_history(std::vector<RunFigures> runs, size_t top_functions, double threshold) {

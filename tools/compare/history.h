@@ -7,8 +7,9 @@
 // by at least three robust spreads of the runs before k (1.4826 x their
 // median absolute deviation): a new level that held, not one slow run, and
 // beyond what the figure already wandered. At least three runs on each side
-// (an outlier among two runs is half of them). The first such run is named:
-// the first run at the new level.
+// (an outlier among two runs is half of them). Of the runs that qualify, the
+// one where the runs before and after overlap least is named: the first run
+// at the new level (a run that drifted just before the step qualifies too).
 //
 // The series: the program's wall time, calls, bytes allocated, peak heap and
 // leaked bytes; the top functions' self time and calls (top: by self time

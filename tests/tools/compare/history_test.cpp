@@ -25,6 +25,16 @@ TEST(HistoryStep, ARealStepNamesItsFirstRun) {
   EXPECT_EQ(down->run, 4u);
 }
 
+TEST(HistoryStep, ARunThatDriftedBeforeTheStepIsNotItsStart) {
+  // Seen on a loaded machine: the last base run was 25% slow. It passes the
+  // test too (every run from it on is beyond the median before it), but the
+  // new level starts at the fifth run, where the sides do not overlap.
+  auto step = find_step({181, 180, 181, 228, 400, 410, 415, 420}, 0.10);
+  ASSERT_TRUE(step);
+  EXPECT_EQ(step->run, 4u);
+  EXPECT_DOUBLE_EQ(step->before, 181);
+}
+
 TEST(HistoryStep, AStepWithinTheFiguresOwnSpreadIsNone) {
   // +25% is beyond the threshold but not beyond three spreads of runs that
   // already wandered by +-30%.
