@@ -273,7 +273,7 @@ bool write_dump(DumpReason reason, int signal, bool in_signal_handler, char* wri
   }
   if (!begin_dump(reason)) return false;
   int saved_errno = errno;  // the program must not see ours
-  if (!in_signal_handler) scan_modules();
+  if (!in_signal_handler) scan_modules(), probe_cost_measure();
   ClockPoint end = clock_now();
   uint64_t tps = ticks_per_second(g_process.start, &end);
 

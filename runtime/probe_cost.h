@@ -7,9 +7,9 @@
 
 namespace fnprof::rt {
 
-// Times the hook pair on a private thread state; call once, after the clock
-// is chosen and before the program's first hook is recorded.
-void probe_cost_init();
+// Times the hook pair on a private thread state, keeping the cheaper of
+// this and any earlier measurement.
+void probe_cost_measure();
 
 format::ProbeCostRecord probe_cost();
 

@@ -92,7 +92,7 @@ void process_init() {
   read_settings();
   module_map_init(g_process.exe);
   thread_registry_init();
-  probe_cost_init();
+  probe_cost_measure();
   lifecycle_init();
   g_state.store(kReady, std::memory_order_release);
 }
