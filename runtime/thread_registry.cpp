@@ -22,9 +22,9 @@ __thread ThreadState* tls_thread __attribute__((tls_model("initial-exec")));
 namespace {
 
 // Reservations, not allocations (MAP_NORESERVE): 32 MiB of shadow stack is
-// recursion a million frames deep, 128 MiB of nodes (and 1.06 GiB of their
+// recursion a million frames deep, 128 MiB of nodes (and 1.09 GiB of their
 // durations) is 4M distinct call paths. Only the pages touched become memory:
-// 304 bytes per call path.
+// 312 bytes per call path.
 constexpr uint32_t kFrameCapacity = 1u << 20;
 constexpr uint32_t kNodeCapacity = 1u << 22;
 constexpr uint32_t kInitialSlots = 1u << 12;
