@@ -188,6 +188,7 @@ json report_data(const Report& report) {
         {"threads", profile.threads.size()},
         {"wall_ns", ns(profile.wall_seconds)},
         {"clock", profile.clock},
+        {"probe_cost", probe_note(profile.probe)},
         {"dumps", dump_names(profile)}}},
       {"functions", functions},
       {"trees", trees},

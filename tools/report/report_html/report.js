@@ -122,6 +122,7 @@
     document.body.append(el('header', { class: 'top' },
       el('h1', {}, el('span', { class: 'brand', text: 'fnprof' }), s.program),
       el('div', { class: 'cmd', text: s.command_line }),
+      s.probe_cost ? el('div', { class: 'cmd', text: 'probe cost: ' + s.probe_cost }) : null,
       el('div', { class: 'cards' },
         card('wall time', duration(s.wall_ns)),
         card('profiled time', duration(total.total_ns)),
