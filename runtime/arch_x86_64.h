@@ -71,5 +71,8 @@ inline constexpr int kUserAddressBits = 47;
 FNPROF_ALWAYS_INLINE void signal_safe_add(uint64_t* counter, uint64_t value) {
   __asm__("addq %1, %0" : "+m"(*counter) : "er"(value));
 }
+FNPROF_ALWAYS_INLINE void signal_safe_add32(uint32_t* counter, uint32_t value) {
+  __asm__("addl %1, %0" : "+m"(*counter) : "ir"(value));
+}
 
 }  // namespace fnprof::arch

@@ -97,7 +97,9 @@ FNPROF_ALWAYS_INLINE void record_exit(ThreadState* t, uint64_t func, uint64_t no
     ColdSection cold(t);
     return exit_mismatch(t, func, now);
   }
-  arch::signal_safe_add(&t->nodes[f.node].incl_ticks, now - f.start_ticks);
+  const uint64_t ticks = now - f.start_ticks;
+  arch::signal_safe_add(&t->nodes[f.node].incl_ticks, ticks);
+  add_duration(t->durations[f.node], ticks);
   t->depth = depth - 1;
 }
 

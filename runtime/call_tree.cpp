@@ -52,6 +52,7 @@ uint32_t find_child(ThreadState* t, uint32_t parent, uint64_t func) {
     return 0;
   }
   t->nodes[child] = Node{func, parent, 0, 0, 0};
+  t->durations[child] = NodeDurations{};  // a reset tree reuses the index
   insert_slot(t->slots, t->slot_mask, ChildSlot{func, parent, child});
   ++t->slot_used;
   t->nodes[parent].cached_child = child;
@@ -65,6 +66,7 @@ void reset_tree(ThreadState* t, uint64_t now) {
   std::memset(t->slots, 0, (t->slot_mask + 1) * sizeof(ChildSlot));
   t->slot_used = 0;
   t->nodes[0] = Node{};
+  t->durations[0] = NodeDurations{};
   t->node_count.store(1, std::memory_order_relaxed);
   t->truncated = false;
   for (uint32_t d = 1; d <= t->depth; ++d) {
@@ -78,6 +80,7 @@ void close_frames_above(ThreadState* t, uint32_t depth, uint64_t now) {
   for (; t->depth > depth; --t->depth) {
     const Frame& f = t->frames[t->depth];
     t->nodes[f.node].incl_ticks += now - f.start_ticks;
+    add_duration(t->durations[f.node], now - f.start_ticks);
   }
 }
 

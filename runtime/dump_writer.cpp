@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "memory.h"
 #include "module_map.h"
+#include "probe_cost.h"
 #include "process.h"
 #include "thread_registry.h"
 
@@ -58,6 +59,25 @@ void read_thread_name(const ThreadState* t, char* out, size_t size) {
   out[n > 0 ? n : 0] = '\0';
 }
 
+// Finished calls only: an open call's duration is not known yet.
+void put_durations(DumpBuffer& b, const NodeDurations* durations, uint32_t count) {
+  size_t at = b.begin_section();
+  b.put_varint(count - 1);
+  for (uint32_t i = 1; i < count; ++i) {
+    const NodeDurations& d = durations[i];
+    uint64_t buckets = 0;
+    for (uint32_t k = 0; k < kDurationBuckets; ++k) buckets += d.buckets[k] != 0;
+    b.put(DurationsRecord{buckets ? ~d.min_complement : 0, d.max_ticks, buckets});
+    uint32_t previous = 0;
+    for (uint32_t k = 0; k < kDurationBuckets; ++k) {
+      if (!d.buckets[k]) continue;
+      b.put(DurationBucketRecord{k - previous, d.buckets[k]});
+      previous = k;
+    }
+  }
+  b.end_section(at, SectionType::CallDurations);
+}
+
 void put_thread(DumpBuffer& b, const ThreadReader& reader, const ThreadState* t, uint64_t now) {
   // Other threads may still be running: read the published node count once
   // and only nodes below it.
@@ -84,6 +104,7 @@ void put_thread(DumpBuffer& b, const ThreadReader& reader, const ThreadState* t,
     b.put(NodeRecord{i - n.parent, func.encode(n.func), n.calls, n.incl_ticks + open});
   }
   b.end_section(at, SectionType::Thread);
+  put_durations(b, reader.durations(t), count);
 }
 
 void encode(DumpBuffer& b, DumpReason reason, int signal, const ClockPoint& end, uint64_t tps) {
@@ -112,6 +133,10 @@ void encode(DumpBuffer& b, DumpReason reason, int signal, const ClockPoint& end,
                        m.bias, m.lo, m.hi});
   }
   b.end_section(at, SectionType::Modules);
+
+  at = b.begin_section();
+  b.put(probe_cost());
+  b.end_section(at, SectionType::ProbeCost);
 
   {
     ThreadReader reader;
@@ -248,7 +273,7 @@ bool write_dump(DumpReason reason, int signal, bool in_signal_handler, char* wri
   }
   if (!begin_dump(reason)) return false;
   int saved_errno = errno;  // the program must not see ours
-  if (!in_signal_handler) scan_modules();
+  if (!in_signal_handler) scan_modules(), probe_cost_measure();
   ClockPoint end = clock_now();
   uint64_t tps = ticks_per_second(g_process.start, &end);
 

@@ -1,5 +1,7 @@
 #include "process.h"
 
+#include "probe_cost.h"
+
 #include <fcntl.h>
 #include <sys/auxv.h>
 #include <stdlib.h>
@@ -9,6 +11,7 @@
 #include "lifecycle.h"
 #include "memory.h"
 #include "module_map.h"
+#include "probe_cost.h"
 #include "thread_registry.h"
 
 namespace fnprof::rt {
@@ -89,6 +92,7 @@ void process_init() {
   read_settings();
   module_map_init(g_process.exe);
   thread_registry_init();
+  probe_cost_measure();
   lifecycle_init();
   g_state.store(kReady, std::memory_order_release);
 }

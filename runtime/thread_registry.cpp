@@ -22,7 +22,9 @@ __thread ThreadState* tls_thread __attribute__((tls_model("initial-exec")));
 namespace {
 
 // Reservations, not allocations (MAP_NORESERVE): 32 MiB of shadow stack is
-// recursion a million frames deep, 128 MiB of nodes is 4M distinct call paths.
+// recursion a million frames deep, 128 MiB of nodes (and 1.09 GiB of their
+// durations) is 4M distinct call paths. Only the pages touched become memory:
+// 312 bytes per call path.
 constexpr uint32_t kFrameCapacity = 1u << 20;
 constexpr uint32_t kNodeCapacity = 1u << 22;
 constexpr uint32_t kInitialSlots = 1u << 12;
@@ -43,13 +45,15 @@ Frame g_no_frames[1] = {{0, UINTPTR_MAX, 0, 0}};
 void retire(ThreadState* t) {
   uint32_t count = t->node_count.load(std::memory_order_relaxed);
   auto* kept = static_cast<Node*>(keep_memory(count * sizeof(Node)));
-  if (!kept) {
+  auto* kept_durations = kept ? static_cast<NodeDurations*>(keep_memory(count * sizeof(NodeDurations))) : nullptr;
+  if (!kept_durations) {
     // Keep the tree where it is; the shadow stack's pages still go back.
     madvise(t->frames, t->frame_capacity * sizeof(Frame), MADV_DONTNEED);
     t->frames[0].sp = UINTPTR_MAX;
     return;
   }
   memcpy(kept, t->nodes, count * sizeof(Node));
+  memcpy(kept_durations, t->durations, count * sizeof(NodeDurations));
   tls_thread = nullptr;
   tls_failed = true;
   // Readers that come later see the copy; those already reading other
@@ -57,6 +61,7 @@ void retire(ThreadState* t) {
   // reservations go once they are done (sequentially consistent, so either
   // they see the copy or this sees them).
   __atomic_store_n(&t->nodes, kept, __ATOMIC_SEQ_CST);
+  __atomic_store_n(&t->durations, kept_durations, __ATOMIC_SEQ_CST);
   __atomic_store_n(&t->frames, &g_no_frames[0], __ATOMIC_SEQ_CST);
   // A reader stuck for good (a flush interrupted on its own thread) keeps
   // the reservations: waiting ends after 1 s.
@@ -109,13 +114,16 @@ ThreadState* thread_begin() {
   if (tls_failed) return nullptr;
   process_init();
   // The state is kept until the dump, packed with others (keep_memory). One
-  // mapping per thread for the rest, [frames | nodes | first child table],
+  // mapping per thread for the rest, [frames | nodes | durations | first
+  // child table | signal log],
   // so a program that starts many threads stays far from the kernel's limit
   // on mappings (vm.max_map_count, 65530 by default).
   constexpr size_t kFramesBytes = kFrameCapacity * sizeof(Frame);
   constexpr size_t kNodesBytes = kNodeCapacity * sizeof(Node);
+  constexpr size_t kDurationsBytes = kNodeCapacity * sizeof(NodeDurations);
   constexpr size_t kSlotsBytes = kInitialSlots * sizeof(ChildSlot);
-  constexpr size_t kBytes = kFramesBytes + kNodesBytes + kSlotsBytes + kSignalLogCapacity * sizeof(SignalCall);
+  constexpr size_t kSlotsAt = kFramesBytes + kNodesBytes + kDurationsBytes;
+  constexpr size_t kBytes = kSlotsAt + kSlotsBytes + kSignalLogCapacity * sizeof(SignalCall);
   void* state = keep_memory(sizeof(ThreadState));
   auto* base = static_cast<char*>(state ? map_memory(kBytes) : nullptr);
   if (!base) {
@@ -130,13 +138,14 @@ ThreadState* thread_begin() {
   t->frames = reinterpret_cast<Frame*>(base);
   t->frames[0].sp = UINTPTR_MAX;  // the root sentinel is above every frame
   t->nodes = reinterpret_cast<Node*>(base + kFramesBytes);
+  t->durations = reinterpret_cast<NodeDurations*>(base + kFramesBytes + kNodesBytes);
   t->node_count.store(1, std::memory_order_relaxed);
   t->frame_capacity = kFrameCapacity;
   t->node_capacity = kNodeCapacity;
-  t->slots = reinterpret_cast<ChildSlot*>(base + kFramesBytes + kNodesBytes);
+  t->slots = reinterpret_cast<ChildSlot*>(base + kSlotsAt);
   t->slot_mask = kInitialSlots - 1;
   t->slots_mapped = false;
-  t->signal_log = reinterpret_cast<SignalCall*>(base + kFramesBytes + kNodesBytes + kSlotsBytes);
+  t->signal_log = reinterpret_cast<SignalCall*>(base + kSlotsAt + kSlotsBytes);
   t->tid = static_cast<uint64_t>(gettid());
   t->start_ticks = read_ticks();
   push(t);
@@ -151,6 +160,10 @@ ThreadReader::~ThreadReader() { g_readers.fetch_sub(1); }
 ThreadState* ThreadReader::first() const { return g_threads.load(std::memory_order_acquire); }
 
 const Node* ThreadReader::nodes(const ThreadState* t) const { return __atomic_load_n(&t->nodes, __ATOMIC_SEQ_CST); }
+
+const NodeDurations* ThreadReader::durations(const ThreadState* t) const {
+  return __atomic_load_n(&t->durations, __ATOMIC_SEQ_CST);
+}
 
 const Frame* ThreadReader::frames(const ThreadState* t) const { return __atomic_load_n(&t->frames, __ATOMIC_SEQ_CST); }
 

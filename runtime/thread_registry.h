@@ -31,6 +31,7 @@ class ThreadReader {
   ThreadState* first() const;
   // A state's nodes and shadow stack: moved when its thread exits.
   const Node* nodes(const ThreadState* t) const;
+  const NodeDurations* durations(const ThreadState* t) const;
   const Frame* frames(const ThreadState* t) const;
 };
 

@@ -64,6 +64,11 @@ enum class SectionType : uint32_t {
   MergedRuns = 24,       // varint count, then count MergedRunRecords
   FigureSubjects = 25,   // varint count, then count FigureSubjectRecords
   RunFigures = 26,       // varint count, then count FigureRecords, each + values
+  // Written by the runtime beside the call trees (30 and up; format.h,
+  // "Call durations" and "Probe cost").
+  CallDurations = 30,    // right after its thread section: varint node_count,
+                         // then node_count DurationsRecords, each + buckets
+  ProbeCost = 31,        // one ProbeCostRecord
 };
 
 // Every section type and its name, the one list of them: error messages and
@@ -93,6 +98,8 @@ inline constexpr SectionInfo kSectionTypes[] = {
     {SectionType::MergedRuns, "merged-runs"},
     {SectionType::FigureSubjects, "figure-subjects"},
     {SectionType::RunFigures, "run-figures"},
+    {SectionType::CallDurations, "call-durations"},
+    {SectionType::ProbeCost, "probe-cost"},
 };
 
 inline constexpr std::string_view section_name(uint32_t type) {
@@ -231,6 +238,91 @@ struct NodeRecord {
 template <class Codec>
 constexpr void fields(Codec& c, NodeRecord& r) {
   c(r.parent_delta), c(r.func_delta), c(r.calls), c(r.incl_ticks);
+}
+
+// ---- Call durations --------------------------------------------------------
+// Each node also keeps how long its calls took, one by one: the shortest,
+// the longest and a histogram of durations in ticks with two buckets per
+// power of two, so a percentile read from it is off by at most one bucket
+// (a third of the value at most, a fifth on average). Bucket 0 holds
+// [0, 3) ticks, bucket 1 [3, 4); from there bucket 2k + s (k >= 1, s in
+// {0, 1}) holds [(2 + s) << k, (3 + s) << k): 4-6, 6-8, 8-12, 12-16, ...
+// The last bucket, 63, holds everything from 3 << 31 ticks (about 2 s at
+// 3 GHz) up. The runtime counts each bucket in 32 bits: a context with 2^32
+// calls or more in one bucket wraps it, which shows as the node's buckets
+// summing to far less than its calls (perf-report then drops the node's
+// histogram, keeping the shortest and longest).
+inline constexpr uint32_t kDurationBuckets = 64;
+
+// The bucket of a call that took `ticks`: the duration's bit length and the
+// bit below its leading one. Branch-free (a compare-and-move at each end and
+// a count of leading zeros), as the exit hook runs it.
+constexpr uint32_t duration_bucket(uint64_t ticks) {
+  uint64_t v = ticks < 2 ? 2 : ticks;
+  uint32_t bits = 64 - static_cast<uint32_t>(__builtin_clzll(v));  // >= 2
+  uint32_t bucket = 2 * bits - 4 + static_cast<uint32_t>((v >> (bits - 2)) & 1);
+  return bucket < kDurationBuckets - 1 ? bucket : kDurationBuckets - 1;
+}
+
+// The smallest duration of `bucket`, and one past its largest (UINT64_MAX for
+// the last, open bucket).
+constexpr uint64_t duration_bucket_floor(uint32_t bucket) {
+  if (bucket == 0) return 0;
+  uint32_t k = (bucket + 4) / 2 - 2;
+  return (uint64_t{2} + (bucket & 1)) << k;
+}
+constexpr uint64_t duration_bucket_end(uint32_t bucket) {
+  return bucket + 1 < kDurationBuckets ? duration_bucket_floor(bucket + 1) : UINT64_MAX;
+}
+static_assert(duration_bucket(0) == 0 && duration_bucket(2) == 0 && duration_bucket(3) == 1);
+static_assert(duration_bucket(4) == 2 && duration_bucket(5) == 2 && duration_bucket(6) == 3);
+static_assert(duration_bucket(11) == 4 && duration_bucket(12) == 5 && duration_bucket(16) == 6);
+static_assert(duration_bucket_floor(1) == 3 && duration_bucket_floor(5) == 12 && duration_bucket_floor(6) == 16);
+static_assert(duration_bucket(duration_bucket_floor(62)) == 62 && duration_bucket(UINT64_MAX) == 63);
+
+// A node's durations, in the call-durations section that follows its
+// thread's section, node for node (node 1 first, as in the thread section).
+// bucket_count DurationBucketRecords follow: the non-empty buckets in
+// increasing order, each bucket index the previous one's plus bucket_delta
+// (the first's is bucket_delta). A node without a finished call has
+// min_ticks = max_ticks = 0 and no buckets.
+struct DurationsRecord {
+  uint64_t min_ticks = 0;
+  uint64_t max_ticks = 0;
+  uint64_t bucket_count = 0;
+};
+
+template <class Codec>
+constexpr void fields(Codec& c, DurationsRecord& r) {
+  c(r.min_ticks), c(r.max_ticks), c(r.bucket_count);
+}
+
+struct DurationBucketRecord {
+  uint64_t bucket_delta = 0;
+  uint64_t count = 0;
+};
+
+template <class Codec>
+constexpr void fields(Codec& c, DurationBucketRecord& r) {
+  c(r.bucket_delta), c(r.count);
+}
+
+// ---- Probe cost --------------------------------------------------------------
+// What the hooks themselves cost a call on this machine, measured by the
+// runtime at start-up (runtime/probe_cost.cpp), in thousandths of a tick. Of
+// one instrumented call's enter and exit hooks (pair), `inside` falls between
+// the two clock reads, so in the call's own measured time; the rest (pair -
+// inside) falls in its caller's. perf-report subtracts both (docs/REPORTS.md,
+// "Probe cost").
+struct ProbeCostRecord {
+  uint64_t pair_milliticks = 0;
+  uint64_t inside_milliticks = 0;
+  uint64_t calls = 0;  // hook pairs timed to measure it
+};
+
+template <class Codec>
+constexpr void fields(Codec& c, ProbeCostRecord& r) {
+  c(r.pair_milliticks), c(r.inside_milliticks), c(r.calls);
 }
 
 // ---- Allocation tracker --------------------------------------------------

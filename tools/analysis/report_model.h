@@ -45,6 +45,7 @@ struct ReportOptions {
   std::optional<size_t> top;        // --top N: rows of each ranked table
   bool threads = false;             // per-thread tables (and trees with `tree`)
   bool tree = false;                // the calling-context tree
+  bool percentiles = false;         // people too see call durations (min, p50, p90, p99, max)
   double min_percent = 1.0;         // tree nodes below this % of the total are cut
   std::string table = "functions";  // csv: which table
   FoldedValue folded_value = FoldedValue::Time;

@@ -24,19 +24,36 @@ const std::vector<Column> kThreadColumns = {
     {"thread", "", Kind::Text, Audience::Machines},
 };
 
-const std::vector<Column> kFunctionColumns = {
-    {"function", "function", Kind::Name},
-    {"calls", "calls", Kind::Count, Audience::Both, 12},
-    {"incl_seconds", "incl total", Kind::Seconds, Audience::Both, 10},
-    {"self_seconds", "self total", Kind::Seconds, Audience::Both, 10},
-    {"incl_per_call_seconds", "incl/call", Kind::Seconds, Audience::Both, 10},
-    {"self_percent", "% self", Kind::Percent, Audience::Both, 6},
-    {"", "file:line", Kind::Location, Audience::Humans},
-    {"file", "", Kind::Text, Audience::Machines},
-    {"line", "", Kind::Count, Audience::Machines},
-    {"module", "", Kind::Text, Audience::Machines},
-    {"address", "", Kind::Address, Audience::Machines},
-};
+// Call durations (min, percentiles, max) reach people with --percentiles;
+// machines always get them, and the probe cost taken out of the self time.
+std::vector<Column> function_columns(bool percentiles) {
+  const Audience durations = percentiles ? Audience::Both : Audience::Machines;
+  return {
+      {"function", "function", Kind::Name},
+      {"calls", "calls", Kind::Count, Audience::Both, 12},
+      {"incl_seconds", "incl total", Kind::Seconds, Audience::Both, 10},
+      {"self_seconds", "self total", Kind::Seconds, Audience::Both, 10},
+      {"incl_per_call_seconds", "incl/call", Kind::Seconds, Audience::Both, 10},
+      {"self_percent", "% self", Kind::Percent, Audience::Both, 6},
+      {"min_seconds", "min", Kind::Seconds, durations, 9},
+      {"p50_seconds", "p50", Kind::Seconds, durations, 9},
+      {"p90_seconds", "p90", Kind::Seconds, durations, 9},
+      {"p99_seconds", "p99", Kind::Seconds, durations, 9},
+      {"max_seconds", "max", Kind::Seconds, durations, 9},
+      {"probe_self_seconds", "", Kind::Seconds, Audience::Machines},
+      {"", "file:line", Kind::Location, Audience::Humans},
+      {"file", "", Kind::Text, Audience::Machines},
+      {"line", "", Kind::Count, Audience::Machines},
+      {"module", "", Kind::Text, Audience::Machines},
+      {"address", "", Kind::Address, Audience::Machines},
+  };
+}
+
+// Empty when no call finished with its durations recorded (an older dump).
+std::vector<Value> duration_values(const Durations& d) {
+  if (d.empty()) return {Value(), Value(), Value(), Value(), Value()};
+  return {d.min_seconds(), d.percentile(0.5), d.percentile(0.9), d.percentile(0.99), d.max_seconds()};
+}
 
 Value line_of(uint32_t line) { return line ? Value(uint64_t{line}) : Value(); }
 
@@ -54,9 +71,11 @@ void add_function_rows(Table& table, const Report& report, const CallTree& tree,
     if (thread) row = {thread->pid, thread->tid, thread->name};
     for (Value v : {Value(f.symbol.function), Value(s.calls), Value(s.incl_seconds), Value(s.self_seconds),
                     Value(s.incl_per_call()),
-                    Value(tree.total_self_seconds > 0 ? 100 * s.self_seconds / tree.total_self_seconds : 0.0),
-                    Value(location(f.symbol)), Value(f.symbol.file), line_of(f.symbol.line), Value(f.module),
-                    Value(f.address)})
+                    Value(tree.total_self_seconds > 0 ? 100 * s.self_seconds / tree.total_self_seconds : 0.0)})
+      row.push_back(std::move(v));
+    for (Value& v : duration_values(s.durations)) row.push_back(std::move(v));
+    for (Value v : {Value(s.probe_self_seconds), Value(location(f.symbol)), Value(f.symbol.file),
+                    line_of(f.symbol.line), Value(f.module), Value(f.address)})
       row.push_back(std::move(v));
     table.rows.push_back(std::move(row));
   }
@@ -64,8 +83,23 @@ void add_function_rows(Table& table, const Report& report, const CallTree& tree,
 
 }  // namespace
 
+std::string probe_note(const ProbeCompensation& probe) {
+  if (probe.pair_seconds <= 0) return "";
+  if (!probe.applied)
+    return fmt::format("{} per call (enter and exit hooks), left in the times (--raw)",
+                       format_duration(probe.pair_seconds));
+  std::string note = fmt::format("{} per call (enter and exit hooks, {} of it inside the call) taken out of the "
+                                 "times, {} in all; --raw leaves it in",
+                                 format_duration(probe.pair_seconds), format_duration(probe.inside_seconds),
+                                 format_duration(probe.total_seconds));
+  if (probe.dumps_without)
+    note += fmt::format(" ({} dump{} without a measured cost: raw)", probe.dumps_without,
+                        probe.dumps_without == 1 ? "" : "s");
+  return note;
+}
+
 Table function_table(const Report& report, const CallTree& tree) {
-  Table table{"functions", "", kFunctionColumns, {}, 0, true};
+  Table table{"functions", "", function_columns(report.options.percentiles), {}, 0, true};
   add_function_rows(table, report, tree, nullptr, RowsFor::Machines);
   table.human_rows = report.rows(table.rows.size(), RowsFor::Humans);
   // "Top 20 of 87": a table for people says what it left out.
@@ -210,7 +244,8 @@ namespace {
 // table under --threads.
 Table thread_function_table(const Report& report) {
   Table table{"functions", "Functions by thread", kThreadColumns, {}, 0, false};
-  table.columns.insert(table.columns.end(), kFunctionColumns.begin(), kFunctionColumns.end());
+  std::vector<Column> functions = function_columns(report.options.percentiles);
+  table.columns.insert(table.columns.end(), functions.begin(), functions.end());
   for (const ThreadProfile& t : report.profile.threads) add_function_rows(table, report, t.tree, &t, RowsFor::Machines);
   table.human_rows = table.rows.size();
   return table;

@@ -10,6 +10,10 @@
 
 namespace fnprof {
 
+// The report header's line on the probe cost, for people: what was taken out
+// of the times, or that --raw left it in; empty when no dump measured it.
+std::string probe_note(const ProbeCompensation& probe);
+
 // The functions of `tree` ranked by --sort: people get --top (default 20),
 // machines every row (or --top).
 Table function_table(const Report& report, const CallTree& tree);

@@ -101,6 +101,40 @@ void read_thread(SectionReader& in, Dump& dump) {
   }
 }
 
+// Follows its thread's section, node for node.
+void read_call_durations(SectionReader& in, Dump& dump) {
+  if (dump.threads.empty() || !dump.threads.back().durations.empty()) in.fail("no thread section before it");
+  Thread& t = dump.threads.back();
+  uint64_t count = in.count<format::DurationsRecord>();
+  if (count + 1 != t.nodes.size())
+    in.fail(fmt::format("{} nodes, where its thread has {}", count, t.nodes.size() - 1));
+  t.durations.resize(t.nodes.size());
+  for (uint64_t i = 1; i <= count; ++i) {
+    auto r = in.record<format::DurationsRecord>();
+    CallDurations& d = t.durations[i];
+    d.min_ticks = r.min_ticks, d.max_ticks = r.max_ticks;
+    if (r.min_ticks > r.max_ticks) in.fail(fmt::format("node {} has its shortest call above its longest", i));
+    uint64_t bucket = 0;
+    for (uint64_t k = in.check_count<format::DurationBucketRecord>(r.bucket_count); k > 0; --k) {
+      auto b = in.record<format::DurationBucketRecord>();
+      bucket += b.bucket_delta;
+      if ((b.bucket_delta == 0 && !d.buckets.empty()) || bucket >= format::kDurationBuckets)
+        in.fail(fmt::format("node {} has bucket {} out of order or range", i, bucket));
+      d.buckets.resize(bucket + 1, 0);
+      d.buckets[bucket] = b.count;
+    }
+  }
+}
+
+void read_probe_cost(SectionReader& in, Dump& dump) {
+  auto r = in.record<format::ProbeCostRecord>();
+  if (r.inside_milliticks > r.pair_milliticks) in.fail("the cost inside a call exceeds the pair's");
+  // 0: the runtime could not measure it.
+  if (r.pair_milliticks)
+    dump.probe_cost = ProbeCost{static_cast<double>(r.pair_milliticks) / 1000,
+                                static_cast<double>(r.inside_milliticks) / 1000, r.calls};
+}
+
 // The one table from section type to parser. A dump has at most one section
 // of a kOnce type and must have one of a kRequired type; the runtime writes
 // every type once but thread and phases (one per thread: see
@@ -133,6 +167,8 @@ constexpr SectionEntry kParsers[] = {
     {SectionType::MergedRuns, read_merged_runs, kOnce},
     {SectionType::FigureSubjects, read_figure_subjects, kOnce},
     {SectionType::RunFigures, read_run_figures, kOnce},
+    {SectionType::CallDurations, read_call_durations, kMany},
+    {SectionType::ProbeCost, read_probe_cost, kOnce},
 };
 constexpr size_t kParserCount = std::size(kParsers);
 

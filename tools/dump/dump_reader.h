@@ -70,11 +70,27 @@ struct CallNode {
   uint64_t incl_ticks = 0;
 };
 
+// A node's finished calls by duration (format.h, "Call durations").
+struct CallDurations {
+  uint64_t min_ticks = 0, max_ticks = 0;
+  std::vector<uint64_t> buckets;  // count per bucket, up to the last non-empty one
+};
+
 struct Thread {
   uint64_t tid = 0;
   std::string name;
   uint64_t start_ticks = 0, end_ticks = 0, flags = 0;
   std::vector<CallNode> nodes;  // nodes[0] is the root
+  // Parallel to nodes when the dump has the thread's call-durations section
+  // (older runtimes did not write one), else empty.
+  std::vector<CallDurations> durations;
+};
+
+// The hook pair's cost as the runtime measured it (format.h, "Probe cost").
+struct ProbeCost {
+  double pair_ticks = 0;    // enter + exit hook of one call
+  double inside_ticks = 0;  // of which inside the call's own measured time
+  uint64_t calls = 0;       // pairs timed
 };
 
 // ---- The allocation tracker's sections (alloc_sections.cpp) ----------------
@@ -246,6 +262,7 @@ struct Dump {
   ProcessInfo process;
   std::vector<Module> modules;
   std::vector<Thread> threads;
+  std::optional<ProbeCost> probe_cost;  // absent from older dumps and merged ones
   AllocProfile alloc;
   ApiData api;
   MergedFigures merged;

@@ -10,6 +10,29 @@ namespace {
 
 constexpr uint64_t kModuleAlignment = 1 << 21;
 
+// Adds a node's durations, their ticks scaled to the sum's clock: exact
+// (bucket for bucket) when the clocks agree, else each bucket moves whole to
+// the bucket of its middle.
+void add_durations(CallDurations& into, const CallDurations& from, long double scale) {
+  auto scaled = [&](uint64_t t) { return static_cast<uint64_t>(static_cast<long double>(t) * scale + 0.5L); };
+  bool had = !into.buckets.empty();
+  uint64_t lo = scaled(from.min_ticks), hi = scaled(from.max_ticks);
+  if (from.buckets.empty()) return;
+  into.min_ticks = had ? std::min(into.min_ticks, lo) : lo;
+  into.max_ticks = had ? std::max(into.max_ticks, hi) : hi;
+  for (uint32_t b = 0; b < from.buckets.size(); ++b) {
+    if (!from.buckets[b]) continue;
+    uint32_t to = b;
+    if (scale != 1.0L && b + 1 < format::kDurationBuckets) {
+      long double middle = (static_cast<long double>(format::duration_bucket_floor(b)) +
+                            static_cast<long double>(format::duration_bucket_end(b))) / 2;
+      to = format::duration_bucket(static_cast<uint64_t>(middle * scale));
+    }
+    if (into.buckets.size() <= to) into.buckets.resize(to + 1, 0);
+    into.buckets[to] += from.buckets[b];
+  }
+}
+
 }  // namespace
 
 uint64_t DumpSum::ticks(uint64_t t, uint64_t ticks_per_second) const {
@@ -84,6 +107,7 @@ void DumpSum::add_threads(const Dump& dump, const std::vector<Place>& places, Ti
   const uint64_t tps = dump.process.ticks_per_second;
   std::map<std::string, size_t> ordinals;
   std::unordered_map<uint64_t, uint64_t> moved_address;
+  const long double scale = static_cast<long double>(sum_.process.ticks_per_second) / tps;
   for (const Thread& in : dump.threads) {
     size_t index = thread_index(in.name, ordinals[in.name]++, in.tid);
     Thread& out = sum_.threads[index];
@@ -101,6 +125,10 @@ void DumpSum::add_threads(const Dump& dump, const std::vector<Place>& places, Ti
       node_of[i] = c->second;
       out.nodes[c->second].calls += n.calls;
       out.nodes[c->second].incl_ticks += ticks(n.incl_ticks, tps);
+      if (!in.durations.empty()) {
+        out.durations.resize(out.nodes.size());
+        add_durations(out.durations[c->second], in.durations[i], scale);
+      }
     }
   }
 }
@@ -221,11 +249,31 @@ void DumpSum::add(const Dump& dump) {
   std::vector<Place> moves = places(dump);
   Tids tids;
   add_threads(dump, moves, tids);
+  add_probe_cost(dump);
   add_alloc(dump, moves, tids);
   add_api(dump, tids);
 }
 
+// The runs' costs averaged by their calls, so the sum's compensation takes
+// from its calls what each run's would have (exactly, when the runs agree).
+void DumpSum::add_probe_cost(const Dump& dump) {
+  if (!dump.probe_cost) return;
+  uint64_t calls = 0;
+  for (const Thread& t : dump.threads)
+    for (const CallNode& n : t.nodes) calls += n.calls;
+  const double scale = static_cast<double>(sum_.process.ticks_per_second) /
+                       static_cast<double>(dump.process.ticks_per_second);
+  probe_calls_ += calls;
+  probe_pair_ += dump.probe_cost->pair_ticks * scale * static_cast<double>(calls);
+  probe_inside_ += dump.probe_cost->inside_ticks * scale * static_cast<double>(calls);
+  probe_timed_ = std::max(probe_timed_, dump.probe_cost->calls);
+}
+
 const Dump& DumpSum::result() {
+  if (probe_calls_) {
+    auto calls = static_cast<double>(probe_calls_);
+    sum_.probe_cost = ProbeCost{probe_pair_ / calls, probe_inside_ / calls, probe_timed_};
+  }
   for (AllocSite& site : sum_.alloc.sites) std::sort(site.size_histogram.begin(), site.size_histogram.end());
   return sum_;
 }

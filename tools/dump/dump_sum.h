@@ -8,7 +8,9 @@
 //   them elsewhere);
 // - threads by name and their order among the dump's threads of that name
 //   (a run's second worker with the next run's second worker), their
-//   calling-context trees node by node by path of addresses;
+//   calling-context trees node by node by path of addresses, with each
+//   node's call durations (shortest, longest, histogram bucket by bucket);
+// - the probe cost, averaged over the runs weighted by their calls;
 // - allocation stacks by their frames, sites by stack and thread, the
 //   allocation summary field by field (peaks too: the sum of the runs');
 // - phases by thread and path (one instance each, holding the summed
@@ -63,6 +65,7 @@ class DumpSum {
   static uint64_t moved(const std::vector<Place>& places, uint64_t address);
   void add_threads(const Dump& dump, const std::vector<Place>& places, Tids& tids);
   size_t thread_index(const std::string& name, size_t ordinal, uint64_t tid);
+  void add_probe_cost(const Dump& dump);
   void add_alloc(const Dump& dump, const std::vector<Place>& places, Tids& tids);
   void add_api(const Dump& dump, Tids& tids);
   uint32_t string_id(const std::string& s);
@@ -74,6 +77,8 @@ class DumpSum {
   std::map<std::pair<std::string, size_t>, size_t> threads_;       // (name, ordinal) -> index
   // Per thread: (parent node, address) -> node.
   std::vector<std::unordered_map<std::pair<uint32_t, uint64_t>, uint32_t, NodeKeyHash>> children_;
+  uint64_t probe_calls_ = 0, probe_timed_ = 0;
+  double probe_pair_ = 0, probe_inside_ = 0;  // in the sum's ticks, times calls
   std::set<uint64_t> used_tids_;
   std::vector<uint64_t> unnamed_tids_;  // the sum's tid of each dump's k-th such thread
   std::map<std::pair<uint64_t, std::vector<uint64_t>>, uint32_t> stacks_;  // (kind, frames) -> id

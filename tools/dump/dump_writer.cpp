@@ -114,7 +114,32 @@ void write_threads(File& file, const Dump& dump) {
       out.record(format::NodeRecord{i - n.parent, func.encode(n.func), n.calls, n.incl_ticks});
     }
     file.section(format::SectionType::Thread, out);
+    if (t.durations.empty()) continue;
+    Payload durations;
+    durations.varint(t.nodes.size() - 1);
+    for (size_t i = 1; i < t.nodes.size(); ++i) {
+      const CallDurations& d = i < t.durations.size() ? t.durations[i] : CallDurations{};
+      uint64_t used = 0;
+      for (uint64_t count : d.buckets) used += count != 0;
+      durations.record(format::DurationsRecord{d.min_ticks, d.max_ticks, used});
+      uint32_t previous = 0;
+      for (uint32_t b = 0; b < d.buckets.size(); ++b) {
+        if (!d.buckets[b]) continue;
+        durations.record(format::DurationBucketRecord{b - previous, d.buckets[b]});
+        previous = b;
+      }
+    }
+    file.section(format::SectionType::CallDurations, durations);
   }
+}
+
+void write_probe_cost(File& file, const Dump& dump) {
+  if (!dump.probe_cost) return;
+  Payload out;
+  out.record(format::ProbeCostRecord{static_cast<uint64_t>(dump.probe_cost->pair_ticks * 1000 + 0.5),
+                                     static_cast<uint64_t>(dump.probe_cost->inside_ticks * 1000 + 0.5),
+                                     dump.probe_cost->calls});
+  file.section(format::SectionType::ProbeCost, out);
 }
 
 void write_alloc(File& file, const AllocProfile& alloc) {
@@ -214,6 +239,7 @@ void write_merged(File& file, const MergedFigures& merged) {
 std::vector<uint8_t> encode_dump(const Dump& dump) {
   File file;
   write_process(file, dump);
+  write_probe_cost(file, dump);
   write_threads(file, dump);
   write_alloc(file, dump.alloc);
   write_api(file, dump.api);

@@ -37,15 +37,21 @@ class TreeMerger {
     return it->second;
   }
 
-  // Adds a thread's nodes (already mapped to function ids) into the tree.
-  void add(const Thread& thread, const std::vector<uint32_t>& function_of_node, double seconds_per_tick) {
+  // Adds a thread's nodes (already mapped to function ids) into the tree,
+  // less `probe` ticks of each node's time.
+  void add(const Thread& thread, const std::vector<uint32_t>& function_of_node, double seconds_per_tick,
+           const std::vector<double>& probe) {
     std::vector<uint32_t> merged(thread.nodes.size(), 0);  // thread node -> tree node
     for (size_t i = 1; i < thread.nodes.size(); ++i) {
       const CallNode& node = thread.nodes[i];
       merged[i] = child(merged[node.parent], function_of_node[i]);
       ProfileNode& target = tree_.nodes[merged[i]];
       target.calls += node.calls;
-      target.incl_seconds += static_cast<double>(node.incl_ticks) * seconds_per_tick;
+      const auto raw = static_cast<double>(node.incl_ticks);
+      const double taken = std::min(raw, probe[i]);
+      target.incl_seconds += (raw - taken) * seconds_per_tick;
+      target.probe_seconds += taken * seconds_per_tick;
+      if (i < thread.durations.size()) target.durations.add(thread.durations[i], seconds_per_tick);
     }
   }
 
@@ -54,16 +60,35 @@ class TreeMerger {
   std::unordered_map<uint64_t, uint32_t> children_;
 };
 
+// What the probe added to each node of a thread, in ticks. A call's measured
+// time holds the part of its own hooks between their clock reads (inside)
+// and the whole pair of each call made below it: a node with calls c whose
+// descendants made d calls loses c * inside + d * pair.
+std::vector<double> probe_ticks(const Thread& thread, const ProbeCost* cost) {
+  std::vector<double> probe(thread.nodes.size(), 0);
+  if (!cost) return probe;
+  std::vector<uint64_t> below(thread.nodes.size(), 0);  // calls of the descendants
+  for (size_t i = thread.nodes.size() - 1; i > 0; --i)  // children come after parents
+    below[thread.nodes[i].parent] += thread.nodes[i].calls + below[i];
+  for (size_t i = 1; i < thread.nodes.size(); ++i)
+    probe[i] = static_cast<double>(thread.nodes[i].calls) * cost->inside_ticks +
+               static_cast<double>(below[i]) * cost->pair_ticks;
+  return probe;
+}
+
 // Fills in self times, the root's total, child order and the flat figures.
 void finish(CallTree& tree, size_t function_count) {
   auto& nodes = tree.nodes;
   ProfileNode& root = nodes[0];
   root.incl_seconds = 0;
   for (uint32_t c : root.children) root.incl_seconds += nodes[c].incl_seconds;
-  for (ProfileNode& node : nodes) {
-    double children = 0;
-    for (uint32_t c : node.children) children += nodes[c].incl_seconds;
+  std::vector<double> probe_self(nodes.size(), 0);
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    ProfileNode& node = nodes[i];
+    double children = 0, children_probe = 0;
+    for (uint32_t c : node.children) children += nodes[c].incl_seconds, children_probe += nodes[c].probe_seconds;
     node.self_seconds = std::max(0.0, node.incl_seconds - children);
+    if (i > 0) probe_self[i] = std::max(0.0, node.probe_seconds - children_probe);
     std::stable_sort(node.children.begin(), node.children.end(),
                      [&](uint32_t a, uint32_t b) { return nodes[a].incl_seconds > nodes[b].incl_seconds; });
   }
@@ -71,15 +96,27 @@ void finish(CallTree& tree, size_t function_count) {
   tree.total_seconds = root.incl_seconds;
 
   tree.functions.assign(function_count, FunctionStats{});
+  std::vector<double> function_probe(function_count, 0);  // every call's, for the durations' shift
   walk_with_ancestors(tree, function_count, [&](uint32_t id, const std::vector<uint32_t>& on_path) {
     const ProfileNode& node = nodes[id];
     FunctionStats& stats = tree.functions[node.function];
     stats.calls += node.calls;
     stats.self_seconds += node.self_seconds;
+    stats.probe_self_seconds += probe_self[id];
+    stats.durations.add(node.durations);
+    function_probe[node.function] += node.probe_seconds;
     if (on_path[node.function] == 0) stats.incl_seconds += node.incl_seconds;
     tree.total_calls += node.calls;
     tree.total_self_seconds += node.self_seconds;
   });
+  // A call's duration loses its share of its node's probe cost: exact for a
+  // leaf (each call carries the same hooks), the average share for a node
+  // whose calls made different numbers of calls below.
+  for (ProfileNode& node : nodes)
+    if (node.calls) node.durations.shift(node.probe_seconds / static_cast<double>(node.calls));
+  for (size_t f = 0; f < function_count; ++f)
+    if (tree.functions[f].calls)
+      tree.functions[f].durations.shift(function_probe[f] / static_cast<double>(tree.functions[f].calls));
 }
 
 // Interns functions by (module path, file address) across dumps.
@@ -109,8 +146,18 @@ class FunctionTable {
 
 }  // namespace
 
-Profile build_profile(const std::vector<Dump>& dumps, Symbolizer& symbolizer) {
+Profile build_profile(const std::vector<Dump>& dumps, Symbolizer& symbolizer, Timing timing) {
   Profile profile;
+  for (const Dump& dump : dumps) {
+    if (!dump.probe_cost) {
+      ++profile.probe.dumps_without;
+    } else if (!profile.probe.applied) {
+      const double seconds_per_tick = 1.0 / static_cast<double>(dump.process.ticks_per_second);
+      profile.probe.pair_seconds = dump.probe_cost->pair_ticks * seconds_per_tick;
+      profile.probe.inside_seconds = dump.probe_cost->inside_ticks * seconds_per_tick;
+      profile.probe.applied = timing == Timing::Compensated;
+    }
+  }
   FunctionTable table(profile.functions, symbolizer);
   TreeMerger merged(profile.merged);
   for (const Dump& dump : dumps) {
@@ -138,14 +185,17 @@ Profile build_profile(const std::vector<Dump>& dumps, Symbolizer& symbolizer) {
       t.wall_seconds = ticks_to_seconds(thread.start_ticks, thread.end_ticks, p.ticks_per_second);
       t.running = thread.flags & format::kThreadRunning;
       t.truncated = thread.flags & format::kThreadTruncated;
-      TreeMerger(t.tree).add(thread, function_of_node, seconds_per_tick);
-      merged.add(thread, function_of_node, seconds_per_tick);
+      const ProbeCost* cost = profile.probe.applied && dump.probe_cost ? &*dump.probe_cost : nullptr;
+      std::vector<double> probe = probe_ticks(thread, cost);
+      TreeMerger(t.tree).add(thread, function_of_node, seconds_per_tick, probe);
+      merged.add(thread, function_of_node, seconds_per_tick, probe);
       profile.threads.push_back(std::move(t));
     }
   }
   // Flat figures need the final function count, known only now.
   for (ThreadProfile& t : profile.threads) finish(t.tree, profile.functions.size());
   finish(profile.merged, profile.functions.size());
+  for (uint32_t c : profile.merged.nodes[0].children) profile.probe.total_seconds += profile.merged.nodes[c].probe_seconds;
   profile.api = build_api_profile(dumps, symbolizer);
   profile.heap = build_heap_profile(dumps, symbolizer);
   return profile;

@@ -10,6 +10,11 @@
 //   thread 1: main -> [ work -> [ leaf ] ]      merged: main -> [ work -> [ leaf ],
 //   thread 2: main -> [ work, idle ]                            idle ]
 //
+// Times are compensated for the probe's own cost unless asked for raw: the
+// runtime measured its hook pair (format.h, "Probe cost"), and each node's
+// inclusive time loses what its calls' hooks and its descendants' calls'
+// hooks added to it (Profile::probe).
+//
 // Flat per-function figures are folded from a tree. A recursive function's
 // inclusive time is counted once: a node adds its inclusive time only when
 // the same function is not among its ancestors, otherwise f -> f -> f would
@@ -28,6 +33,7 @@
 #include <vector>
 
 #include "model/api_profile.h"
+#include "model/durations.h"
 #include "dump/dump_reader.h"
 #include "model/heap_profile.h"
 #include "symbolize/symbolizer.h"
@@ -49,6 +55,10 @@ struct FunctionStats {
   uint64_t calls = 0;
   double incl_seconds = 0;  // a recursive function counted once
   double self_seconds = 0;
+  // Of the raw self time (self_seconds + this), what the probe cost: 0
+  // with --raw or without a measured cost.
+  double probe_self_seconds = 0;
+  Durations durations;  // every call of it, in every context
   double incl_per_call() const { return calls ? incl_seconds / static_cast<double>(calls) : 0; }
 };
 
@@ -59,6 +69,8 @@ struct ProfileNode {
   uint64_t calls = 0;
   double incl_seconds = 0;  // the root's is the sum of its children's
   double self_seconds = 0;  // incl_seconds less the children's, never below 0
+  double probe_seconds = 0;  // taken out of the raw inclusive time (compensation)
+  Durations durations;       // its calls one by one (shifted by their probe cost)
   // Levels of direct recursion folded into this node (fold_recursion,
   // model/recursion.h); 1 in the trees build_profile makes.
   uint32_t recursion_depth = 1;
@@ -93,7 +105,19 @@ struct ProcessSummary {
   size_t threads = 0;
 };
 
+// The probe cost taken out of the times (docs/REPORTS.md, "Probe cost").
+struct ProbeCompensation {
+  bool applied = false;        // false: --raw, or no dump measured it
+  double pair_seconds = 0;     // one call's enter and exit hooks (the first dump's)
+  double inside_seconds = 0;   // of which in the call's own time
+  size_t dumps_without = 0;    // dumps (older runtimes) that carry no cost: raw
+  double total_seconds = 0;    // taken out of the threads' time in all
+};
+
+enum class Timing { Compensated, Raw };
+
 struct Profile {
+  ProbeCompensation probe;
   std::vector<ProcessSummary> processes;  // one per dump, in the order given
   std::vector<ProfiledFunction> functions;
   std::vector<ThreadProfile> threads;  // every thread of every dump, in dump order
@@ -136,7 +160,7 @@ void walk_with_ancestors(const CallTree& tree, size_t function_count, Visit&& vi
 
 // Merges `dumps` and symbolizes their functions; the symbolizer collects the
 // warnings (missing files, build-id mismatches).
-Profile build_profile(const std::vector<Dump>& dumps, Symbolizer& symbolizer);
+Profile build_profile(const std::vector<Dump>& dumps, Symbolizer& symbolizer, Timing timing = Timing::Compensated);
 
 enum class SortKey { Calls, Self, Incl, Avg };
 

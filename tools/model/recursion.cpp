@@ -41,11 +41,13 @@ CallTree fold_recursion(const CallTree& tree) {
         folded.nodes[to[node.parent]].children.push_back(target);
       }
       folded.nodes[target].incl_seconds += node.incl_seconds;
+      folded.nodes[target].probe_seconds += node.probe_seconds;
     }
     to[i] = target;
     ProfileNode& f = folded.nodes[target];
     f.calls += node.calls;
     f.self_seconds += node.self_seconds;
+    f.durations.add(node.durations);  // a folded level's calls are its calls too
     f.recursion_depth = std::max(f.recursion_depth, run[i]);
   }
   for (ProfileNode& node : folded.nodes)

@@ -41,7 +41,7 @@ namespace {
 constexpr const char* kPrefix = "perf-report: ";
 
 int run(const std::vector<std::string>& paths, const fnprof::ReportOptions& options,
-        const fnprof::ReportFormat& format, const std::string& output_path, bool summary) {
+        const fnprof::ReportFormat& format, const std::string& output_path, bool summary, bool raw) {
   const bool to_stdout = output_path.empty() || output_path == "-";
   if (format.binary && !summary && to_stdout && isatty(STDOUT_FILENO))
     throw std::runtime_error(fmt::format("--format {} is binary ({}): give -o FILE or redirect the output",
@@ -58,7 +58,8 @@ int run(const std::vector<std::string>& paths, const fnprof::ReportOptions& opti
                              s.paths.size() > 1 ? ", …" : "");
 
   fnprof::Symbolizer symbolizer;
-  fnprof::Profile profile = fnprof::build_profile(dumps, symbolizer);
+  fnprof::Profile profile =
+      fnprof::build_profile(dumps, symbolizer, raw ? fnprof::Timing::Raw : fnprof::Timing::Compensated);
   for (const std::string& warning : symbolizer.warnings())
     std::cerr << kPrefix << "warning: " << warning << '\n';
 
@@ -105,6 +106,13 @@ int main(int argc, char** argv) {
       "carry every row unless --top is given");
   app.add_flag("--threads", options.threads, "Also report each thread on its own");
   app.add_flag("--tree", options.tree, "Also print the calling-context tree");
+  app.add_flag("--percentiles", options.percentiles,
+               "Text, md and html: also show each function's call durations (min, p50, p90, p99, max); json and "
+               "csv always carry them");
+  bool raw = false;
+  app.add_flag("--raw", raw,
+               "Report times as measured, with the probe's own cost left in (by default the hook cost the "
+               "runtime measured at start-up is taken out)");
   app.add_flag("--alloc", options.alloc,
                "Only the allocation report: heap totals, top allocation sites (with --tree, by calling "
                "context; with --threads, per thread)");
@@ -175,7 +183,7 @@ int main(int argc, char** argv) {
   // dumps cannot give) is bad input: status 2, as for bad options; perf-report
   // diff keeps 1 for a regression that reaches --fail-on.
   try {
-    return run(paths, options, *fnprof::find_report_format(format), output_path, summary);
+    return run(paths, options, *fnprof::find_report_format(format), output_path, summary, raw);
   } catch (const std::exception& e) {
     std::cerr << kPrefix << e.what() << '\n';
     return 2;

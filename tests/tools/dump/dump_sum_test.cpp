@@ -106,5 +106,36 @@ TEST(DumpSum, AnotherClockIsConvertedToTheFirsts) {
   EXPECT_EQ(sum.result().threads[0].nodes[1].incl_ticks, 2 * 1900u);
 }
 
+TEST(DumpSum, DurationsAddBucketByBucket) {
+  Dump one = sample_dump(1), two = sample_dump(2);
+  two.threads[0].durations[2] = CallDurations{10, 5000, {}};
+  two.threads[0].durations[2].buckets.resize(format::duration_bucket(5000) + 1, 0);
+  two.threads[0].durations[2].buckets[format::duration_bucket(10)] = 1;
+  two.threads[0].durations[2].buckets[format::duration_bucket(5000)] = 1;
+  two.probe_cost = ProbeCost{35.5, 7.25, 2048};
+  DumpSum sum;
+  sum.add(one);
+  sum.add(two);
+  const Dump& s = sum.result();
+  const CallDurations& d = s.threads[0].durations[2];
+  EXPECT_EQ(d.min_ticks, 10u);
+  EXPECT_EQ(d.max_ticks, 5000u);
+  std::vector<uint64_t> expected = one.threads[0].durations[2].buckets;
+  expected.resize(two.threads[0].durations[2].buckets.size(), 0);
+  ++expected[format::duration_bucket(10)], ++expected[format::duration_bucket(5000)];
+  EXPECT_EQ(d.buckets, expected);
+  EXPECT_EQ(s.threads[0].durations[1].buckets[format::duration_bucket(1900)], 2u);  // main, once a run
+  // Both runs made the same calls: the cost is their mean.
+  ASSERT_TRUE(s.probe_cost);
+  EXPECT_DOUBLE_EQ(s.probe_cost->pair_ticks, 30.5);
+  EXPECT_DOUBLE_EQ(s.probe_cost->inside_ticks, 7.25);
+  // And it reads back as it was summed.
+  Dump back = read_dump("sum.fnp", encode_dump(s));
+  EXPECT_EQ(back.threads[0].durations[2].buckets, expected);
+  EXPECT_EQ(back.threads[1].durations.size(), 0u);
+  ASSERT_TRUE(back.probe_cost);
+  EXPECT_DOUBLE_EQ(back.probe_cost->pair_ticks, 30.5);
+}
+
 }  // namespace
 }  // namespace fnprof

@@ -31,6 +31,19 @@ inline Dump sample_dump(uint64_t pid = 4242, uint64_t bias = 0x5500'0000'0000) {
   Thread& worker = d.threads.emplace_back();
   worker.tid = pid + 1, worker.name = "app", worker.start_ticks = 5500, worker.end_ticks = 6500;
   worker.nodes = {{0, 0, 0, 0}, {0, bias + 0x4000, 3, 900}};
+  // The main thread's calls by duration (the worker's dump had none).
+  auto calls = [](std::vector<uint64_t> ticks) {
+    CallDurations d{ticks.front(), ticks.back(), {}};
+    for (uint64_t t : ticks) {
+      uint32_t b = format::duration_bucket(t);
+      if (d.buckets.size() <= b) d.buckets.resize(b + 1, 0);
+      ++d.buckets[b];
+    }
+    return d;
+  };
+  d.threads[0].durations = {{}, calls({1900}), calls({60, 70, 100, 100, 110, 120, 130, 150, 160, 200}),
+                           calls({50, 50, 60, 60, 80}), calls({40, 60})};
+  d.probe_cost = ProbeCost{25.5, 7.25, 2048};
 
   AllocProfile& a = d.alloc;
   a.present = true;

@@ -89,6 +89,12 @@ std::string fixture_dump() {
                                                {2, f(0x200), 5, 200'000},
                                                {5, f(0x400), 50, 50'000},
                                                {1, f(0x500), 2, 150'000}});
+  // Each call of main's subtree by duration (evaluate's outer calls 40 to
+  // 120 ms, the inner recursive ones 40 ms; operator| 1 ms); the leaves
+  // called a thousand times and more have none, as from an older dump.
+  std::vector<uint64_t> evaluate = {40'000, 50'000, 50'000, 60'000, 60'000, 70'000, 70'000, 80'000, 100'000, 120'000};
+  b.durations({{1'000'000}, evaluate, {}, {}, std::vector<uint64_t>(5, 40'000), std::vector<uint64_t>(50, 1'000),
+               {70'000, 80'000}});
   b.thread({4243, "worker, \"pool\"", 0, 1'500'000, 0, 0},
            {{0, f(0x700), 3, 500'000}, {1, f(0x400), 7, 100'000}});
   b.end();

@@ -15,7 +15,9 @@
 //   functions: [[name, file, line, module], ...]           by function id
 //   trees: [{label, pid, tid, total_ns, total_calls,
 //            nodes: {parent: [], func: [], calls: [], incl_ns: [], self_ns: []},
-//            stats: [[function id, calls, incl_ns, self_ns], ...]}, ...]
+//            stats: [[function id, calls, incl_ns, self_ns, durations], ...]}, ...]
+//     durations: null, or [min_ns, p50_ns, p90_ns, p99_ns, max_ns,
+//                [[bucket from_ns, calls], ...]] (the row's hover text)
 //     trees[0] is all threads merged; nodes are in depth-first order (a
 //     parent before its children, children largest first), node 0 the root
 //     (func -1).
@@ -125,7 +127,16 @@ json tree_json(const CallTree& tree, const std::string& label, uint64_t pid, uin
   json stats = json::array();
   for (uint32_t id = 0; id < tree.functions.size(); ++id) {
     const FunctionStats& s = tree.functions[id];
-    if (s.calls || s.incl_seconds > 0) stats.push_back({id, s.calls, ns(s.incl_seconds), ns(s.self_seconds)});
+    if (!s.calls && s.incl_seconds <= 0) continue;
+    json durations = nullptr;
+    if (const Durations& d = s.durations; !d.empty()) {
+      json histogram = json::array();
+      for (uint32_t b = 0; b < d.buckets().size(); ++b)
+        if (d.buckets()[b]) histogram.push_back({ns(std::max(0.0, d.bucket_floor_seconds(b))), d.buckets()[b]});
+      durations = {ns(d.min_seconds()), ns(d.percentile(0.5)), ns(d.percentile(0.9)), ns(d.percentile(0.99)),
+                   ns(d.max_seconds()), histogram};
+    }
+    stats.push_back({id, s.calls, ns(s.incl_seconds), ns(s.self_seconds), durations});
   }
   return {
       {"label", label},
@@ -177,6 +188,7 @@ json report_data(const Report& report) {
         {"threads", profile.threads.size()},
         {"wall_ns", ns(profile.wall_seconds)},
         {"clock", profile.clock},
+        {"probe_cost", probe_note(profile.probe)},
         {"dumps", dump_names(profile)}}},
       {"functions", functions},
       {"trees", trees},

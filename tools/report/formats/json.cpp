@@ -29,6 +29,24 @@ constexpr int kJsonFormatVersion = 1;
 const std::set<std::string_view> kOwnShape = {"functions", "allocators", "leaks", "checkpoints",
                                               "phases", "phase_counters", "resources"};
 
+// Null when no call finished with its duration recorded (an older dump).
+// The histogram lists the non-empty buckets: where each begins, and its calls.
+json durations_json(const Durations& d) {
+  if (d.empty()) return nullptr;
+  json histogram = json::array();
+  for (uint32_t b = 0; b < d.buckets().size(); ++b)
+    if (d.buckets()[b]) histogram.push_back({{"from_seconds", std::max(0.0, d.bucket_floor_seconds(b))}, {"calls", d.buckets()[b]}});
+  return {
+      {"calls", d.calls()},
+      {"min_seconds", d.min_seconds()},
+      {"p50_seconds", d.percentile(0.5)},
+      {"p90_seconds", d.percentile(0.9)},
+      {"p99_seconds", d.percentile(0.99)},
+      {"max_seconds", d.max_seconds()},
+      {"histogram", std::move(histogram)},
+  };
+}
+
 json function_json(const Profile& profile, const CallTree& tree, uint32_t id) {
   const ProfiledFunction& f = profile.functions[id];
   const FunctionStats& s = tree.functions[id];
@@ -45,6 +63,8 @@ json function_json(const Profile& profile, const CallTree& tree, uint32_t id) {
       {"self_seconds", s.self_seconds},
       {"incl_per_call_seconds", s.incl_per_call()},
       {"self_percent", tree.total_self_seconds > 0 ? 100 * s.self_seconds / tree.total_self_seconds : 0.0},
+      {"probe_self_seconds", s.probe_self_seconds},
+      {"durations", durations_json(s.durations)},
   };
 }
 
@@ -83,6 +103,8 @@ json tree_json(const Profile& profile, const CallTree& unfolded, const ReportOpt
         {"incl_seconds", n.incl_seconds},
         {"self_seconds", n.self_seconds},
         {"incl_percent", tree.total_seconds > 0 ? 100 * n.incl_seconds / tree.total_seconds : 0.0},
+        {"probe_seconds", n.probe_seconds},
+        {"durations", durations_json(n.durations)},
     };
     if (n.recursion_depth > 1) j["recursion_depth"] = n.recursion_depth;
     json children = json::array();
@@ -179,6 +201,12 @@ void write(std::ostream& out, const Report& report) {
       {"total_calls", profile.merged.total_calls},
       {"total_seconds", profile.merged.total_seconds},
       {"total_self_seconds", profile.merged.total_self_seconds},
+      {"probe_cost",
+       {{"compensated", profile.probe.applied},
+        {"pair_seconds", profile.probe.pair_seconds},
+        {"inside_seconds", profile.probe.inside_seconds},
+        {"total_seconds", profile.probe.total_seconds},
+        {"dumps_without", profile.probe.dumps_without}}},
       {"processes", processes},
       {"sort", sort_key_name(options.sort)},
       {"top", options.top ? *options.top : functions.size()},

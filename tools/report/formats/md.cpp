@@ -50,6 +50,7 @@ void write_summary(std::ostream& out, const Profile& profile) {
   fmt::print(out, "| clock | {} |\n", md_text(profile.clock));
   fmt::print(out, "| total calls | {} |\n", group_digits(profile.merged.total_calls));
   fmt::print(out, "| time in profiled functions | {} |\n", format_duration(profile.merged.total_seconds));
+  if (std::string note = probe_note(profile.probe); !note.empty()) fmt::print(out, "| probe cost | {} |\n", md_text(note));
 }
 
 void write_findings(std::ostream& out, const Profile& profile, const std::vector<Finding>& findings) {

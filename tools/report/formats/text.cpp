@@ -44,6 +44,7 @@ void write_header(std::ostream& out, const Profile& profile) {
   }
   fmt::print(out, "total calls:  {}\n", group_digits(profile.merged.total_calls));
   fmt::print(out, "total time:   {} in profiled functions\n", format_duration(profile.merged.total_seconds));
+  if (!probe_note(profile.probe).empty()) fmt::print(out, "probe cost:   {}\n", probe_note(profile.probe));
 }
 
 void write_function_table(std::ostream& out, const Report& report, const CallTree& tree) {

@@ -122,6 +122,7 @@
     document.body.append(el('header', { class: 'top' },
       el('h1', {}, el('span', { class: 'brand', text: 'fnprof' }), s.program),
       el('div', { class: 'cmd', text: s.command_line }),
+      s.probe_cost ? el('div', { class: 'cmd', text: 'probe cost: ' + s.probe_cost }) : null,
       el('div', { class: 'cards' },
         card('wall time', duration(s.wall_ns)),
         card('profiled time', duration(total.total_ns)),
@@ -432,11 +433,23 @@
     return line ? short + ':' + line : short;
   }
 
+  // A function's calls by duration, as the row's hover text: the percentiles,
+  // then the histogram (each bucket from its lower bound, bars to scale).
+  function durationsText([min, p50, p90, p99, max, histogram]) {
+    const most = histogram.reduce((m, [, calls]) => Math.max(m, calls), 0);
+    const lines = histogram.map(([from, calls]) =>
+      '\u2265 ' + duration(from).padStart(8) + '  ' + '\u2588'.repeat(Math.max(1, Math.round(30 * calls / most))) +
+      ' ' + integer(calls));
+    return 'calls by duration: min ' + duration(min) + ', p50 ' + duration(p50) + ', p90 ' + duration(p90) +
+      ', p99 ' + duration(p99) + ', max ' + duration(max) + '\n' + lines.join('\n');
+  }
+
   function renderTable() {
     const t = data.trees[state.tree];
     const totalSelf = t.total_self_ns;
-    let rowsData = t.stats.map(([id, calls, incl, self]) => ({ id, calls, incl, self, avg: calls ? incl / calls : 0,
-                                                               share: totalSelf > 0 ? self / totalSelf : 0 }));
+    let rowsData = t.stats.map(([id, calls, incl, self, durations]) => ({ id, calls, incl, self, durations,
+                                                                         avg: calls ? incl / calls : 0,
+                                                                         share: totalSelf > 0 ? self / totalSelf : 0 }));
     if (state.filter) {
       rowsData = rowsData.filter((r) => functions[r.id][0].toLowerCase().includes(state.filter) ||
                                         functions[r.id][1].toLowerCase().includes(state.filter));
@@ -462,6 +475,7 @@
         el('td', {}, el('span', { class: 'bar', style: 'width:' + (maxSelf > 0 ? Math.round(40 * r.self / maxSelf) : 0) + 'px' }),
            (100 * r.share).toFixed(1) + '%'),
         el('td', { class: 'loc', text: fileLine(r.id) }));
+      if (r.durations) tr.title = durationsText(r.durations);
       if (r.id === state.selected) tr.classList.add('selected');
       tr.addEventListener('click', () => selectFunction(r.id));
       tableBody.append(tr);

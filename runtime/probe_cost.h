@@ -1,0 +1,16 @@
+// What the hooks cost a call on this machine, measured once at start-up and
+// stored in every dump (format.h, "Probe cost"), so that perf-report can take
+// it out of the times it reports.
+#pragma once
+
+#include "fnprof/format.h"
+
+namespace fnprof::rt {
+
+// Times the hook pair on a private thread state, keeping the cheaper of
+// this and any earlier measurement.
+void probe_cost_measure();
+
+format::ProbeCostRecord probe_cost();
+
+}  // namespace fnprof::rt

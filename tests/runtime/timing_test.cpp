@@ -1,0 +1,120 @@
+// Times against ground truth the programs measure themselves:
+//   - probe_truth: compensated inclusive and self time of a function that
+//     spins about 2 us and calls 100 tiny instrumented functions, against its
+//     uninstrumented twin (tests/programs/probe_truth.c);
+//   - durations: the percentiles of a function's calls against the exact
+//     sorted durations the function recorded (tests/programs/durations.c).
+// Run alone (RUN_SERIAL): other tests' load would land on one side.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <sstream>
+#include <string>
+
+#include "dump/dump_reader.h"
+#include "model/profile.h"
+#include "program_case.h"
+#include "program_run.h"
+#include "symbolize/symbolizer.h"
+
+namespace fnprof::test {
+namespace {
+
+Profile profile_of(const ProgramRun& run, Timing timing) {
+  EXPECT_EQ(run.dumps.size(), 1u) << run.dir;
+  Symbolizer symbolizer;
+  return build_profile({read_dump(run.dumps.at(0))}, symbolizer, timing);
+}
+
+const FunctionStats& stats_of(const Profile& profile, const std::string& name) {
+  for (uint32_t id = 0; id < profile.functions.size(); ++id)
+    if (profile.functions[id].symbol.function == name) return profile.merged.functions[id];
+  ADD_FAILURE() << "no function " << name;
+  static FunctionStats none;
+  return none;
+}
+
+class ProbeCompensationTest : public testing::TestWithParam<ProgramCase> {};
+
+// Compared on the fastest calls: a loaded machine's preemptions land in the
+// means of either side at random (a mean is off by 2x there), never in the
+// fastest of thousands of calls. work() makes 100 calls every time, so its
+// fastest call less the probe cost of 100 pairs and its own inside part is
+// its fastest call without fnprof; its self time is that less 100 tiny()
+// calls. The goal is 2% on the means of a quiet machine; what this machine
+// gets is in docs/PERFORMANCE.md: the cost measured in the runtime's tight
+// loop of hook pairs is 2-5 ns above what a pair costs between real calls,
+// which on 100 calls per 2 us takes 20-45% too much. So this checks that
+// the compensation is applied, once, in the right direction: within 50%,
+// where the raw times are off by more than 100% (and a double subtraction
+// by -100%).
+TEST_P(ProbeCompensationTest, CompensatedTimesMatchTheUninstrumentedTwin) {
+  ProgramRun run = run_program(GetParam().binary());
+  ASSERT_EQ(run.status(), "0") << run.stderr_text;
+  std::istringstream out(run.stdout_text);
+  std::string key[4];
+  double value[4];
+  for (int i = 0; i < 4; ++i) out >> key[i] >> value[i];
+  ASSERT_EQ(key[2], "min_incl_ns") << run.stdout_text;
+  const double truth_incl = value[2] * 1e-9, truth_self = (value[2] - 100 * value[3]) * 1e-9;
+
+  Profile profile = profile_of(run, Timing::Compensated);
+  ASSERT_TRUE(profile.probe.applied);
+  EXPECT_GT(profile.probe.pair_seconds, profile.probe.inside_seconds);
+  const FunctionStats& work = stats_of(profile, "work");
+  const FunctionStats& tiny = stats_of(profile, "tiny");
+  ASSERT_EQ(work.calls, 20000u);
+  ASSERT_EQ(tiny.calls, 2000000u);
+  const double incl = work.durations.min_seconds(), self = incl - 100 * tiny.durations.min_seconds();
+  EXPECT_NEAR(incl / truth_incl, 1, 0.50) << "incl " << incl << " truth " << truth_incl;
+  EXPECT_NEAR(self / truth_self, 1, 0.50) << "self " << self << " truth " << truth_self;
+  EXPECT_GT(work.probe_self_seconds, 0);
+
+  Profile raw = profile_of(run, Timing::Raw);
+  EXPECT_FALSE(raw.probe.applied);
+  EXPECT_GT(stats_of(raw, "work").durations.min_seconds() / truth_incl, 1.8) << "the raw time shows the probe";
+  EXPECT_EQ(stats_of(raw, "work").probe_self_seconds, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Programs, ProbeCompensationTest, testing::ValuesIn(cases_for({"probe_truth"})), case_name);
+
+class DurationsTest : public testing::TestWithParam<ProgramCase> {};
+
+// Within one bucket: a bucket spans at most a third of its floor's value.
+void expect_within_one_bucket(double got, double truth, const char* what) {
+  EXPECT_LE(got, truth * 1.34 + 1e-7) << what;
+  EXPECT_GE(got, truth / 1.34 - 1e-7) << what;
+}
+
+TEST_P(DurationsTest, PercentilesMatchTheProgramsOwnDurations) {
+  ProgramRun run = run_program(GetParam().binary());
+  ASSERT_EQ(run.status(), "0") << run.stderr_text;
+  std::istringstream out(run.stdout_text);
+  std::string key;
+  double truth[5];
+  for (double& t : truth) {
+    out >> key >> t;
+    t *= 1e-9;
+  }
+  ASSERT_TRUE(out) << run.stdout_text;
+  // Raw: the program's clock reads sit inside the hooks' ones, so the hook
+  // cost inside the call (tens of ns, against 1 us and more) is all between.
+  Profile profile = profile_of(run, Timing::Raw);
+  const Durations& d = stats_of(profile, "timed").durations;
+  ASSERT_EQ(d.calls(), 1000u);
+  // The shortest and longest call hold the program's own: more by the hook
+  // cost inside the call, less by the error of the tick rate fnprof measured
+  // over the run (a few parts in 10,000).
+  EXPECT_GE(d.min_seconds(), truth[0] * (1 - 1e-3));
+  EXPECT_LE(d.min_seconds(), truth[0] + 20e-6);
+  expect_within_one_bucket(d.percentile(0.5), truth[1], "p50");
+  expect_within_one_bucket(d.percentile(0.9), truth[2], "p90");
+  expect_within_one_bucket(d.percentile(0.99), truth[3], "p99");
+  EXPECT_GE(d.max_seconds(), truth[4] * (1 - 1e-3));
+  EXPECT_LE(d.max_seconds(), truth[4] * (1 + 1e-3) + 20e-6);
+}
+
+INSTANTIATE_TEST_SUITE_P(Programs, DurationsTest, testing::ValuesIn(cases_for({"durations"})), case_name);
+
+}  // namespace
+}  // namespace fnprof::test
