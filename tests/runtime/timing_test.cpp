@@ -45,9 +45,9 @@ class ProbeCompensationTest : public testing::TestWithParam<ProgramCase> {};
 // gets is in docs/PERFORMANCE.md: the cost measured in the runtime's tight
 // loop of hook pairs is 2-5 ns above what a pair costs between real calls,
 // which on 100 calls per 2 us takes 20-45% too much. So this checks that
-// the compensation is applied, once, in the right direction: within 50%,
+// the compensation is applied, once, in the right direction,
 // where the raw times are off by more than 100% (and a double subtraction
-// by -100%).
+// by -100%): nearer than the raw times, and between 0.25x and 1.5x.
 TEST_P(ProbeCompensationTest, CompensatedTimesMatchTheUninstrumentedTwin) {
   ProgramRun run = run_program(GetParam().binary());
   ASSERT_EQ(run.status(), "0") << run.stderr_text;
@@ -66,14 +66,23 @@ TEST_P(ProbeCompensationTest, CompensatedTimesMatchTheUninstrumentedTwin) {
   ASSERT_EQ(work.calls, 20000u);
   ASSERT_EQ(tiny.calls, 2000000u);
   const double incl = work.durations.min_seconds(), self = incl - 100 * tiny.durations.min_seconds();
-  EXPECT_NEAR(incl / truth_incl, 1, 0.50) << "incl " << incl << " truth " << truth_incl;
-  EXPECT_NEAR(self / truth_self, 1, 0.50) << "self " << self << " truth " << truth_self;
   EXPECT_GT(work.probe_self_seconds, 0);
 
   Profile raw = profile_of(run, Timing::Raw);
   EXPECT_FALSE(raw.probe.applied);
-  EXPECT_GT(stats_of(raw, "work").durations.min_seconds() / truth_incl, 1.8) << "the raw time shows the probe";
+  const double raw_incl = stats_of(raw, "work").durations.min_seconds();
+  const double raw_self = raw_incl - 100 * stats_of(raw, "tiny").durations.min_seconds();
+  EXPECT_GT(raw_incl / truth_incl, 1.8) << "the raw time shows the probe";
   EXPECT_EQ(stats_of(raw, "work").probe_self_seconds, 0);
+  // Once and in the right direction: nearer the truth than the raw time,
+  // and far from the -100% of a double subtraction (between 0.25x and
+  // 1.5x; under ctest -j2 on a loaded machine one run in ten reached -46%).
+  EXPECT_LT(std::fabs(incl / truth_incl - 1), std::fabs(raw_incl / truth_incl - 1));
+  EXPECT_LT(std::fabs(self / truth_self - 1), std::fabs(raw_self / truth_self - 1));
+  for (double ratio : {incl / truth_incl, self / truth_self}) {
+    EXPECT_GT(ratio, 0.25) << "incl " << incl << " truth " << truth_incl << " self " << self << " truth " << truth_self;
+    EXPECT_LT(ratio, 1.5) << "incl " << incl << " truth " << truth_incl << " self " << self << " truth " << truth_self;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Programs, ProbeCompensationTest, testing::ValuesIn(cases_for({"probe_truth"})), case_name);
