@@ -8,6 +8,7 @@
 
 #include "lifecycle.h"
 #include "memory.h"
+#include "blocking_calls.h"
 #include "module_map.h"
 #include "thread_registry.h"
 
@@ -88,6 +89,7 @@ void process_init() {
   read_cmdline();
   read_settings();
   module_map_init(g_process.exe);
+  blocking_calls_init();
   thread_registry_init();
   lifecycle_init();
   g_state.store(kReady, std::memory_order_release);

@@ -29,8 +29,11 @@ const std::vector<Column> kFunctionColumns = {
     {"calls", "calls", Kind::Count, Audience::Both, 12},
     {"incl_seconds", "incl total", Kind::Seconds, Audience::Both, 10},
     {"self_seconds", "self total", Kind::Seconds, Audience::Both, 10},
+    {"self_blocked_seconds", "blocked", Kind::Seconds, Audience::Both, 10},
     {"incl_per_call_seconds", "incl/call", Kind::Seconds, Audience::Both, 10},
     {"self_percent", "% self", Kind::Percent, Audience::Both, 6},
+    {"incl_blocked_seconds", "", Kind::Seconds, Audience::Machines},
+    {"waits_for", "", Kind::Text, Audience::Machines},
     {"", "file:line", Kind::Location, Audience::Humans},
     {"file", "", Kind::Text, Audience::Machines},
     {"line", "", Kind::Count, Audience::Machines},
@@ -53,8 +56,9 @@ void add_function_rows(Table& table, const Report& report, const CallTree& tree,
     std::vector<Value> row;
     if (thread) row = {thread->pid, thread->tid, thread->name};
     for (Value v : {Value(f.symbol.function), Value(s.calls), Value(s.incl_seconds), Value(s.self_seconds),
-                    Value(s.incl_per_call()),
+                    Value(s.self_blocked_seconds), Value(s.incl_per_call()),
                     Value(tree.total_self_seconds > 0 ? 100 * s.self_seconds / tree.total_self_seconds : 0.0),
+                    Value(s.incl_blocked_seconds), Value(std::string(wait_kind_name(f.wait_kind))),
                     Value(location(f.symbol)), Value(f.symbol.file), line_of(f.symbol.line), Value(f.module),
                     Value(f.address)})
       row.push_back(std::move(v));

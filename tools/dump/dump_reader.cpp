@@ -133,6 +133,8 @@ constexpr SectionEntry kParsers[] = {
     {SectionType::MergedRuns, read_merged_runs, kOnce},
     {SectionType::FigureSubjects, read_figure_subjects, kOnce},
     {SectionType::RunFigures, read_run_figures, kOnce},
+    {SectionType::BlockingFunctions, read_blocking_functions, kOnce},
+    {SectionType::ThreadCpu, read_thread_cpu, kOnce},
 };
 constexpr size_t kParserCount = std::size(kParsers);
 

@@ -54,9 +54,20 @@ class TreeMerger {
   std::unordered_map<uint64_t, uint32_t> children_;
 };
 
-// Fills in self times, the root's total, child order and the flat figures.
-void finish(CallTree& tree, size_t function_count) {
+// Fills in self times, blocked times, the root's total, child order and the
+// flat figures.
+void finish(CallTree& tree, const std::vector<ProfiledFunction>& functions) {
+  const size_t function_count = functions.size();
   auto& nodes = tree.nodes;
+  auto blocking = [&](const ProfileNode& n) { return n.function != kNoFunction && functions[n.function].blocking(); };
+  // Children come after their parents (TreeMerger), so one backward pass
+  // adds each node's blocked time to its parent's.
+  for (size_t i = nodes.size(); i-- > 1;) {
+    ProfileNode& node = nodes[i];
+    if (blocking(node)) node.incl_blocked_seconds = node.incl_seconds;
+    nodes[node.parent].incl_blocked_seconds += node.incl_blocked_seconds;
+    if (blocking(node)) nodes[node.parent].self_blocked_seconds += node.incl_seconds;
+  }
   ProfileNode& root = nodes[0];
   root.incl_seconds = 0;
   for (uint32_t c : root.children) root.incl_seconds += nodes[c].incl_seconds;
@@ -68,6 +79,8 @@ void finish(CallTree& tree, size_t function_count) {
                      [&](uint32_t a, uint32_t b) { return nodes[a].incl_seconds > nodes[b].incl_seconds; });
   }
   root.self_seconds = 0;
+  for (ProfileNode& node : nodes)
+    if (blocking(node)) node.self_blocked_seconds = node.self_seconds;
   tree.total_seconds = root.incl_seconds;
 
   tree.functions.assign(function_count, FunctionStats{});
@@ -76,9 +89,15 @@ void finish(CallTree& tree, size_t function_count) {
     FunctionStats& stats = tree.functions[node.function];
     stats.calls += node.calls;
     stats.self_seconds += node.self_seconds;
-    if (on_path[node.function] == 0) stats.incl_seconds += node.incl_seconds;
+    stats.self_blocked_seconds += node.self_blocked_seconds;
+    if (!blocking(node)) stats.running_self_seconds += node.self_seconds;
+    if (on_path[node.function] == 0) {
+      stats.incl_seconds += node.incl_seconds;
+      stats.incl_blocked_seconds += node.incl_blocked_seconds;
+    }
     tree.total_calls += node.calls;
     tree.total_self_seconds += node.self_seconds;
+    if (blocking(node)) tree.total_blocked_seconds += node.self_seconds;
   });
 }
 
@@ -125,6 +144,16 @@ Profile build_profile(const std::vector<Dump>& dumps, Symbolizer& symbolizer) {
 
     const double seconds_per_tick = 1.0 / static_cast<double>(p.ticks_per_second);
     std::unordered_map<uint64_t, uint32_t> id_of_address;  // saves a module search per node
+    // The blocking functions: named as the runtime interposed them (libc's
+    // symbol tables may give an alias: __pthread_mutex_lock), and marked.
+    for (const BlockingFunction& b : dump.blocking_functions) {
+      uint32_t id = table.id(dump, b.address);
+      id_of_address.emplace(b.address, id);
+      ProfiledFunction& f = profile.functions[id];
+      f.wait_kind = b.kind;
+      f.symbol.function = b.name;
+      f.symbol.same_code_as.clear();
+    }
     for (const Thread& thread : dump.threads) {
       std::vector<uint32_t> function_of_node(thread.nodes.size(), kNoFunction);
       for (size_t i = 1; i < thread.nodes.size(); ++i) {
@@ -138,17 +167,31 @@ Profile build_profile(const std::vector<Dump>& dumps, Symbolizer& symbolizer) {
       t.wall_seconds = ticks_to_seconds(thread.start_ticks, thread.end_ticks, p.ticks_per_second);
       t.running = thread.flags & format::kThreadRunning;
       t.truncated = thread.flags & format::kThreadTruncated;
+      if (thread.cpu_ns) t.cpu_seconds = static_cast<double>(*thread.cpu_ns) * 1e-9;
       TreeMerger(t.tree).add(thread, function_of_node, seconds_per_tick);
       merged.add(thread, function_of_node, seconds_per_tick);
       profile.threads.push_back(std::move(t));
     }
   }
   // Flat figures need the final function count, known only now.
-  for (ThreadProfile& t : profile.threads) finish(t.tree, profile.functions.size());
-  finish(profile.merged, profile.functions.size());
+  for (ThreadProfile& t : profile.threads) finish(t.tree, profile.functions);
+  finish(profile.merged, profile.functions);
   profile.api = build_api_profile(dumps, symbolizer);
   profile.heap = build_heap_profile(dumps, symbolizer);
   return profile;
+}
+
+std::string_view wait_kind_name(uint64_t kind) {
+  switch (static_cast<format::WaitKind>(kind)) {
+    case format::WaitKind::Join: return "join";
+    case format::WaitKind::Lock: return "lock";
+    case format::WaitKind::Condition: return "condition";
+    case format::WaitKind::Sleep: return "sleep";
+    case format::WaitKind::Poll: return "poll";
+    case format::WaitKind::Io: return "io";
+    case format::WaitKind::Child: return "child";
+  }
+  return "";
 }
 
 std::string_view sort_key_name(SortKey key) {

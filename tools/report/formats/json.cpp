@@ -45,6 +45,9 @@ json function_json(const Profile& profile, const CallTree& tree, uint32_t id) {
       {"self_seconds", s.self_seconds},
       {"incl_per_call_seconds", s.incl_per_call()},
       {"self_percent", tree.total_self_seconds > 0 ? 100 * s.self_seconds / tree.total_self_seconds : 0.0},
+      {"self_blocked_seconds", s.self_blocked_seconds},
+      {"incl_blocked_seconds", s.incl_blocked_seconds},
+      {"waits_for", wait_kind_name(f.wait_kind)},
   };
 }
 
@@ -82,6 +85,8 @@ json tree_json(const Profile& profile, const CallTree& unfolded, const ReportOpt
         {"calls", n.calls},
         {"incl_seconds", n.incl_seconds},
         {"self_seconds", n.self_seconds},
+        {"self_blocked_seconds", n.self_blocked_seconds},
+        {"incl_blocked_seconds", n.incl_blocked_seconds},
         {"incl_percent", tree.total_seconds > 0 ? 100 * n.incl_seconds / tree.total_seconds : 0.0},
     };
     if (n.recursion_depth > 1) j["recursion_depth"] = n.recursion_depth;
@@ -179,6 +184,7 @@ void write(std::ostream& out, const Report& report) {
       {"total_calls", profile.merged.total_calls},
       {"total_seconds", profile.merged.total_seconds},
       {"total_self_seconds", profile.merged.total_self_seconds},
+      {"total_blocked_seconds", profile.merged.total_blocked_seconds},
       {"processes", processes},
       {"sort", sort_key_name(options.sort)},
       {"top", options.top ? *options.top : functions.size()},
@@ -202,6 +208,9 @@ void write(std::ostream& out, const Report& report) {
           {"tid", t.tid},
           {"name", t.name},
           {"wall_seconds", t.wall_seconds},
+          {"running_seconds", t.running_seconds()},
+          {"blocked_seconds", t.blocked_seconds()},
+          {"cpu_seconds", t.cpu_seconds ? json(*t.cpu_seconds) : json(nullptr)},
           {"running", t.running},
           {"truncated", t.truncated},
           {"total_calls", t.tree.total_calls},
