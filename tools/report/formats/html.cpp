@@ -15,7 +15,7 @@
 //   functions: [[name, file, line, module], ...]           by function id
 //   trees: [{label, pid, tid, total_ns, total_calls,
 //            nodes: {parent: [], func: [], calls: [], incl_ns: [], self_ns: []},
-//            stats: [[function id, calls, incl_ns, self_ns], ...]}, ...]
+//            stats: [[function id, calls, incl_ns, self_ns, self_blocked_ns], ...]}, ...]
 //     trees[0] is all threads merged; nodes are in depth-first order (a
 //     parent before its children, children largest first), node 0 the root
 //     (func -1).
@@ -40,6 +40,7 @@
 #include "report/formats/api_report.h"
 #include "report/formats/heap_report.h"
 #include "analysis/tables.h"
+#include "model/display.h"
 #include "report/report.h"
 #include "report/table_json.h"
 
@@ -125,7 +126,8 @@ json tree_json(const CallTree& tree, const std::string& label, uint64_t pid, uin
   json stats = json::array();
   for (uint32_t id = 0; id < tree.functions.size(); ++id) {
     const FunctionStats& s = tree.functions[id];
-    if (s.calls || s.incl_seconds > 0) stats.push_back({id, s.calls, ns(s.incl_seconds), ns(s.self_seconds)});
+    if (s.calls || s.incl_seconds > 0)
+      stats.push_back({id, s.calls, ns(s.incl_seconds), ns(s.self_seconds), ns(s.self_blocked_seconds)});
   }
   return {
       {"label", label},
@@ -155,7 +157,11 @@ json report_data(const Report& report) {
                                 : fmt::format("all threads ({})", profile.threads.size()),
                             0, 0));
   for (const ThreadProfile& t : profile.threads) {
-    std::string label = fmt::format("{}{}{} (pid {})", t.tid, t.name.empty() ? "" : " ", t.name, t.pid);
+    // The thread picker says how its wall time split: running, blocked, on-CPU.
+    std::string label = fmt::format("{}{}{} (pid {}): running {}, blocked {}{}", t.tid, t.name.empty() ? "" : " ",
+                                    t.name, t.pid, format_duration(t.running_seconds()),
+                                    format_duration(t.blocked_seconds()),
+                                    t.cpu_seconds ? ", on-CPU " + format_duration(*t.cpu_seconds) : "");
     trees.push_back(tree_json(t.tree, label, t.pid, t.tid));
   }
 
