@@ -104,14 +104,18 @@ using format::WaitKind;
 
 // The calls with a try variant: the name, the kind, the parameters, the
 // arguments, the try variant, and the result of the try variant that means
-// "would block" (everything else is the lock's own result).
-#define FNPROF_TRY_FIRST_CALLS(X)                                                                  \
-  X(pthread_mutex_lock, Lock, (pthread_mutex_t* m) noexcept, (m), pthread_mutex_trylock, r == EBUSY) \
-  X(pthread_rwlock_rdlock, Lock, (pthread_rwlock_t* l) noexcept, (l), pthread_rwlock_tryrdlock,     \
-    r == EBUSY)                                                                                    \
-  X(pthread_rwlock_wrlock, Lock, (pthread_rwlock_t* l) noexcept, (l), pthread_rwlock_trywrlock,     \
-    r == EBUSY)                                                                                    \
-  X(sem_wait, Lock, (sem_t* s), (s), sem_trywait, r == -1 && errno == EAGAIN)
+// "would block" (everything else is the lock's own result). The pthread
+// ones leave errno alone; sem_trywait sets it when it fails, so errno is
+// saved around it (errno is a call to __errno_location: the mutex, the hot
+// one, does without).
+#define FNPROF_TRY_FIRST_CALLS(X)                                                                    \
+  X(pthread_mutex_lock, Lock, (pthread_mutex_t* m) noexcept, (m), pthread_mutex_trylock, r == EBUSY, , ) \
+  X(pthread_rwlock_rdlock, Lock, (pthread_rwlock_t* l) noexcept, (l), pthread_rwlock_tryrdlock,       \
+    r == EBUSY, , )                                                                                    \
+  X(pthread_rwlock_wrlock, Lock, (pthread_rwlock_t* l) noexcept, (l), pthread_rwlock_trywrlock,       \
+    r == EBUSY, , )                                                                                    \
+  X(sem_wait, Lock, (sem_t* s), (s), sem_trywait, r == -1 && errno == EAGAIN, int saved = errno, \
+    errno = saved)
 
 // The pointer types are spelled from the parameters (decltype(&::name) would
 // carry libc's nonnull attributes, which a template argument drops with a
@@ -222,12 +226,14 @@ extern "C" {
   }
 FNPROF_BLOCKING_CALLS(FNPROF_DEFINE)
 
-#define FNPROF_DEFINE_TRY_FIRST(name, kind, params, args, try_name, would_block)    \
+// A failed try must not show in errno: `save` and `restore` keep it where
+// the try sets it.
+#define FNPROF_DEFINE_TRY_FIRST(name, kind, params, args, try_name, would_block, save, restore) \
   FNPROF_EXPORT FNPROF_NO_INSTRUMENT int name params {                              \
-    int saved = errno; /* a failed try must not show in errno */                    \
+    save;                                                                           \
     int r = real_##try_name.get() args;                                             \
     if (!(would_block)) return r;                                                   \
-    errno = saved;                                                                  \
+    restore;                                                                        \
     auto fn = real_##name.get();                                                    \
     return record(fn, __builtin_return_address(0), [&] { return fn args; });        \
   }

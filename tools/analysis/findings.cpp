@@ -314,19 +314,21 @@ std::vector<Finding> find_bottlenecks(const Profile& profile, const LeakReport& 
     if (profile.functions[id].blocking()) continue;
 
     // A hotspot: the function's own code is where the time goes: its self
-    // time running, of all the self time that ran (waiting is not work).
+    // time running, of all the self time that ran (waiting is not work;
+    // "running" is said only where the profile has waiting to tell apart).
     const double running = tree.total_running_seconds();
+    const char* ran = tree.total_blocked_seconds > 0 ? " running" : "";
     double self_share = running > 0 ? 100 * s.running_self_seconds / running : 0;
     if (s.calls && self_share >= thresholds.self_percent && self_share > 0) {
       Finding f;
       f.severity = severity_of_share(self_share, 50, 25, 10);
       f.kind = "hotspot";
       f.function = id;
-      f.title = fmt::format("{} takes {:.1f}% of the running self time", name, self_share);
-      f.evidence = fmt::format(
-          "self {} running of {} ({:.1f}%), {} {}, {} per call inclusive, {} inclusive in total",
-          format_duration(s.running_self_seconds), format_duration(running), self_share, group_digits(s.calls),
-          s.calls == 1 ? "call" : "calls", format_duration(s.incl_per_call()), format_duration(s.incl_seconds));
+      f.title = fmt::format("{} takes {:.1f}% of the{} self time", name, self_share, ran);
+      f.evidence = fmt::format("self {}{} of {} ({:.1f}%), {} {}, {} per call inclusive, {} inclusive in total",
+                               format_duration(s.running_self_seconds), ran, format_duration(running), self_share,
+                               group_digits(s.calls), s.calls == 1 ? "call" : "calls",
+                               format_duration(s.incl_per_call()), format_duration(s.incl_seconds));
       double self_per_call = s.self_seconds / static_cast<double>(s.calls);
       if (self_per_call * 1e9 < 10 * thresholds.overhead_ns)
         f.recommendation = fmt::format(

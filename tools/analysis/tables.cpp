@@ -70,6 +70,10 @@ void add_function_rows(Table& table, const Report& report, const CallTree& tree,
 
 Table function_table(const Report& report, const CallTree& tree) {
   Table table{"functions", "", kFunctionColumns, {}, 0, true};
+  // People see "blocked" where something waited; machines always get it.
+  if (tree.total_blocked_seconds == 0)
+    for (Column& c : table.columns)
+      if (c.key == "self_blocked_seconds") c.audience = Audience::Machines;
   add_function_rows(table, report, tree, nullptr, RowsFor::Machines);
   table.human_rows = report.rows(table.rows.size(), RowsFor::Humans);
   // "Top 20 of 87": a table for people says what it left out.

@@ -82,10 +82,14 @@ void write_thread(std::ostream& out, const Report& report, const ThreadProfile& 
   const Profile& profile = report.profile;
   const ReportOptions& options = report.options;
   std::string name = thread.name.empty() ? "" : fmt::format(" \"{}\"", thread.name);
+  // The split of its wall time where it waited; its on-CPU time where known.
+  std::string split = thread.blocked_seconds() > 0
+                          ? fmt::format(" (running {}, blocked {})", format_duration(thread.running_seconds()),
+                                        format_duration(thread.blocked_seconds()))
+                          : "";
   std::string cpu = thread.cpu_seconds ? fmt::format(", on-CPU {}", format_duration(*thread.cpu_seconds)) : "";
-  fmt::print(out, "Thread {}{} (pid {}): wall {} (running {}, blocked {}){}, {} calls, {} in profiled functions{}{}\n\n",
-             thread.tid, name, thread.pid, format_duration(thread.wall_seconds),
-             format_duration(thread.running_seconds()), format_duration(thread.blocked_seconds()), cpu,
+  fmt::print(out, "Thread {}{} (pid {}): wall {}{}{}, {} calls, {} in profiled functions{}{}\n\n", thread.tid, name,
+             thread.pid, format_duration(thread.wall_seconds), split, cpu,
              group_digits(thread.tree.total_calls),
              format_duration(thread.tree.total_seconds), thread.running ? ", still running" : "",
              thread.truncated ? ", TRUNCATED (the runtime ran out of capacity)" : "");
