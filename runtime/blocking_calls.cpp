@@ -22,7 +22,12 @@
 //   - a lock that is free: pthread_mutex_lock, the rwlock locks and
 //     sem_wait first try without blocking (the try variant), which is what
 //     the real function's fast path does, and only a lock that is taken is
-//     recorded: the node's calls are the times the thread had to wait.
+//     recorded: the node's calls are the times the thread had to wait;
+//   - a mutex or rwlock lock while the process has one thread
+//     (__libc_single_threaded): no other thread can hold it, and glibc
+//     locks with a plain store then, which the try (always atomic) would
+//     make 4x slower (docs/PERFORMANCE.md). The one wait this misses is on
+//     a process-shared lock held by another process.
 #include "blocking_calls.h"
 
 #include <dlfcn.h>
@@ -35,6 +40,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/select.h>
+#include <sys/single_threaded.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -108,14 +114,17 @@ using format::WaitKind;
 // ones leave errno alone; sem_trywait sets it when it fails, so errno is
 // saved around it (errno is a call to __errno_location: the mutex, the hot
 // one, does without).
+// `alone`: the real call goes straight through while the process has one
+// thread (semaphores are shared between processes more often than not).
 #define FNPROF_TRY_FIRST_CALLS(X)                                                                    \
-  X(pthread_mutex_lock, Lock, (pthread_mutex_t* m) noexcept, (m), pthread_mutex_trylock, r == EBUSY, , ) \
+  X(pthread_mutex_lock, Lock, (pthread_mutex_t* m) noexcept, (m), pthread_mutex_trylock, r == EBUSY, , , \
+    __libc_single_threaded)                                                                          \
   X(pthread_rwlock_rdlock, Lock, (pthread_rwlock_t* l) noexcept, (l), pthread_rwlock_tryrdlock,       \
-    r == EBUSY, , )                                                                                    \
+    r == EBUSY, , , __libc_single_threaded)                                                           \
   X(pthread_rwlock_wrlock, Lock, (pthread_rwlock_t* l) noexcept, (l), pthread_rwlock_trywrlock,       \
-    r == EBUSY, , )                                                                                    \
+    r == EBUSY, , , __libc_single_threaded)                                                           \
   X(sem_wait, Lock, (sem_t* s), (s), sem_trywait, r == -1 && errno == EAGAIN, int saved = errno, \
-    errno = saved)
+    errno = saved, false)
 
 // The pointer types are spelled from the parameters (decltype(&::name) would
 // carry libc's nonnull attributes, which a template argument drops with a
@@ -228,8 +237,9 @@ FNPROF_BLOCKING_CALLS(FNPROF_DEFINE)
 
 // A failed try must not show in errno: `save` and `restore` keep it where
 // the try sets it.
-#define FNPROF_DEFINE_TRY_FIRST(name, kind, params, args, try_name, would_block, save, restore) \
+#define FNPROF_DEFINE_TRY_FIRST(name, kind, params, args, try_name, would_block, save, restore, alone) \
   FNPROF_EXPORT FNPROF_NO_INSTRUMENT int name params {                              \
+    if (alone) return real_##name.get() args;                                       \
     save;                                                                           \
     int r = real_##try_name.get() args;                                             \
     if (!(would_block)) return r;                                                   \
