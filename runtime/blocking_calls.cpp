@@ -169,6 +169,14 @@ int add_own_ranges(dl_phdr_info* info, size_t, void* self_base) {
   return 0;
 }
 
+// Whether the program's calls reach these interposers: libfnprof.so is
+// before libc in the lookup order when the program links it, but after libc
+// when only the preloaded allocation tracker brought it (fnprof-run on a
+// program built without instrumentation). Then nothing calls them, and
+// dlsym(RTLD_NEXT) from here finds nothing (each failure would allocate its
+// error message, which the tracker would count).
+bool g_interposing = false;
+
 bool called_by_fnprof(const void* return_address) {
   auto a = reinterpret_cast<uintptr_t>(return_address);
   int n = g_own_count.load(std::memory_order_acquire);
@@ -198,6 +206,10 @@ void blocking_calls_init() {
   dladdr(reinterpret_cast<void*>(&blocking_calls_init), &self);
   g_own_count.store(0, std::memory_order_relaxed);
   dl_iterate_phdr(add_own_ranges, self.dli_fbase);
+  // The definition the program's lookups find: this library's or not.
+  Dl_info found{};
+  g_interposing = dladdr(dlsym(RTLD_DEFAULT, "pthread_join"), &found) && found.dli_fbase == self.dli_fbase;
+  if (!g_interposing) return;
   // Resolved now, not at the first call: a dump lists them, maybe from a
   // signal handler, where dlsym must not run.
 #define FNPROF_RESOLVE(name, ...) real_##name.get();
@@ -207,6 +219,7 @@ void blocking_calls_init() {
 }
 
 uint32_t blocking_functions(BlockingFunction* out, uint32_t capacity) {
+  if (!g_interposing) return 0;
   uint32_t n = 0;
   auto put = [&](void* address, WaitKind kind, const char* name) {
     if (address && n < capacity) out[n++] = {reinterpret_cast<uint64_t>(address), kind, name};
@@ -215,11 +228,6 @@ uint32_t blocking_functions(BlockingFunction* out, uint32_t capacity) {
   FNPROF_BLOCKING_CALLS(FNPROF_LIST)
   FNPROF_TRY_FIRST_CALLS(FNPROF_LIST)
   return n;
-}
-
-uint32_t blocking_function_count() {
-#define FNPROF_COUNT(...) +1
-  return 0 FNPROF_BLOCKING_CALLS(FNPROF_COUNT) FNPROF_TRY_FIRST_CALLS(FNPROF_COUNT);
 }
 
 }  // namespace fnprof::rt

@@ -19,11 +19,9 @@ struct BlockingFunction {
 // start-up, before any thread is profiled).
 void blocking_calls_init();
 
-// How many functions are interposed: the capacity blocking_functions needs.
-uint32_t blocking_function_count();
-
-// Fills `out` with the interposed functions that libc has (their addresses
-// resolved now if not yet); returns how many.
+// Fills `out` with the interposed functions (their libc addresses, resolved
+// at start-up); returns how many: none when the program's calls do not reach
+// the interposers (libfnprof.so after libc in the lookup order).
 uint32_t blocking_functions(BlockingFunction* out, uint32_t capacity);
 
 }  // namespace fnprof::rt
