@@ -73,19 +73,24 @@ TEST_P(WaitingTest, SleepInFIsBlockedAndSpinInGIsRunning) {
   ASSERT_TRUE(sleep);
   EXPECT_EQ(sleep->calls, 1u);
   EXPECT_GE(slept_us_, 100000);  // nanosleep never returns early
-  EXPECT_NEAR(sleep->incl_seconds * 1e6, slept_us_, 0.02 * slept_us_);
+  // The node lies inside f's own measurement of it (a loaded machine may
+  // deschedule f between the two): at most that, and within 5% of it.
+  EXPECT_LE(sleep->incl_seconds * 1e6, slept_us_ + 100);
+  EXPECT_GE(sleep->incl_seconds * 1e6, 0.95 * slept_us_);
   EXPECT_EQ(sleep->self_blocked_seconds, sleep->self_seconds);
 
-  // f is blocked for its nanosleep, within 2% of it, and hardly runs.
+  // f is blocked for its nanosleep and hardly runs.
   const FunctionStats& f = profile_.merged.functions[function("sleep_in_f")];
-  EXPECT_NEAR(f.self_blocked_seconds * 1e6, slept_us_, 0.02 * slept_us_);
-  EXPECT_NEAR(f.incl_blocked_seconds * 1e6, slept_us_, 0.02 * slept_us_);
-  EXPECT_LT(f.running_self_seconds, 0.002);
+  EXPECT_EQ(f.self_blocked_seconds, sleep->incl_seconds);
+  EXPECT_EQ(f.incl_blocked_seconds, sleep->incl_seconds);
+  EXPECT_LT(f.running_self_seconds, 0.05 * slept_us_ * 1e-6);
 
-  // g runs for its spin, within 2%, and never blocks.
+  // g runs for its spin and never blocks: its self time holds g's own
+  // measurement of the spin, and within 5% of it.
   const FunctionStats& g = profile_.merged.functions[function("spin_in_g")];
   EXPECT_GE(spun_us_, 100000);
-  EXPECT_NEAR(g.running_self_seconds * 1e6, spun_us_, 0.02 * spun_us_);
+  EXPECT_GE(g.running_self_seconds * 1e6, spun_us_ - 100);
+  EXPECT_LE(g.running_self_seconds * 1e6, 1.05 * spun_us_);
   EXPECT_EQ(g.self_blocked_seconds, 0);
   EXPECT_EQ(g.incl_blocked_seconds, 0);
   EXPECT_TRUE(profile_.functions[function("nanosleep")].blocking());
@@ -95,8 +100,8 @@ TEST_P(WaitingTest, SleepInFIsBlockedAndSpinInGIsRunning) {
   // at most while it spins (a loaded machine takes some of that).
   const ThreadProfile* sleeper = thread_running("sleep_in_f");
   ASSERT_TRUE(sleeper);
-  EXPECT_NEAR(sleeper->blocked_seconds() * 1e6, slept_us_, 0.02 * slept_us_);
-  EXPECT_GE(sleeper->running_seconds() * 1e6, 0.98 * spun_us_);
+  EXPECT_EQ(sleeper->blocked_seconds(), sleep->incl_seconds);
+  EXPECT_GE(sleeper->running_seconds() * 1e6, spun_us_ - 100);
   ASSERT_TRUE(sleeper->cpu_seconds);
   EXPECT_LE(*sleeper->cpu_seconds * 1e6, 1.02 * spun_us_ + 5000);
   EXPECT_GT(*sleeper->cpu_seconds, 0);  // a loaded machine may give it little of its 100 ms
@@ -128,12 +133,13 @@ TEST_P(WaitingTest, JoinIsBlockedTimeOfTheJoiningFunction) {
 
 TEST_P(WaitingTest, MutexWaitIsUnderTheFunctionThatLocked) {
   // The holder's lock was free: not recorded. The waiter's waited while the
-  // holder spun: as long as take_lock measured, within 2%.
+  // holder spun: inside what take_lock measured around it, within 5%.
   const ProfileNode* wait = edge("take_lock", "pthread_mutex_lock");
   ASSERT_TRUE(wait);
   EXPECT_EQ(wait->calls, 1u);
   EXPECT_GT(lock_wait_us_, 1000);
-  EXPECT_NEAR(wait->incl_seconds * 1e6, lock_wait_us_, 0.02 * lock_wait_us_);
+  EXPECT_LE(wait->incl_seconds * 1e6, lock_wait_us_ + 100);
+  EXPECT_GE(wait->incl_seconds * 1e6, 0.95 * lock_wait_us_);
   const FunctionStats& lock = profile_.merged.functions[function("pthread_mutex_lock")];
   EXPECT_EQ(lock.calls, 1u);
   EXPECT_EQ(profile_.merged.functions[function("hold")].self_blocked_seconds, 0);
