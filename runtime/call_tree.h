@@ -126,6 +126,7 @@ struct ThreadState {
   uint64_t tid;
   uint64_t start_ticks;
   uint64_t end_ticks;
+  uint64_t end_cpu_ns;  // its CPU clock at its end (thread_cpu_ns)
   char name[16];
   ThreadState* next;  // registry list
 };

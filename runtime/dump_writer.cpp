@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "blocking_calls.h"
 #include "call_tree.h"
 #include "dump_buffer.h"
 #include "clock.h"
@@ -107,6 +108,30 @@ void put_thread(DumpBuffer& b, const ThreadReader& reader, const ThreadState* t,
   put_durations(b, reader.durations(t), count);
 }
 
+// The blocking functions (blocking_calls.h) and each thread's CPU time.
+void put_waiting(DumpBuffer& b) {
+  constexpr uint32_t kCapacity = 64;
+  BlockingFunction functions[kCapacity];
+  uint32_t n = blocking_functions(functions, kCapacity);
+  size_t at = b.begin_section();
+  b.put_varint(n);
+  for (uint32_t i = 0; i < n; ++i)
+    b.put(BlockingFunctionRecord{functions[i].address, static_cast<uint64_t>(functions[i].kind), functions[i].name});
+  b.end_section(at, SectionType::BlockingFunctions);
+
+  // Threads are pushed at the head of the list: from one head, both passes
+  // see the same threads.
+  ThreadReader reader;
+  const ThreadState* head = reader.first();
+  uint64_t threads = 0;
+  for (const ThreadState* t = head; t; t = t->next) ++threads;
+  at = b.begin_section();
+  b.put_varint(threads);
+  for (const ThreadState* t = head; t; t = t->next)
+    b.put(ThreadCpuRecord{t->tid, t->start_ticks, thread_cpu_ns(t)});
+  b.end_section(at, SectionType::ThreadCpu);
+}
+
 void encode(DumpBuffer& b, DumpReason reason, int signal, const ClockPoint& end, uint64_t tps) {
   FileHeader h{};
   memcpy(h.magic, kMagic, sizeof kMagic);
@@ -142,6 +167,7 @@ void encode(DumpBuffer& b, DumpReason reason, int signal, const ClockPoint& end,
     ThreadReader reader;
     for (const ThreadState* t = reader.first(); t; t = t->next) put_thread(b, reader, t, end.ticks);
   }
+  put_waiting(b);
   for (uint32_t i = 0; i < g_extra_count.load(std::memory_order_acquire); ++i) g_extra[i](b, end.ticks);
 
   EndRecord end_record = b.end_record();

@@ -10,6 +10,7 @@
 
 #include "lifecycle.h"
 #include "memory.h"
+#include "blocking_calls.h"
 #include "module_map.h"
 #include "probe_cost.h"
 #include "thread_registry.h"
@@ -91,6 +92,7 @@ void process_init() {
   read_cmdline();
   read_settings();
   module_map_init(g_process.exe);
+  blocking_calls_init();
   thread_registry_init();
   probe_cost_measure();
   lifecycle_init();

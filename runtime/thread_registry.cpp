@@ -89,6 +89,9 @@ void thread_end(void* p) {
   close_frames_above(t, 0, now);
   t->end_ticks = now;
   if (++t->exit_rounds == 1) {
+    timespec cpu{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
+    t->end_cpu_ns = static_cast<uint64_t>(cpu.tv_sec) * 1000000000u + static_cast<uint64_t>(cpu.tv_nsec);
     pthread_getname_np(pthread_self(), t->name, sizeof t->name);
     t->finished.store(true, std::memory_order_release);
   }
@@ -152,6 +155,17 @@ ThreadState* thread_begin() {
   pthread_setspecific(g_exit_key, t);
   tls_thread = t;
   return t;
+}
+
+uint64_t thread_cpu_ns(const ThreadState* t) {
+  if (t->finished.load(std::memory_order_acquire)) return t->end_cpu_ns;
+  // Another thread's CPU clock by its tid: the kernel's clock id encoding
+  // (MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED) in linux/posix-timers.h), what
+  // pthread_getcpuclockid returns, without needing the thread's pthread_t.
+  auto clock = static_cast<clockid_t>((~static_cast<clockid_t>(t->tid) << 3) | 4 | 2);
+  timespec cpu{};
+  if (clock_gettime(clock, &cpu) != 0) return 0;
+  return static_cast<uint64_t>(cpu.tv_sec) * 1000000000u + static_cast<uint64_t>(cpu.tv_nsec);
 }
 
 ThreadReader::ThreadReader() { g_readers.fetch_add(1); }

@@ -35,6 +35,10 @@ class ThreadReader {
   const Frame* frames(const ThreadState* t) const;
 };
 
+// The thread's on-CPU time so far (its kernel CPU clock), or at its end
+// once it has finished; 0 when the kernel cannot tell. Async-signal-safe.
+uint64_t thread_cpu_ns(const ThreadState* t);
+
 // Fork child: only the forking thread exists in the child.
 void threads_after_fork(uint64_t now);
 

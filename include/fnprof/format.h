@@ -69,6 +69,9 @@ enum class SectionType : uint32_t {
   CallDurations = 30,    // right after its thread section: varint node_count,
                          // then node_count DurationsRecords, each + buckets
   ProbeCost = 31,        // one ProbeCostRecord
+  // Waiting versus running (28-29), written by libfnprof.so.
+  BlockingFunctions = 28,  // varint count, then count BlockingFunctionRecords
+  ThreadCpu = 29,          // varint count, then count ThreadCpuRecords
 };
 
 // Every section type and its name, the one list of them: error messages and
@@ -100,6 +103,8 @@ inline constexpr SectionInfo kSectionTypes[] = {
     {SectionType::RunFigures, "run-figures"},
     {SectionType::CallDurations, "call-durations"},
     {SectionType::ProbeCost, "probe-cost"},
+    {SectionType::BlockingFunctions, "blocking-functions"},
+    {SectionType::ThreadCpu, "thread-cpu"},
 };
 
 inline constexpr std::string_view section_name(uint32_t type) {
@@ -323,6 +328,52 @@ struct ProbeCostRecord {
 template <class Codec>
 constexpr void fields(Codec& c, ProbeCostRecord& r) {
   c(r.pair_milliticks), c(r.inside_milliticks), c(r.calls);
+}
+
+// ---- Waiting versus running ---------------------------------------------
+// libfnprof.so interposes the libc calls that block (runtime/blocking_calls.cpp)
+// and records each call that may have waited as a leaf node of the calling
+// thread's tree, whose function is the libc function's runtime address. The
+// blocking-functions section lists those addresses, so a reader knows which
+// nodes are time spent waiting and what for; the thread-cpu section gives
+// each thread's on-CPU time, from the kernel's per-thread CPU clock.
+
+// What a blocking call waits for.
+enum class WaitKind : uint64_t {
+  Join = 1,       // another thread's end (pthread_join)
+  Lock = 2,       // a mutex, read-write lock or semaphore held by another thread
+  Condition = 3,  // a condition variable or barrier
+  Sleep = 4,      // a timed sleep
+  Poll = 5,       // file descriptors becoming ready (poll, select, epoll)
+  Io = 6,         // a read, write, send, receive, accept or connect
+  Child = 7,      // a child process (wait, waitpid, waitid)
+};
+
+// One interposed libc function: its runtime address (the func of the nodes
+// that record its calls) and name.
+struct BlockingFunctionRecord {
+  uint64_t address = 0;
+  uint64_t kind = 0;  // WaitKind
+  std::string_view name;
+};
+
+template <class Codec>
+constexpr void fields(Codec& c, BlockingFunctionRecord& r) {
+  c(r.address), c(r.kind), c(r.name);
+}
+
+// A thread's on-CPU time (CLOCK_THREAD_CPUTIME_ID) at its end, or at the dump
+// for a thread still running. (tid, start_ticks) name the thread section it
+// belongs to.
+struct ThreadCpuRecord {
+  uint64_t tid = 0;
+  uint64_t start_ticks = 0;
+  uint64_t cpu_ns = 0;
+};
+
+template <class Codec>
+constexpr void fields(Codec& c, ThreadCpuRecord& r) {
+  c(r.tid), c(r.start_ticks), c(r.cpu_ns);
 }
 
 // ---- Allocation tracker --------------------------------------------------

@@ -74,6 +74,9 @@ CallCounts counts_by_symbol(const Profile& profile, SymbolNames& names) {
     name_of[i] = names.at(profile.functions[i].module, profile.functions[i].address);
   for (uint32_t i = 1; i < tree.nodes.size(); ++i) {
     const ProfileNode& n = tree.nodes[i];
+    // A blocking libc call is fnprof's own node (runtime/blocking_calls.cpp):
+    // the counting hooks and uftrace see only instrumented functions.
+    if (profile.functions[n.function].blocking()) continue;
     std::string caller = n.parent == 0 ? "<root>" : name_of[tree.nodes[n.parent].function];
     c.calls[name_of[n.function]] += n.calls;
     c.edges[{caller, name_of[n.function]}] += n.calls;

@@ -60,6 +60,18 @@ class DumpBuilder {
     return section(static_cast<uint32_t>(format::SectionType::Modules), payload);
   }
 
+  // A section holding a varint count, then the records.
+  template <class Record>
+  DumpBuilder& list(format::SectionType type, const std::vector<Record>& records) {
+    std::vector<uint8_t> payload(format::kMaxVarint);
+    payload.resize(format::put_varint(payload.data(), records.size()) - payload.data());
+    for (const Record& r : records) {
+      std::vector<uint8_t> record = encode(r);
+      payload.insert(payload.end(), record.begin(), record.end());
+    }
+    return section(type, payload);
+  }
+
   // `thread.node_count` is set from `nodes`.
   DumpBuilder& thread(format::ThreadRecord thread, const std::vector<TestNode>& nodes) {
     thread.node_count = nodes.size();

@@ -264,8 +264,9 @@ TEST(PerfReport, OtherFormatsAndTheirErrors) {
   ReportRun r = perf_report("--format csv " + dump);
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out.substr(0, r.out.find("\r\n")),
-            "function,calls,incl_seconds,self_seconds,incl_per_call_seconds,self_percent,min_seconds,p50_seconds,p90_seconds,"
-            "p99_seconds,max_seconds,probe_self_seconds,file,line,module,address");
+            "function,calls,incl_seconds,self_seconds,self_blocked_seconds,incl_per_call_seconds,self_percent,"
+            "incl_blocked_seconds,waits_for,min_seconds,p50_seconds,p90_seconds,p99_seconds,max_seconds,"
+            "probe_self_seconds,file,line,module,address");
   r = perf_report("--format folded --folded-value calls " + dump);
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(has_line(r.out, "main;target::work(int);target::leaf(int) 1000")) << r.out;

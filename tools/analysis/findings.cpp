@@ -5,9 +5,12 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
+#include <optional>
 #include <stdexcept>
 
 #include "analysis/leaks.h"
+#include "fnprof/format.h"
 #include "model/display.h"
 
 namespace fnprof {
@@ -159,6 +162,102 @@ Severity severity_of_share(double percent_share, double critical, double high, d
   return Severity::Low;
 }
 
+// The blocking calls each function made itself: caller -> blocking function
+// -> (time, calls), over the merged tree.
+struct Wait {
+  double seconds = 0;
+  uint64_t calls = 0;
+};
+using WaitsByCaller = std::map<uint32_t, std::map<uint32_t, Wait>>;
+
+WaitsByCaller waits_by_caller(const Profile& profile) {
+  WaitsByCaller waits;
+  const auto& nodes = profile.merged.nodes;
+  for (size_t i = 1; i < nodes.size(); ++i) {
+    const ProfileNode& n = nodes[i];
+    const uint32_t caller = nodes[n.parent].function;
+    if (!profile.functions[n.function].blocking() || caller == kNoFunction) continue;
+    Wait& w = waits[caller][n.function];
+    w.seconds += n.incl_seconds;
+    w.calls += n.calls;
+  }
+  return waits;
+}
+
+// What to do about a function that mostly waits, by what it waits for.
+std::string waiting_recommendation(format::WaitKind kind) {
+  switch (kind) {
+    case format::WaitKind::Join:
+      return "The time to look at is the joined threads' (see them under --threads): split their work more "
+             "evenly, or give this thread work to do while they run. Its own code is not the problem.";
+    case format::WaitKind::Lock:
+      return "Threads queue for a lock: hold it for less (move work out of the critical section), split it "
+             "by the data it guards, or give each thread its own data and combine at the end.";
+    case format::WaitKind::Condition:
+      return "The thread waits for another to signal it: look at the producer's time, and at whether work "
+             "could be handed over in larger pieces or the wait overlapped with work.";
+    case format::WaitKind::Sleep:
+      return "The thread sleeps by its own choice: check that the sleep is needed; polling with sleeps is "
+             "better done by waiting on a condition variable or an event.";
+    case format::WaitKind::Poll:
+    case format::WaitKind::Io:
+      return "The thread waits for I/O: overlap it with work (another thread, asynchronous I/O), batch small "
+             "reads and writes, or find out why the other end is slow.";
+    case format::WaitKind::Child:
+      return "The process waits for a child process: the time to look at is the child's.";
+  }
+  return "";
+}
+
+// What a blocking function's calls wait for, in words.
+std::string_view waiting_for(format::WaitKind kind) {
+  switch (kind) {
+    case format::WaitKind::Join: return "waiting for the threads it started";
+    case format::WaitKind::Lock: return "waiting for a lock another thread holds";
+    case format::WaitKind::Condition: return "waiting to be signalled by another thread";
+    case format::WaitKind::Sleep: return "sleeping";
+    case format::WaitKind::Poll: return "waiting for file descriptors to become ready";
+    case format::WaitKind::Io: return "waiting for I/O";
+    case format::WaitKind::Child: return "waiting for a child process";
+  }
+  return "waiting";
+}
+
+// A function whose own time is mostly waiting in blocking calls it made, and
+// enough of all the measured time to matter: named by its largest wait.
+std::optional<std::pair<Finding, double>> waiting_finding(const Profile& profile, const WaitsByCaller& waits, uint32_t id,
+                                       const FindingThresholds& thresholds) {
+  auto it = waits.find(id);
+  if (it == waits.end()) return std::nullopt;
+  const CallTree& tree = profile.merged;
+  const FunctionStats& s = tree.functions[id];
+  const double own = s.self_seconds + s.self_blocked_seconds;
+  const double share = tree.total_self_seconds > 0 ? 100 * s.self_blocked_seconds / tree.total_self_seconds : 0;
+  if (s.self_blocked_seconds <= s.self_seconds || share < thresholds.self_percent) return std::nullopt;
+  uint32_t top = it->second.begin()->first;
+  for (const auto& [callee, wait] : it->second)
+    if (wait.seconds > it->second.at(top).seconds) top = callee;
+  const Wait& largest = it->second.at(top);
+  const auto kind = static_cast<format::WaitKind>(profile.functions[top].wait_kind);
+  const std::string& name = profile.functions[id].symbol.function;
+  std::string calls;
+  for (const auto& [callee, wait] : it->second)
+    calls += fmt::format("{}{} {} ({} {})", calls.empty() ? "" : ", ", profile.functions[callee].symbol.function,
+                         format_duration(wait.seconds), group_digits(wait.calls), wait.calls == 1 ? "call" : "calls");
+  Finding f;
+  f.severity = severity_of_share(share, 50, 25, 10);
+  f.kind = "waiting";
+  f.function = id;
+  f.title = fmt::format("{} is blocked {} in {}, {}", name, format_duration(largest.seconds),
+                        profile.functions[top].symbol.function, waiting_for(kind));
+  f.evidence = fmt::format("blocked {} of its own {} ({:.1f}%), running {}; {}; {:.1f}% of the self time measured",
+                           format_duration(s.self_blocked_seconds), format_duration(own),
+                           own > 0 ? 100 * s.self_blocked_seconds / own : 0, format_duration(s.self_seconds), calls,
+                           share);
+  f.recommendation = waiting_recommendation(kind);
+  return std::pair{std::move(f), share};
+}
+
 }  // namespace
 
 std::string_view severity_name(Severity severity) {
@@ -205,22 +304,30 @@ std::vector<Finding> find_bottlenecks(const Profile& profile, const LeakReport& 
   };
   std::vector<Ranked> ranked;
   const CallTree& tree = profile.merged;
+  const WaitsByCaller waits = waits_by_caller(profile);
 
   for (uint32_t id = 0; id < tree.functions.size(); ++id) {
     const FunctionStats& s = tree.functions[id];
     const std::string& name = profile.functions[id].symbol.function;
 
-    // A hotspot: the function's own code is where the time goes.
-    double self_share = tree.total_self_seconds > 0 ? 100 * s.self_seconds / tree.total_self_seconds : 0;
+    // A blocking libc function's time is its caller's waiting (below).
+    if (profile.functions[id].blocking()) continue;
+
+    // A hotspot: the function's own code is where the time goes: its self
+    // time running, of all the self time that ran (waiting is not work;
+    // "running" is said only where the profile has waiting to tell apart).
+    const double running = tree.total_running_seconds();
+    const char* ran = tree.total_blocked_seconds > 0 ? " running" : "";
+    double self_share = running > 0 ? 100 * s.running_self_seconds / running : 0;
     if (s.calls && self_share >= thresholds.self_percent && self_share > 0) {
       Finding f;
       f.severity = severity_of_share(self_share, 50, 25, 10);
       f.kind = "hotspot";
       f.function = id;
-      f.title = fmt::format("{} takes {:.1f}% of the self time", name, self_share);
-      f.evidence = fmt::format("self {} of {} ({:.1f}%), {} {}, {} per call inclusive, {} inclusive in total",
-                               format_duration(s.self_seconds), format_duration(tree.total_self_seconds),
-                               self_share, group_digits(s.calls), s.calls == 1 ? "call" : "calls",
+      f.title = fmt::format("{} takes {:.1f}% of the{} self time", name, self_share, ran);
+      f.evidence = fmt::format("self {}{} of {} ({:.1f}%), {} {}, {} per call inclusive, {} inclusive in total",
+                               format_duration(s.running_self_seconds), ran, format_duration(running), self_share,
+                               group_digits(s.calls), s.calls == 1 ? "call" : "calls",
                                format_duration(s.incl_per_call()), format_duration(s.incl_seconds));
       double self_per_call = s.self_seconds / static_cast<double>(s.calls);
       if (self_per_call * 1e9 < 10 * thresholds.overhead_ns)
@@ -235,6 +342,9 @@ std::vector<Finding> find_bottlenecks(const Profile& profile, const LeakReport& 
             "and the uninstrumented code it calls (libraries, system calls).";
       ranked.push_back({std::move(f), self_share});
     }
+
+    if (auto waiting = waiting_finding(profile, waits, id, thresholds))
+      ranked.push_back({std::move(waiting->first), waiting->second});
 
     // A tiny function: the hooks cost about as much as the function itself.
     double incl_ns = s.incl_per_call() * 1e9;

@@ -33,8 +33,11 @@ std::vector<Column> function_columns(bool percentiles) {
       {"calls", "calls", Kind::Count, Audience::Both, 12},
       {"incl_seconds", "incl total", Kind::Seconds, Audience::Both, 10},
       {"self_seconds", "self total", Kind::Seconds, Audience::Both, 10},
+      {"self_blocked_seconds", "blocked", Kind::Seconds, Audience::Both, 10},
       {"incl_per_call_seconds", "incl/call", Kind::Seconds, Audience::Both, 10},
       {"self_percent", "% self", Kind::Percent, Audience::Both, 6},
+      {"incl_blocked_seconds", "", Kind::Seconds, Audience::Machines},
+      {"waits_for", "", Kind::Text, Audience::Machines},
       {"min_seconds", "min", Kind::Seconds, durations, 9},
       {"p50_seconds", "p50", Kind::Seconds, durations, 9},
       {"p90_seconds", "p90", Kind::Seconds, durations, 9},
@@ -70,8 +73,9 @@ void add_function_rows(Table& table, const Report& report, const CallTree& tree,
     std::vector<Value> row;
     if (thread) row = {thread->pid, thread->tid, thread->name};
     for (Value v : {Value(f.symbol.function), Value(s.calls), Value(s.incl_seconds), Value(s.self_seconds),
-                    Value(s.incl_per_call()),
-                    Value(tree.total_self_seconds > 0 ? 100 * s.self_seconds / tree.total_self_seconds : 0.0)})
+                    Value(s.self_blocked_seconds), Value(s.incl_per_call()),
+                    Value(tree.total_self_seconds > 0 ? 100 * s.self_seconds / tree.total_self_seconds : 0.0),
+                    Value(s.incl_blocked_seconds), Value(std::string(wait_kind_name(f.wait_kind)))})
       row.push_back(std::move(v));
     for (Value& v : duration_values(s.durations)) row.push_back(std::move(v));
     for (Value v : {Value(s.probe_self_seconds), Value(location(f.symbol)), Value(f.symbol.file),
@@ -100,6 +104,10 @@ std::string probe_note(const ProbeCompensation& probe) {
 
 Table function_table(const Report& report, const CallTree& tree) {
   Table table{"functions", "", function_columns(report.options.percentiles), {}, 0, true};
+  // People see "blocked" where something waited; machines always get it.
+  if (tree.total_blocked_seconds == 0)
+    for (Column& c : table.columns)
+      if (c.key == "self_blocked_seconds") c.audience = Audience::Machines;
   add_function_rows(table, report, tree, nullptr, RowsFor::Machines);
   table.human_rows = report.rows(table.rows.size(), RowsFor::Humans);
   // "Top 20 of 87": a table for people says what it left out.

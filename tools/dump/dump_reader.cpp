@@ -169,6 +169,8 @@ constexpr SectionEntry kParsers[] = {
     {SectionType::RunFigures, read_run_figures, kOnce},
     {SectionType::CallDurations, read_call_durations, kMany},
     {SectionType::ProbeCost, read_probe_cost, kOnce},
+    {SectionType::BlockingFunctions, read_blocking_functions, kOnce},
+    {SectionType::ThreadCpu, read_thread_cpu, kOnce},
 };
 constexpr size_t kParserCount = std::size(kParsers);
 

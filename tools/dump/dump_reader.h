@@ -81,9 +81,20 @@ struct Thread {
   std::string name;
   uint64_t start_ticks = 0, end_ticks = 0, flags = 0;
   std::vector<CallNode> nodes;  // nodes[0] is the root
+  // On-CPU time at its end (or the dump), from the thread-cpu section;
+  // absent in dumps written before it.
+  std::optional<uint64_t> cpu_ns;
   // Parallel to nodes when the dump has the thread's call-durations section
   // (older runtimes did not write one), else empty.
   std::vector<CallDurations> durations;
+};
+
+// A libc function the runtime interposes because it blocks; its calls are
+// nodes whose func is `address` (format.h, blocking-functions).
+struct BlockingFunction {
+  uint64_t address = 0;
+  uint64_t kind = 0;  // format::WaitKind
+  std::string name;
 };
 
 // The hook pair's cost as the runtime measured it (format.h, "Probe cost").
@@ -266,6 +277,7 @@ struct Dump {
   AllocProfile alloc;
   ApiData api;
   MergedFigures merged;
+  std::vector<BlockingFunction> blocking_functions;
   // Lines perf-report prints before the report ("<path>: skipping unknown
   // section type 99 at byte 4096").
   std::vector<std::string> warnings;

@@ -114,6 +114,7 @@ void DumpSum::add_threads(const Dump& dump, const std::vector<Place>& places, Ti
     tids.of[in.tid] = out.tid;
     out.end_ticks += ticks(in.end_ticks - in.start_ticks, tps);
     out.flags |= in.flags;
+    if (in.cpu_ns) out.cpu_ns = out.cpu_ns.value_or(0) + *in.cpu_ns;
     auto& children = children_[index];
     std::vector<uint32_t> node_of(in.nodes.size(), 0);
     for (size_t i = 1; i < in.nodes.size(); ++i) {
@@ -250,6 +251,13 @@ void DumpSum::add(const Dump& dump) {
   Tids tids;
   add_threads(dump, moves, tids);
   add_probe_cost(dump);
+  for (const BlockingFunction& b : dump.blocking_functions) {
+    BlockingFunction placed = b;
+    placed.address = moved(moves, b.address);
+    auto& all = sum_.blocking_functions;
+    if (std::none_of(all.begin(), all.end(), [&](const BlockingFunction& o) { return o.address == placed.address; }))
+      all.push_back(std::move(placed));
+  }
   add_alloc(dump, moves, tids);
   add_api(dump, tids);
 }

@@ -13,6 +13,8 @@
 // - the probe cost, averaged over the runs weighted by their calls;
 // - allocation stacks by their frames, sites by stack and thread, the
 //   allocation summary field by field (peaks too: the sum of the runs');
+// - threads' on-CPU times (summed) and the blocking functions (by address,
+//   once);
 // - phases by thread and path (one instance each, holding the summed
 //   duration; their metadata is left out), counters by name (a gauge keeps
 //   the last value, the lowest minimum and the highest maximum).

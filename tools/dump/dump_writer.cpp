@@ -142,6 +142,24 @@ void write_probe_cost(File& file, const Dump& dump) {
   file.section(format::SectionType::ProbeCost, out);
 }
 
+void write_waiting(File& file, const Dump& dump) {
+  if (!dump.blocking_functions.empty()) {
+    Payload out;
+    out.varint(dump.blocking_functions.size());
+    for (const BlockingFunction& b : dump.blocking_functions)
+      out.record(format::BlockingFunctionRecord{b.address, b.kind, b.name});
+    file.section(format::SectionType::BlockingFunctions, out);
+  }
+  size_t timed = 0;
+  for (const Thread& t : dump.threads) timed += t.cpu_ns.has_value();
+  if (!timed) return;
+  Payload out;
+  out.varint(timed);
+  for (const Thread& t : dump.threads)
+    if (t.cpu_ns) out.record(format::ThreadCpuRecord{t.tid, t.start_ticks, *t.cpu_ns});
+  file.section(format::SectionType::ThreadCpu, out);
+}
+
 void write_alloc(File& file, const AllocProfile& alloc) {
   if (!alloc.present) return;
   Payload stacks;
@@ -241,6 +259,7 @@ std::vector<uint8_t> encode_dump(const Dump& dump) {
   write_process(file, dump);
   write_probe_cost(file, dump);
   write_threads(file, dump);
+  write_waiting(file, dump);
   write_alloc(file, dump.alloc);
   write_api(file, dump.api);
   write_merged(file, dump.merged);

@@ -2,7 +2,8 @@
 // runtime writes, so that every reader of dumps reads it. perf-report merge
 // writes its sum of runs this way.
 //
-// It writes the sections a merged dump holds: process, modules, threads, the
+// It writes the sections a merged dump holds: process, modules, threads (and
+// their blocking functions and on-CPU times), the
 // allocation stacks, summary and sites, the API's strings, phases and
 // counters, and the merged runs. Time series and single events (heap and
 // resource timelines, live blocks, checkpoints, captured stacks) have no

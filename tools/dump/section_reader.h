@@ -94,6 +94,9 @@ void read_live_blocks(SectionReader& in, Dump& dump);
 void read_api_strings(SectionReader& in, Dump& dump);
 void read_phases(SectionReader& in, Dump& dump);
 void read_checkpoints(SectionReader& in, Dump& dump);
+// waiting_sections.cpp
+void read_blocking_functions(SectionReader& in, Dump& dump);
+void read_thread_cpu(SectionReader& in, Dump& dump);
 void read_counters(SectionReader& in, Dump& dump);
 void read_resource_timeline(SectionReader& in, Dump& dump);
 void read_captured_stacks(SectionReader& in, Dump& dump);

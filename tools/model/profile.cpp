@@ -76,9 +76,20 @@ std::vector<double> probe_ticks(const Thread& thread, const ProbeCost* cost) {
   return probe;
 }
 
-// Fills in self times, the root's total, child order and the flat figures.
-void finish(CallTree& tree, size_t function_count) {
+// Fills in self times, blocked times, the root's total, child order and the
+// flat figures.
+void finish(CallTree& tree, const std::vector<ProfiledFunction>& functions) {
+  const size_t function_count = functions.size();
   auto& nodes = tree.nodes;
+  auto blocking = [&](const ProfileNode& n) { return n.function != kNoFunction && functions[n.function].blocking(); };
+  // Children come after their parents (TreeMerger), so one backward pass
+  // adds each node's blocked time to its parent's.
+  for (size_t i = nodes.size(); i-- > 1;) {
+    ProfileNode& node = nodes[i];
+    if (blocking(node)) node.incl_blocked_seconds = node.incl_seconds;
+    nodes[node.parent].incl_blocked_seconds += node.incl_blocked_seconds;
+    if (blocking(node)) nodes[node.parent].self_blocked_seconds += node.incl_seconds;
+  }
   ProfileNode& root = nodes[0];
   root.incl_seconds = 0;
   for (uint32_t c : root.children) root.incl_seconds += nodes[c].incl_seconds;
@@ -93,6 +104,8 @@ void finish(CallTree& tree, size_t function_count) {
                      [&](uint32_t a, uint32_t b) { return nodes[a].incl_seconds > nodes[b].incl_seconds; });
   }
   root.self_seconds = 0;
+  for (ProfileNode& node : nodes)
+    if (blocking(node)) node.self_blocked_seconds = node.self_seconds;
   tree.total_seconds = root.incl_seconds;
 
   tree.functions.assign(function_count, FunctionStats{});
@@ -105,9 +118,15 @@ void finish(CallTree& tree, size_t function_count) {
     stats.probe_self_seconds += probe_self[id];
     stats.durations.add(node.durations);
     function_probe[node.function] += node.probe_seconds;
-    if (on_path[node.function] == 0) stats.incl_seconds += node.incl_seconds;
+    stats.self_blocked_seconds += node.self_blocked_seconds;
+    if (!blocking(node)) stats.running_self_seconds += node.self_seconds;
+    if (on_path[node.function] == 0) {
+      stats.incl_seconds += node.incl_seconds;
+      stats.incl_blocked_seconds += node.incl_blocked_seconds;
+    }
     tree.total_calls += node.calls;
     tree.total_self_seconds += node.self_seconds;
+    if (blocking(node)) tree.total_blocked_seconds += node.self_seconds;
   });
   // A call's duration loses its share of its node's probe cost: exact for a
   // leaf (each call carries the same hooks), the average share for a node
@@ -172,6 +191,16 @@ Profile build_profile(const std::vector<Dump>& dumps, Symbolizer& symbolizer, Ti
 
     const double seconds_per_tick = 1.0 / static_cast<double>(p.ticks_per_second);
     std::unordered_map<uint64_t, uint32_t> id_of_address;  // saves a module search per node
+    // The blocking functions: named as the runtime interposed them (libc's
+    // symbol tables may give an alias: __pthread_mutex_lock), and marked.
+    for (const BlockingFunction& b : dump.blocking_functions) {
+      uint32_t id = table.id(dump, b.address);
+      id_of_address.emplace(b.address, id);
+      ProfiledFunction& f = profile.functions[id];
+      f.wait_kind = b.kind;
+      f.symbol.function = b.name;
+      f.symbol.same_code_as.clear();
+    }
     for (const Thread& thread : dump.threads) {
       std::vector<uint32_t> function_of_node(thread.nodes.size(), kNoFunction);
       for (size_t i = 1; i < thread.nodes.size(); ++i) {
@@ -185,6 +214,7 @@ Profile build_profile(const std::vector<Dump>& dumps, Symbolizer& symbolizer, Ti
       t.wall_seconds = ticks_to_seconds(thread.start_ticks, thread.end_ticks, p.ticks_per_second);
       t.running = thread.flags & format::kThreadRunning;
       t.truncated = thread.flags & format::kThreadTruncated;
+      if (thread.cpu_ns) t.cpu_seconds = static_cast<double>(*thread.cpu_ns) * 1e-9;
       const ProbeCost* cost = profile.probe.applied && dump.probe_cost ? &*dump.probe_cost : nullptr;
       std::vector<double> probe = probe_ticks(thread, cost);
       TreeMerger(t.tree).add(thread, function_of_node, seconds_per_tick, probe);
@@ -193,12 +223,25 @@ Profile build_profile(const std::vector<Dump>& dumps, Symbolizer& symbolizer, Ti
     }
   }
   // Flat figures need the final function count, known only now.
-  for (ThreadProfile& t : profile.threads) finish(t.tree, profile.functions.size());
-  finish(profile.merged, profile.functions.size());
+  for (ThreadProfile& t : profile.threads) finish(t.tree, profile.functions);
+  finish(profile.merged, profile.functions);
   for (uint32_t c : profile.merged.nodes[0].children) profile.probe.total_seconds += profile.merged.nodes[c].probe_seconds;
   profile.api = build_api_profile(dumps, symbolizer);
   profile.heap = build_heap_profile(dumps, symbolizer);
   return profile;
+}
+
+std::string_view wait_kind_name(uint64_t kind) {
+  switch (static_cast<format::WaitKind>(kind)) {
+    case format::WaitKind::Join: return "join";
+    case format::WaitKind::Lock: return "lock";
+    case format::WaitKind::Condition: return "condition";
+    case format::WaitKind::Sleep: return "sleep";
+    case format::WaitKind::Poll: return "poll";
+    case format::WaitKind::Io: return "io";
+    case format::WaitKind::Child: return "child";
+  }
+  return "";
 }
 
 std::string_view sort_key_name(SortKey key) {

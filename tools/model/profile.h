@@ -28,6 +28,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,7 +49,15 @@ struct ProfiledFunction {
   uint64_t address = 0;  // in the module's file (runtime address - bias), or
                          // the runtime address when outside every module
   Frame symbol;          // name, declaration file:line
+  // A libc function the runtime interposes because it blocks (format.h,
+  // blocking-functions): its nodes are time spent waiting. 0 otherwise.
+  uint64_t wait_kind = 0;  // format::WaitKind
+  bool blocking() const { return wait_kind != 0; }
 };
+
+// What a blocking function waits for: "join", "lock", "condition", "sleep",
+// "poll", "io", "child"; "" for 0.
+std::string_view wait_kind_name(uint64_t kind);
 
 // One function's figures over a whole tree.
 struct FunctionStats {
@@ -59,6 +68,14 @@ struct FunctionStats {
   // with --raw or without a measured cost.
   double probe_self_seconds = 0;
   Durations durations;  // every call of it, in every context
+  // Waiting (blocking functions, above). incl_blocked: the part of
+  // incl_seconds spent in blocking calls (a recursive function counted
+  // once). self_blocked: the time in the blocking calls the function made
+  // itself (its blocking children); a blocking function's is its self time.
+  double incl_blocked_seconds = 0;
+  double self_blocked_seconds = 0;
+  // Self time the function's own code ran: a blocking function's is 0.
+  double running_self_seconds = 0;
   double incl_per_call() const { return calls ? incl_seconds / static_cast<double>(calls) : 0; }
 };
 
@@ -71,6 +88,10 @@ struct ProfileNode {
   double self_seconds = 0;  // incl_seconds less the children's, never below 0
   double probe_seconds = 0;  // taken out of the raw inclusive time (compensation)
   Durations durations;       // its calls one by one (shifted by their probe cost)
+  // As FunctionStats: blocked time within incl_seconds, and in the node's
+  // own blocking calls (all of self_seconds for a blocking function's node).
+  double incl_blocked_seconds = 0;
+  double self_blocked_seconds = 0;
   // Levels of direct recursion folded into this node (fold_recursion,
   // model/recursion.h); 1 in the trees build_profile makes.
   uint32_t recursion_depth = 1;
@@ -82,6 +103,8 @@ struct CallTree {
   uint64_t total_calls = 0;
   double total_seconds = 0;       // the root's inclusive time
   double total_self_seconds = 0;  // sum of every function's self time
+  double total_blocked_seconds = 0;  // of that, in blocking functions
+  double total_running_seconds() const { return total_self_seconds - total_blocked_seconds; }
 };
 
 struct ThreadProfile {
@@ -90,7 +113,12 @@ struct ThreadProfile {
   double wall_seconds = 0;
   bool running = false;    // still running when the dump was taken
   bool truncated = false;  // the runtime ran out of node or depth capacity
+  // Its kernel CPU clock at its end (or the dump); absent in older dumps.
+  std::optional<double> cpu_seconds;
   CallTree tree;
+  // Its wall time split: waiting in blocking calls, and the rest.
+  double blocked_seconds() const { return tree.total_blocked_seconds; }
+  double running_seconds() const { return wall_seconds > blocked_seconds() ? wall_seconds - blocked_seconds() : 0; }
 };
 
 struct ProcessSummary {

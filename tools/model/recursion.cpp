@@ -14,6 +14,7 @@ CallTree fold_recursion(const CallTree& tree) {
   folded.total_calls = tree.total_calls;
   folded.total_seconds = tree.total_seconds;
   folded.total_self_seconds = tree.total_self_seconds;
+  folded.total_blocked_seconds = tree.total_blocked_seconds;
   folded.nodes.emplace_back(tree.nodes[0]);
   folded.nodes[0].children.clear();
 
@@ -42,12 +43,14 @@ CallTree fold_recursion(const CallTree& tree) {
       }
       folded.nodes[target].incl_seconds += node.incl_seconds;
       folded.nodes[target].probe_seconds += node.probe_seconds;
+      folded.nodes[target].incl_blocked_seconds += node.incl_blocked_seconds;
     }
     to[i] = target;
     ProfileNode& f = folded.nodes[target];
     f.calls += node.calls;
     f.self_seconds += node.self_seconds;
     f.durations.add(node.durations);  // a folded level's calls are its calls too
+    f.self_blocked_seconds += node.self_blocked_seconds;
     f.recursion_depth = std::max(f.recursion_depth, run[i]);
   }
   for (ProfileNode& node : folded.nodes)

@@ -31,8 +31,9 @@ std::string error_of(const std::string& path) {
   return "(no error)";
 }
 
-// Process, modules, two threads, end: the shape the runtime writes.
-DumpBuilder full_dump() {
+// Process, modules, two threads, end: the shape the runtime writes (without
+// the end when more sections are to come).
+DumpBuilder full_dump(bool end = true) {
   DumpBuilder b;
   b.process(test_process());
   b.modules({{"/opt/app/bin/app", "\x01\x02\x03", 0x5500'0000'0000, 0x5500'0000'1000, 0x5500'0000'9000},
@@ -44,7 +45,7 @@ DumpBuilder full_dump() {
                          {1, 0x5500'0000'2800, 2, 100}});
   format::ThreadRecord worker{4243, "worker-1", 5500, 7000, format::kThreadRunning | format::kThreadTruncated, 0};
   b.thread(worker, {{0, 0x5500'0000'4000, 1, 1500}});
-  b.end();
+  if (end) b.end();
   return b;
 }
 
@@ -98,6 +99,37 @@ TEST(DumpReader, RoundTripsEveryField) {
   EXPECT_EQ(d.threads[1].flags, format::kThreadRunning | format::kThreadTruncated);
   ASSERT_EQ(d.threads[1].nodes.size(), 2u);
   EXPECT_EQ(d.threads[1].nodes[1].func, 0x5500'0000'4000u);
+}
+
+// The waiting sections: the blocking functions, and each thread's on-CPU
+// time given to the thread section (tid, start ticks) names; one naming no
+// thread is dropped.
+TEST(DumpReader, RoundTripsTheWaitingSections) {
+  DumpBuilder b = full_dump(false);
+  b.list(format::SectionType::BlockingFunctions,
+         std::vector<format::BlockingFunctionRecord>{
+             {0x7f00'0000'1000, static_cast<uint64_t>(format::WaitKind::Join), "pthread_join"},
+             {0x7f00'0000'2000, static_cast<uint64_t>(format::WaitKind::Io), "read"}});
+  b.list(format::SectionType::ThreadCpu,
+         std::vector<format::ThreadCpuRecord>{{4243, 5500, 1'234'567}, {4242, 5000, 42}, {4242, 1, 7}});
+  Dump d = read_dump(b.end().write("waiting.fnp"));
+  ASSERT_EQ(d.blocking_functions.size(), 2u);
+  EXPECT_EQ(d.blocking_functions[0].address, 0x7f00'0000'1000u);
+  EXPECT_EQ(d.blocking_functions[0].kind, static_cast<uint64_t>(format::WaitKind::Join));
+  EXPECT_EQ(d.blocking_functions[0].name, "pthread_join");
+  EXPECT_EQ(d.blocking_functions[1].name, "read");
+  ASSERT_EQ(d.threads.size(), 2u);
+  EXPECT_EQ(d.threads[0].cpu_ns, std::optional<uint64_t>(42));
+  EXPECT_EQ(d.threads[1].cpu_ns, std::optional<uint64_t>(1'234'567));
+  EXPECT_FALSE(read_dump(full_dump().write("no_waiting.fnp")).threads[0].cpu_ns);
+}
+
+TEST(DumpReaderErrors, UnknownWaitKind) {
+  DumpBuilder b = full_dump(false);
+  b.list(format::SectionType::BlockingFunctions, std::vector<format::BlockingFunctionRecord>{{0x1000, 9, "futex"}});
+  std::string path = b.end().write("bad_wait_kind.fnp");
+  EXPECT_NE(error_of(path).find("corrupt section 'blocking-functions'"), std::string::npos) << error_of(path);
+  EXPECT_NE(error_of(path).find("unknown wait kind 9"), std::string::npos) << error_of(path);
 }
 
 TEST(DumpReader, SignalReasonAndTrailingNulInCmdline) {

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "fnprof/format.h"
+
 namespace fnprof {
 namespace {
 
@@ -55,6 +57,45 @@ const FunctionStats& stats_of(const Profile& p, const CallTree& tree, uint64_t o
   ADD_FAILURE() << "no function at offset " << offset;
   static FunctionStats none;
   return none;
+}
+
+// Blocking calls (the dump's blocking-functions section): named as the
+// runtime named them, their time blocked in their callers and every
+// ancestor, self time that ran apart from self time that waited; a
+// thread's wall time split into running and blocked; its on-CPU time.
+TEST(Profile, BlockedTimeOfBlockingCalls) {
+  constexpr uint64_t kJoin = 0x400, kSleep = 0x500;
+  // main 1000 -> f 600 -> join 500; main -> g 300 -> sleep 100; main -> sleep 50.
+  Thread t = make_thread(1, {{0, kMain, 1, 1000}, {1, kF, 1, 600}, {2, kJoin, 2, 500}, {1, kG, 1, 300},
+                             {4, kSleep, 3, 100}, {1, kSleep, 1, 50}});
+  t.cpu_ns = 250'000'000;
+  Dump d = make_dump(1, kBias, 1000, {t});
+  d.blocking_functions = {{kBias + kJoin, uint64_t(format::WaitKind::Join), "pthread_join"},
+                          {kBias + kSleep, uint64_t(format::WaitKind::Sleep), "nanosleep"}};
+  Symbolizer symbolizer;
+  Profile p = build_profile({d}, symbolizer);
+  const CallTree& tree = p.merged;
+  const FunctionStats& main = stats_of(p, tree, kMain);
+  EXPECT_DOUBLE_EQ(main.incl_blocked_seconds, 0.65);
+  EXPECT_DOUBLE_EQ(main.self_blocked_seconds, 0.05);
+  EXPECT_NEAR(main.running_self_seconds, 0.05, 1e-12);  // 1000 - 600 - 300 - 50
+  const FunctionStats& f = stats_of(p, tree, kF);
+  EXPECT_DOUBLE_EQ(f.self_blocked_seconds, 0.5);
+  EXPECT_NEAR(f.running_self_seconds, 0.1, 1e-12);
+  const FunctionStats& sleep = stats_of(p, tree, kSleep);
+  EXPECT_EQ(sleep.calls, 4u);
+  EXPECT_DOUBLE_EQ(sleep.self_blocked_seconds, 0.15);
+  EXPECT_DOUBLE_EQ(sleep.running_self_seconds, 0);
+  EXPECT_DOUBLE_EQ(tree.total_blocked_seconds, 0.65);
+  EXPECT_NEAR(tree.total_running_seconds(), 0.35, 1e-12);
+  size_t named = 0;
+  for (const ProfiledFunction& fn : p.functions)
+    if (fn.blocking()) named += fn.symbol.function == "pthread_join" || fn.symbol.function == "nanosleep";
+  EXPECT_EQ(named, 2u);
+  const ThreadProfile& thread = p.threads.at(0);
+  EXPECT_DOUBLE_EQ(thread.blocked_seconds(), 0.65);
+  EXPECT_NEAR(thread.running_seconds(), thread.wall_seconds - 0.65, 1e-12);
+  EXPECT_EQ(thread.cpu_seconds, std::optional<double>(0.25));
 }
 
 TEST(Profile, RecursionIsCountedOnceAndSelfIsInclusiveLessChildren) {

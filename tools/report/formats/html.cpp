@@ -15,7 +15,8 @@
 //   functions: [[name, file, line, module], ...]           by function id
 //   trees: [{label, pid, tid, total_ns, total_calls,
 //            nodes: {parent: [], func: [], calls: [], incl_ns: [], self_ns: []},
-//            stats: [[function id, calls, incl_ns, self_ns, durations], ...]}, ...]
+//            stats: [[function id, calls, incl_ns, self_ns, self_blocked_ns,
+//                     durations], ...]}, ...]
 //     durations: null, or [min_ns, p50_ns, p90_ns, p99_ns, max_ns,
 //                [[bucket from_ns, calls], ...]] (the row's hover text)
 //     trees[0] is all threads merged; nodes are in depth-first order (a
@@ -42,6 +43,7 @@
 #include "report/formats/api_report.h"
 #include "report/formats/heap_report.h"
 #include "analysis/tables.h"
+#include "model/display.h"
 #include "report/report.h"
 #include "report/table_json.h"
 
@@ -136,7 +138,7 @@ json tree_json(const CallTree& tree, const std::string& label, uint64_t pid, uin
       durations = {ns(d.min_seconds()), ns(d.percentile(0.5)), ns(d.percentile(0.9)), ns(d.percentile(0.99)),
                    ns(d.max_seconds()), histogram};
     }
-    stats.push_back({id, s.calls, ns(s.incl_seconds), ns(s.self_seconds), durations});
+    stats.push_back({id, s.calls, ns(s.incl_seconds), ns(s.self_seconds), ns(s.self_blocked_seconds), durations});
   }
   return {
       {"label", label},
@@ -166,7 +168,11 @@ json report_data(const Report& report) {
                                 : fmt::format("all threads ({})", profile.threads.size()),
                             0, 0));
   for (const ThreadProfile& t : profile.threads) {
-    std::string label = fmt::format("{}{}{} (pid {})", t.tid, t.name.empty() ? "" : " ", t.name, t.pid);
+    // The thread picker says how its wall time split: running, blocked, on-CPU.
+    std::string label = fmt::format("{}{}{} (pid {}): running {}, blocked {}{}", t.tid, t.name.empty() ? "" : " ",
+                                    t.name, t.pid, format_duration(t.running_seconds()),
+                                    format_duration(t.blocked_seconds()),
+                                    t.cpu_seconds ? ", on-CPU " + format_duration(*t.cpu_seconds) : "");
     trees.push_back(tree_json(t.tree, label, t.pid, t.tid));
   }
 

@@ -65,6 +65,9 @@ json function_json(const Profile& profile, const CallTree& tree, uint32_t id) {
       {"self_percent", tree.total_self_seconds > 0 ? 100 * s.self_seconds / tree.total_self_seconds : 0.0},
       {"probe_self_seconds", s.probe_self_seconds},
       {"durations", durations_json(s.durations)},
+      {"self_blocked_seconds", s.self_blocked_seconds},
+      {"incl_blocked_seconds", s.incl_blocked_seconds},
+      {"waits_for", wait_kind_name(f.wait_kind)},
   };
 }
 
@@ -102,6 +105,8 @@ json tree_json(const Profile& profile, const CallTree& unfolded, const ReportOpt
         {"calls", n.calls},
         {"incl_seconds", n.incl_seconds},
         {"self_seconds", n.self_seconds},
+        {"self_blocked_seconds", n.self_blocked_seconds},
+        {"incl_blocked_seconds", n.incl_blocked_seconds},
         {"incl_percent", tree.total_seconds > 0 ? 100 * n.incl_seconds / tree.total_seconds : 0.0},
         {"probe_seconds", n.probe_seconds},
         {"durations", durations_json(n.durations)},
@@ -207,6 +212,7 @@ void write(std::ostream& out, const Report& report) {
         {"inside_seconds", profile.probe.inside_seconds},
         {"total_seconds", profile.probe.total_seconds},
         {"dumps_without", profile.probe.dumps_without}}},
+      {"total_blocked_seconds", profile.merged.total_blocked_seconds},
       {"processes", processes},
       {"sort", sort_key_name(options.sort)},
       {"top", options.top ? *options.top : functions.size()},
@@ -230,6 +236,9 @@ void write(std::ostream& out, const Report& report) {
           {"tid", t.tid},
           {"name", t.name},
           {"wall_seconds", t.wall_seconds},
+          {"running_seconds", t.running_seconds()},
+          {"blocked_seconds", t.blocked_seconds()},
+          {"cpu_seconds", t.cpu_seconds ? json(*t.cpu_seconds) : json(nullptr)},
           {"running", t.running},
           {"truncated", t.truncated},
           {"total_calls", t.tree.total_calls},

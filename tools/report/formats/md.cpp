@@ -186,13 +186,15 @@ void write_tree(std::ostream& out, const Profile& profile, const CallTree& unfol
 }
 
 void write_threads(std::ostream& out, const Profile& profile) {
-  out << "\n## Threads\n\n| pid | tid | name | wall | calls | time in profiled functions | notes |\n";
-  out << "|--:|--:|---|--:|--:|--:|---|\n";
+  out << "\n## Threads\n\n| pid | tid | name | wall | running | blocked | on-CPU | calls | time in profiled functions | notes |\n";
+  out << "|--:|--:|---|--:|--:|--:|--:|--:|--:|---|\n";
   for (const ThreadProfile& t : profile.threads) {
     std::string notes = t.running ? "still running" : "";
     if (t.truncated) notes += std::string(notes.empty() ? "" : ", ") + "**truncated**";
-    fmt::print(out, "| {} | {} | {} | {} | {} | {} | {} |\n", t.pid, t.tid,
+    fmt::print(out, "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", t.pid, t.tid,
                t.name.empty() ? "" : md_code(t.name), format_duration(t.wall_seconds),
+               format_duration(t.running_seconds()), format_duration(t.blocked_seconds()),
+               t.cpu_seconds ? format_duration(*t.cpu_seconds) : "",
                group_digits(t.tree.total_calls), format_duration(t.tree.total_seconds), notes);
   }
 }

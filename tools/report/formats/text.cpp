@@ -45,6 +45,9 @@ void write_header(std::ostream& out, const Profile& profile) {
   fmt::print(out, "total calls:  {}\n", group_digits(profile.merged.total_calls));
   fmt::print(out, "total time:   {} in profiled functions\n", format_duration(profile.merged.total_seconds));
   if (!probe_note(profile.probe).empty()) fmt::print(out, "probe cost:   {}\n", probe_note(profile.probe));
+  if (profile.merged.total_blocked_seconds > 0)
+    fmt::print(out, "blocked:      {} of it in blocking calls (waiting, not running)\n",
+               format_duration(profile.merged.total_blocked_seconds));
 }
 
 void write_function_table(std::ostream& out, const Report& report, const CallTree& tree) {
@@ -80,8 +83,15 @@ void write_thread(std::ostream& out, const Report& report, const ThreadProfile& 
   const Profile& profile = report.profile;
   const ReportOptions& options = report.options;
   std::string name = thread.name.empty() ? "" : fmt::format(" \"{}\"", thread.name);
-  fmt::print(out, "Thread {}{} (pid {}): wall {}, {} calls, {} in profiled functions{}{}\n\n", thread.tid,
-             name, thread.pid, format_duration(thread.wall_seconds), group_digits(thread.tree.total_calls),
+  // The split of its wall time where it waited; its on-CPU time where known.
+  std::string split = thread.blocked_seconds() > 0
+                          ? fmt::format(" (running {}, blocked {})", format_duration(thread.running_seconds()),
+                                        format_duration(thread.blocked_seconds()))
+                          : "";
+  std::string cpu = thread.cpu_seconds ? fmt::format(", on-CPU {}", format_duration(*thread.cpu_seconds)) : "";
+  fmt::print(out, "Thread {}{} (pid {}): wall {}{}{}, {} calls, {} in profiled functions{}{}\n\n", thread.tid, name,
+             thread.pid, format_duration(thread.wall_seconds), split, cpu,
+             group_digits(thread.tree.total_calls),
              format_duration(thread.tree.total_seconds), thread.running ? ", still running" : "",
              thread.truncated ? ", TRUNCATED (the runtime ran out of capacity)" : "");
   write_function_table(out, report, thread.tree);

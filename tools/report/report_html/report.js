@@ -397,6 +397,7 @@
     { key: 'calls', label: 'calls' },
     { key: 'incl', label: 'incl total' },
     { key: 'self', label: 'self total' },
+    { key: 'blocked', label: 'blocked' },
     { key: 'avg', label: 'incl/call' },
     { key: 'share', label: '% self' },
     { key: 'loc', label: 'file:line', cls: 'loc' },
@@ -447,9 +448,10 @@
   function renderTable() {
     const t = data.trees[state.tree];
     const totalSelf = t.total_self_ns;
-    let rowsData = t.stats.map(([id, calls, incl, self, durations]) => ({ id, calls, incl, self, durations,
-                                                                         avg: calls ? incl / calls : 0,
-                                                                         share: totalSelf > 0 ? self / totalSelf : 0 }));
+    let rowsData = t.stats.map(([id, calls, incl, self, blocked, durations]) => ({ id, calls, incl, self,
+                                                                                  blocked: blocked || 0, durations,
+                                                                                  avg: calls ? incl / calls : 0,
+                                                                                  share: totalSelf > 0 ? self / totalSelf : 0 }));
     if (state.filter) {
       rowsData = rowsData.filter((r) => functions[r.id][0].toLowerCase().includes(state.filter) ||
                                         functions[r.id][1].toLowerCase().includes(state.filter));
@@ -471,6 +473,7 @@
         el('td', { text: integer(r.calls) }),
         el('td', { text: duration(r.incl) }),
         el('td', { text: duration(r.self) }),
+        el('td', { text: r.blocked ? duration(r.blocked) : '' }),
         el('td', { text: duration(r.avg) }),
         el('td', {}, el('span', { class: 'bar', style: 'width:' + (maxSelf > 0 ? Math.round(40 * r.self / maxSelf) : 0) + 'px' }),
            (100 * r.share).toFixed(1) + '%'),

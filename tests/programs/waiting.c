@@ -1,0 +1,107 @@
+/* Waiting versus running, with known waits (tests/runtime/waiting_test.cpp).
+ *
+ * Thread "sleeper": sleeper() calls sleep_in_f() (f: nanosleep 100 ms) then
+ *   spin_in_g() (g: spins 100 ms on CLOCK_MONOTONIC, no blocking call).
+ *   Each measures its own interval (a loaded machine oversleeps and
+ *   deschedules a spin): the truth the profile is checked against.
+ * Thread "holder": hold() takes the mutex, posts `held`, spins 60 ms on
+ *   CLOCK_MONOTONIC and unlocks.
+ * Thread "waiter": wait_held() waits for `held` (sem_wait), then
+ *   take_lock() locks the mutex, which the holder keeps about 60 ms more:
+ *   take_lock -> pthread_mutex_lock, one wait, whose length take_lock
+ *   measures around the call and main prints.
+ * main starts the three, then join_all() joins them: join_all ->
+ *   pthread_join, 3 calls, blocked until the sleeper ends (join_all
+ *   measures it).
+ * Output: "slept <us> spun <us> lock waited <us> joined <us>", "waiting
+ * ok"; exit status 0.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "test_program.h"
+
+DEFINE_SINK;
+static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+static sem_t g_held;
+static double g_lock_wait_ms, g_slept_ms, g_spun_ms, g_joined_ms;
+
+/* Not instrumented: the spinning is the caller's own time. */
+__attribute__((no_instrument_function)) static double now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+__attribute__((no_instrument_function)) static void spin_ms(double ms) {
+  double end = now_ms() + ms;
+  while (now_ms() < end) sink = 1;
+}
+
+NOINLINE void sleep_in_f(void) {
+  struct timespec t = {0, 100 * 1000 * 1000};
+  double start = now_ms();
+  nanosleep(&t, NULL);
+  g_slept_ms = now_ms() - start;
+}
+
+NOINLINE void spin_in_g(void) {
+  double start = now_ms();
+  spin_ms(100);
+  g_spun_ms = now_ms() - start;
+}
+
+NOINLINE void* sleeper(void* arg) {
+  sleep_in_f();
+  spin_in_g();
+  return arg;
+}
+
+NOINLINE void hold(void) {
+  pthread_mutex_lock(&g_lock);
+  sem_post(&g_held);
+  spin_ms(60);
+  pthread_mutex_unlock(&g_lock);
+}
+
+NOINLINE void* holder(void* arg) {
+  hold();
+  return arg;
+}
+
+NOINLINE void wait_held(void) { sem_wait(&g_held); }
+
+NOINLINE void take_lock(void) {
+  double start = now_ms();
+  pthread_mutex_lock(&g_lock);
+  g_lock_wait_ms = now_ms() - start;
+  pthread_mutex_unlock(&g_lock);
+}
+
+NOINLINE void* waiter(void* arg) {
+  wait_held();
+  take_lock();
+  return arg;
+}
+
+NOINLINE void join_all(pthread_t* threads, int n) {
+  double start = now_ms();
+  for (int i = 0; i < n; ++i) pthread_join(threads[i], NULL);
+  g_joined_ms = now_ms() - start;
+}
+
+int main(void) {
+  sem_init(&g_held, 0, 0);
+  pthread_t threads[3];
+  pthread_create(&threads[0], NULL, sleeper, NULL);
+  pthread_create(&threads[1], NULL, holder, NULL);
+  pthread_create(&threads[2], NULL, waiter, NULL);
+  join_all(threads, 3);
+  printf("slept %.0f spun %.0f lock waited %.0f joined %.0f\n", g_slept_ms * 1e3, g_spun_ms * 1e3,
+         g_lock_wait_ms * 1e3, g_joined_ms * 1e3);
+  puts("waiting ok");
+  return 0;
+}
