@@ -2,6 +2,7 @@
 #include "reachability.h"
 
 #include <link.h>
+#include <sys/uio.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,7 +48,11 @@ struct Blocks {
   };
   PageBlocks* pages;
   size_t pages_mask, pages_bytes;
+  uint64_t* copy;  // kCopyBytes, for memory that may vanish while it is read
+  pid_t pid;
 };
+
+constexpr size_t kCopyBytes = 64 * 1024;
 
 FNPROF_ALWAYS_INLINE size_t page_slot(uint64_t page, size_t mask) {
   return static_cast<size_t>((page * 0x9E3779B97F4A7C15ull) >> 20) & mask;
@@ -88,7 +93,7 @@ bool index_pages(Blocks& b) {
 
 constexpr uint32_t kStartupBit = 1u << 31;
 
-size_t bytes_for(size_t capacity) { return capacity * (8 + 8 + 8 + 8 + 4 + 1); }
+size_t bytes_for(size_t capacity) { return kCopyBytes + capacity * (8 + 8 + 8 + 8 + 4 + 1); }
 
 bool map_blocks(Blocks& b, size_t capacity) {
   b.memory_bytes = (bytes_for(capacity) + kPage - 1) & ~(kPage - 1);
@@ -96,6 +101,8 @@ bool map_blocks(Blocks& b, size_t capacity) {
   if (!p) return false;
   b.memory = p;
   b.capacity = capacity;
+  b.copy = reinterpret_cast<uint64_t*>(p), p += kCopyBytes;
+  b.pid = getpid();
   b.start = reinterpret_cast<uint64_t*>(p), p += capacity * 8;
   b.end = reinterpret_cast<uint64_t*>(p), p += capacity * 8;
   b.size = reinterpret_cast<uint64_t*>(p), p += capacity * 8;
@@ -163,34 +170,44 @@ FNPROF_ALWAYS_INLINE void reach(Blocks& b, uint64_t p, bool from_reachable) {
   b.work[b.work_size++] = static_cast<uint32_t>(i);
 }
 
-void scan_words(Blocks& b, uintptr_t lo, uintptr_t hi, bool from_reachable) {
+// Calls fn(word) for every aligned word of [lo, hi). Memory another thread
+// may unmap meanwhile (`may_vanish`: a large block, which glibc maps on its
+// own and a free unmaps; the stack of a thread that may exit) is copied
+// through process_vm_readv, which fails where a plain read would fault, and
+// read only as far as it copied.
+template <class Fn>
+void for_each_word(Blocks& b, uintptr_t lo, uintptr_t hi, bool may_vanish, Fn fn) {
   lo = (lo + 7) & ~uintptr_t{7};
-  for (uintptr_t a = lo; a + 8 <= hi; a += 8) reach(b, *reinterpret_cast<const uint64_t*>(a), from_reachable);
+  if (!may_vanish) {
+    for (uintptr_t a = lo; a + 8 <= hi; a += 8) fn(*reinterpret_cast<const uint64_t*>(a));
+    return;
+  }
+  while (lo + 8 <= hi) {
+    size_t n = (hi - lo < kCopyBytes ? hi - lo : kCopyBytes) & ~size_t{7};
+    iovec local{b.copy, n}, remote{reinterpret_cast<void*>(lo), n};
+    ssize_t got = process_vm_readv(b.pid, &local, 1, &remote, 1, 0);
+    if (got <= 0) return;
+    for (size_t k = 0; k < static_cast<size_t>(got) / 8; ++k) fn(b.copy[k]);
+    if (static_cast<size_t>(got) < n) return;
+    lo += n;
+  }
 }
 
-void scan_root(Blocks& b, uintptr_t lo, uintptr_t hi) {
+constexpr uint64_t kLargeBlock = 64 * 1024;
+
+void scan_root(Blocks& b, uintptr_t lo, uintptr_t hi, bool may_vanish = false) {
   if (hi <= lo) return;
   b.root_bytes += hi - lo;
-  scan_words(b, lo, hi, true);
-}
-
-// A block's size read as words, but no further than the memory is mapped: a
-// large block (its own mapping) freed by another thread during a flush would
-// otherwise fault.
-bool block_readable(uint64_t start, uint64_t size) {
-  if (size < 128 * 1024) return true;
-  unsigned char v;
-  uintptr_t first = start & ~(kPage - 1), last = (start + size - 1) & ~(kPage - 1);
-  return mincore(reinterpret_cast<void*>(first), kPage, &v) == 0 &&
-         mincore(reinterpret_cast<void*>(last), kPage, &v) == 0;
+  for_each_word(b, lo, hi, may_vanish, [&](uint64_t word) { reach(b, word, true); });
 }
 
 void drain(Blocks& b) {
   while (b.work_size) {
     uint32_t i = b.work[--b.work_size];
-    if (!block_readable(b.start[i], b.size[i])) continue;
     b.block_bytes += b.size[i];
-    scan_words(b, b.start[i], b.start[i] + b.size[i], b.state[i] == kReachable);
+    const bool from_reachable = b.state[i] == kReachable;
+    for_each_word(b, b.start[i], b.start[i] + b.size[i], b.size[i] >= kLargeBlock,
+                  [&](uint64_t word) { reach(b, word, from_reachable); });
   }
 }
 
@@ -198,7 +215,7 @@ void drain(Blocks& b) {
 // stopping at the first unmapped page (a stack grows down from its top:
 // below the first hole is not the stack any more). Untouched pages are zero
 // and not read.
-void scan_stack(Blocks& b, uintptr_t lo, uintptr_t hi) {
+void scan_stack(Blocks& b, uintptr_t lo, uintptr_t hi, bool may_vanish) {
   if (hi <= lo) return;
   constexpr size_t kChunkPages = 256;
   unsigned char resident[kChunkPages];
@@ -215,13 +232,14 @@ void scan_stack(Blocks& b, uintptr_t lo, uintptr_t hi) {
         ++mapped;
       for (size_t k = 0; k < mapped; ++k) {
         uintptr_t page = top - (k + 1) * kPage;
-        if (resident[pages - 1 - k] & 1) scan_root(b, page < lo ? lo : page, page + kPage > hi ? hi : page + kPage);
+        if (resident[pages - 1 - k] & 1)
+          scan_root(b, page < lo ? lo : page, page + kPage > hi ? hi : page + kPage, may_vanish);
       }
       return;
     }
     for (size_t k = 0; k < pages; ++k) {
       uintptr_t page = bottom + k * kPage;
-      if (resident[k] & 1) scan_root(b, page < lo ? lo : page, page + kPage > hi ? hi : page + kPage);
+      if (resident[k] & 1) scan_root(b, page < lo ? lo : page, page + kPage > hi ? hi : page + kPage, may_vanish);
     }
     top = bottom;
   }
@@ -282,14 +300,15 @@ void scan_roots(Blocks& b, const ScanStart& start) {
     if (!t->stack_hi) continue;
     if (t->tid == self) {
       own_stack = true;
-      scan_stack(b, start.stack_pointer, t->stack_hi);
+      scan_stack(b, start.stack_pointer, t->stack_hi, false);
     } else {
-      scan_stack(b, t->stack_lo, t->stack_hi);
+      scan_stack(b, t->stack_lo, t->stack_hi, true);  // the thread may exit meanwhile
     }
   }
   if (!own_stack && static_cast<pid_t>(self) == getpid()) {
     // The main thread before it allocated anything: its top is known.
-    scan_stack(b, start.stack_pointer, (reinterpret_cast<uintptr_t>(__libc_stack_end) + kPage - 1) & ~(kPage - 1));
+    scan_stack(b, start.stack_pointer, (reinterpret_cast<uintptr_t>(__libc_stack_end) + kPage - 1) & ~(kPage - 1),
+               false);
   }
 }
 
@@ -304,15 +323,13 @@ void find_indirect(Blocks& b) {
     b.work[b.work_size++] = static_cast<uint32_t>(leader);
     while (b.work_size) {
       uint32_t i = b.work[--b.work_size];
-      if (!block_readable(b.start[i], b.size[i])) continue;
       b.block_bytes += b.size[i];
-      uintptr_t lo = b.start[i], hi = b.start[i] + b.size[i];
-      for (uintptr_t a = lo; a + 8 <= hi; a += 8) {
-        size_t j = find_block(b, *reinterpret_cast<const uint64_t*>(a));
-        if (j == kNone || j == leader || b.state[j] != kUnreached) continue;
+      for_each_word(b, b.start[i], b.start[i] + b.size[i], b.size[i] >= kLargeBlock, [&](uint64_t word) {
+        size_t j = find_block(b, word);
+        if (j == kNone || j == leader || b.state[j] != kUnreached) return;
         b.state[j] = kIndirect;
         b.work[b.work_size++] = static_cast<uint32_t>(j);
-      }
+      });
     }
   }
 }

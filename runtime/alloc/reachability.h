@@ -1,6 +1,8 @@
 // Which live blocks the program can still reach: a conservative scan, the
 // way memcheck and LeakSanitizer decide, run by the dump writer (at exit, on
-// fnprof_flush and periodic dumps, in a signal handler), off the hot path.
+// fnprof_flush and periodic dumps, before exec; not in a signal handler,
+// which may have interrupted the loader, whose lock dl_iterate_phdr takes),
+// off the hot path.
 //
 // Roots: the writable PT_LOAD segments of every loaded module
 // (dl_iterate_phdr; libfnprof_alloc.so's and libfnprof.so's own left out),
@@ -10,15 +12,20 @@
 // the tracker's own, whose dead slots hold the addresses of every block it
 // just wrote out) and its callee-saved registers taken there (the
 // caller-saved ones are dead across the calls that led there), and the
-// stack mappings of the other threads that
-// allocated, recorded when each first allocated (for a glibc thread the
-// mapping also holds its static TLS and its control block). Not scanned: the
-// other threads' registers and the part of their stacks above nothing (their
-// whole mapping is read, stale frames included, where LSan reads from the
-// stack pointer up), the stacks of threads that never allocated, memory the
-// program maps itself, and blocks the tracker did not see (allocated before
-// it started or while it was paused). Only pages a thread stack has touched
-// are read (mincore), so reading costs what the stacks hold.
+// stack mappings of the other threads that allocated or freed, recorded when each first did (for a glibc thread the
+// mapping also holds its static TLS and its control block; a thread that has
+// exited is read too while its stack stays mapped in glibc's cache, as
+// memcheck reads it). Of the other threads the whole mapping is read, stale
+// frames included (LSan reads from their stack pointers up, which it gets by
+// stopping them). Not scanned: the other threads' registers, the stacks of
+// threads that never allocated or freed, the main thread's thread-local
+// blocks when another thread writes the dump, memory the program maps
+// itself, and blocks the tracker did not see (allocated before it started or
+// while it was paused). Of a thread stack only the pages it has touched are
+// read (mincore), so reading costs what the stacks hold. Other threads keep
+// running during a scan: one at exit sees the heap as they leave it, one at a
+// flush a moment of it (a large block freed meanwhile is skipped if it is
+// unmapped, not read).
 //
 // Every aligned 8-byte word of a root, then of each reached block, that
 // points into a live block reaches it: at its first byte (a start pointer)
