@@ -70,4 +70,8 @@ struct LeakReport {
 
 LeakReport find_leaks(const HeapProfile& heap);
 
+// How many of `reachable` the human formats (text, md) list; they say how
+// many more there are, json and csv carry them all.
+inline constexpr size_t kReachableShown = 10;
+
 }  // namespace fnprof

@@ -113,8 +113,12 @@ void write_leaks(std::ostream& out, const Report& whole) {
     fmt::print(out, "  *Recommendation:* {}\n", md_text(leak.recommendation));
   }
   if (!report.reachable.empty()) {
-    fmt::print(out, "\n### {} (not counted as leaks)\n\n", report.scanned ? "Still reachable" : "Kept from start-up");
-    for (const Leak& leak : report.reachable) fmt::print(out, "- {}\n", md_text(leak.title));
+    fmt::print(out, "\n### {} (not counted as leaks), by bytes\n\n",
+               report.scanned ? "Still reachable" : "Kept from start-up");
+    const size_t shown = std::min(report.reachable.size(), kReachableShown);
+    for (size_t i = 0; i < shown; ++i) fmt::print(out, "- {}\n", md_text(report.reachable[i].title));
+    if (shown < report.reachable.size())
+      fmt::print(out, "- and {} more sites (json and csv list them all)\n", report.reachable.size() - shown);
   }
   fmt::print(out, "\n*How leaks were told apart:* {}.\n", md_text(report.method));
 }

@@ -1,4 +1,6 @@
 // The allocation report and the leak report as text.
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
@@ -119,8 +121,12 @@ void write_leaks_text(std::ostream& out, const Report& whole) {
     if (leak.site) write_site_frames(out, heap.sites[*leak.site], whole.options.stack_depth, 10, "      at ");
   }
   if (!report.reachable.empty()) {
-    fmt::print(out, "\n{} (not counted as leaks):\n", report.scanned ? "Still reachable" : "Kept from start-up");
-    for (const Leak& leak : report.reachable) fmt::print(out, "  {}\n", leak.title);
+    fmt::print(out, "\n{} (not counted as leaks), by bytes:\n",
+               report.scanned ? "Still reachable" : "Kept from start-up");
+    const size_t shown = std::min(report.reachable.size(), kReachableShown);
+    for (size_t i = 0; i < shown; ++i) fmt::print(out, "  {}\n", report.reachable[i].title);
+    if (shown < report.reachable.size())
+      fmt::print(out, "  and {} more sites (json and csv list them all)\n", report.reachable.size() - shown);
   }
   fmt::print(out, "\nHow leaks were told apart: {}.\n", report.method);
 }
