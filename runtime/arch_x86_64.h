@@ -59,6 +59,38 @@ inline uintptr_t jmp_buf_stack_pointer(const void* env) {
   return v ^ guard;
 }
 
+// ---- Thread control block ------------------------------------------------------
+
+// The thread pointer, %fs:0, which glibc points at the thread's struct
+// pthread (its first member, tcbhead_t, holds the pointer to itself).
+inline uintptr_t thread_pointer() {
+  uintptr_t tp;
+  asm("mov %%fs:0, %0" : "=r"(tp));
+  return tp;
+}
+
+// sizeof(struct pthread) in glibc 2.36 for x86-64 (0x900; 2.34 added the
+// rseq area); the reachability scan reads this much from the thread pointer,
+// as far as it is mapped.
+inline constexpr uintptr_t kThreadControlBlockBytes = 0x900;
+
+// The callee-saved registers (System V AMD64 ABI: rbx, rbp, r12-r15): at a
+// call, the only ones that may still hold the caller's values.
+struct CalleeSavedRegisters {
+  uint64_t values[6];
+};
+
+FNPROF_ALWAYS_INLINE CalleeSavedRegisters callee_saved_registers() {
+  CalleeSavedRegisters r;
+  asm volatile(
+      "mov %%rbx, 0(%0)\n\tmov %%rbp, 8(%0)\n\tmov %%r12, 16(%0)\n\t"
+      "mov %%r13, 24(%0)\n\tmov %%r14, 32(%0)\n\tmov %%r15, 40(%0)"
+      :
+      : "r"(r.values)
+      : "memory");
+  return r;
+}
+
 // ---- Address space -----------------------------------------------------------
 
 // User-space addresses with 4-level paging are below 2^47 (the lower half of

@@ -290,6 +290,12 @@ void dump_writer_after_fork() {
   g_claim.store(kUnclaimed);
 }
 
+namespace {
+__thread bool tls_in_signal_handler __attribute__((tls_model("initial-exec")));
+}  // namespace
+
+bool writing_dump_in_signal_handler() { return tls_in_signal_handler; }
+
 bool write_dump(DumpReason reason, int signal, bool in_signal_handler, char* written_path, size_t size) {
   if (!process_ready()) return false;
   if (g_process.secure) {
@@ -304,7 +310,9 @@ bool write_dump(DumpReason reason, int signal, bool in_signal_handler, char* wri
   uint64_t tps = ticks_per_second(g_process.start, &end);
 
   DumpBuffer b;
+  tls_in_signal_handler = in_signal_handler;
   encode(b, reason, signal, end, tps);
+  tls_in_signal_handler = false;
 
   Text path, tmp;
   path << g_process.output_dir << "/fnprof." << g_process.program << "." << static_cast<uint64_t>(g_process.pid);

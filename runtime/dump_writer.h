@@ -23,4 +23,8 @@ bool write_dump(format::DumpReason reason, int signal, bool in_signal_handler,
 // In a fork child: no flush of the parent's is under way here.
 void dump_writer_after_fork();
 
+// True while the calling thread writes a dump from a signal handler, where
+// the section writers must not take the loader's lock (dl_iterate_phdr).
+bool writing_dump_in_signal_handler();
+
 }  // namespace fnprof::rt

@@ -28,6 +28,8 @@ FNPROF_EXPORT void fnprof_rt_warn_once(const char* message, const char* detail) 
 
 FNPROF_EXPORT bool fnprof_rt_unwinder_ready() { return unwinder_ready(); }
 
+FNPROF_EXPORT bool fnprof_rt_dump_in_signal_handler() { return writing_dump_in_signal_handler(); }
+
 FNPROF_EXPORT void fnprof_rt_exit_dump() { final_dump(fnprof::format::DumpReason::Exit, 0, false); }
 
 FNPROF_EXPORT bool fnprof_rt_exec_dump(char* path, size_t size) { return write_exec_dump(path, size); }

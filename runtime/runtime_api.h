@@ -33,6 +33,11 @@ FNPROF_EXPORT void fnprof_rt_exit_dump();
 FNPROF_EXPORT bool fnprof_rt_exec_dump(char* path, size_t size);
 FNPROF_EXPORT void fnprof_rt_exec_failed(const char* path);
 
+// True while the calling thread writes a dump from a signal handler
+// (dump_writer.h): the tracker's leak scan, which needs the loader's module
+// list, does not run there.
+FNPROF_EXPORT bool fnprof_rt_dump_in_signal_handler();
+
 // Before each use of libunwind: false when it must not run (descriptors.h).
 FNPROF_EXPORT bool fnprof_rt_unwinder_ready();
 

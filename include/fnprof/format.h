@@ -52,6 +52,7 @@ enum class SectionType : uint32_t {
   AllocSites = 6,       // varint count, then count AllocSiteRecords, each + lists
   HeapTimeline = 7,     // one HeapTimelineRecord, then sample_count HeapSampleRecords
   LiveBlocks = 8,       // varint count, then count LiveBlockRecords
+  LeakScan = 9,         // one LeakScanRecord, then site_count LeakSiteRecords
   // Written by the instrumentation API and the resource sampler (16 and up).
   ApiStrings = 16,       // varint count, then count strings: ids 0, 1, ...
   Phases = 17,           // one PhaseThreadRecord, then phase_count PhaseRecords
@@ -92,6 +93,7 @@ inline constexpr SectionInfo kSectionTypes[] = {
     {SectionType::AllocSites, "alloc-sites"},
     {SectionType::HeapTimeline, "heap-timeline"},
     {SectionType::LiveBlocks, "live-blocks"},
+    {SectionType::LeakScan, "leak-scan"},
     {SectionType::ApiStrings, "api-strings"},
     {SectionType::Phases, "phases"},
     {SectionType::Checkpoints, "checkpoints"},
@@ -526,6 +528,58 @@ struct LiveBlockRecord {
 template <class Codec>
 constexpr void fields(Codec& c, LiveBlockRecord& r) {
   c(r.address_delta), c(r.size), c(r.site), c(r.kind);
+}
+
+// The live blocks sorted into memcheck's leak classes by a conservative scan
+// of the process's memory when the dump was taken (runtime/alloc/
+// reachability.h): the roots are the writable segments of the loaded modules
+// (the tracker's and the runtime's own left out), the stacks of the threads
+// that allocated, the dumping thread's registers, thread-local storage; every
+// aligned word that points into a live block makes it reached, and reached
+// blocks are scanned in turn.
+//   still reachable   reached from a root through start pointers only
+//   possibly lost     reached, but only through a pointer into its middle
+//   indirectly lost   not reached from a root, but pointed to by a lost block
+//   definitely lost   nothing outside the lost blocks points to it
+// A dump taken at exit holds the answer at exit; one taken by fnprof_flush,
+// a periodic dump or a signal (ProcessRecord.reason) holds it for that moment,
+// with the program's threads still running.
+enum LeakScanFlags : uint64_t {
+  kLeakScanMainEntered = 1,  // the program's main had been entered (start-up counts mean something)
+  kLeakScanIncomplete = 2,   // the scan could not map its memory: classes hold what it did
+};
+
+struct LeakScanRecord {
+  uint64_t root_bytes = 0;     // bytes of roots scanned
+  uint64_t block_bytes = 0;    // bytes of live blocks scanned
+  uint64_t scan_ns = 0;        // how long the scan took (CLOCK_MONOTONIC)
+  uint64_t flags = 0;          // LeakScanFlags
+  uint64_t site_count = 0;     // LeakSiteRecords that follow
+};
+
+template <class Codec>
+constexpr void fields(Codec& c, LeakScanRecord& r) {
+  c(r.root_bytes), c(r.block_bytes), c(r.scan_ns), c(r.flags), c(r.site_count);
+}
+
+// One site's live blocks by class, for sites with live blocks, in increasing
+// site order (site = previous site + site_delta, the first's from 0; an index
+// in the alloc-sites section). startup_*: those of its live blocks that were
+// allocated before the program's main was entered (whatever their class).
+struct LeakSiteRecord {
+  uint64_t site_delta = 0;
+  uint64_t definite_blocks = 0, definite_bytes = 0;
+  uint64_t indirect_blocks = 0, indirect_bytes = 0;
+  uint64_t possible_blocks = 0, possible_bytes = 0;
+  uint64_t reachable_blocks = 0, reachable_bytes = 0;
+  uint64_t startup_blocks = 0, startup_bytes = 0;
+};
+
+template <class Codec>
+constexpr void fields(Codec& c, LeakSiteRecord& r) {
+  c(r.site_delta), c(r.definite_blocks), c(r.definite_bytes), c(r.indirect_blocks), c(r.indirect_bytes);
+  c(r.possible_blocks), c(r.possible_bytes), c(r.reachable_blocks), c(r.reachable_bytes);
+  c(r.startup_blocks), c(r.startup_bytes);
 }
 
 // ---- Instrumentation API and resource sampler ----------------------------

@@ -1,12 +1,15 @@
 // Encodes the tracker's tables as dump sections (format.h: alloc-stacks,
-// alloc-summary, alloc-sites, heap-timeline, live-blocks). Runs inside the
+// alloc-summary, alloc-sites, heap-timeline, live-blocks, leak-scan). Runs inside the
 // runtime's dump writer: at exit, before exec, in a signal handler. So it
 // only reads the tables (other threads may still be changing them: values
 // read are each consistent, the whole may be a moment out of step), encodes
 // into the dump's own mapping and calls nothing that allocates.
 #include "../dump_buffer.h"
+#include "../runtime_api.h"
 #include "heap_sampling.h"
 #include "live_blocks.h"
+#include "main_entry.h"
+#include "reachability.h"
 #include "settings.h"
 #include "site_table.h"
 #include "stack_table.h"
@@ -127,22 +130,53 @@ void put_live_blocks(rt::DumpBuffer& b, uint32_t sites) {
   for_each_block([](void* ctx, uint64_t address, uint64_t size, uint32_t site, uint32_t kind) {
     auto* w = static_cast<BlockWriter*>(ctx);
     if (site >= w->sites) return;  // allocated while the dump is written
-    w->b->put(LiveBlockRecord{w->address.encode(address), size, site, kind});
+    w->b->put(LiveBlockRecord{w->address.encode(address), size, site, kind & kKindMask});
     ++w->count;
   }, &w);
   b.set_count(count_at, w.count);
   b.end_section(at, SectionType::LiveBlocks);
 }
 
+// Scans now, whatever the dump's reason (the process record says when),
+// but in a signal handler: the handler may have interrupted the loader,
+// whose lock dl_iterate_phdr takes.
+void put_leak_scan(rt::DumpBuffer& b, uint32_t sites, const ScanStart& start) {
+  if (fnprof_rt_dump_in_signal_handler()) return;
+  LeakScan scan;
+  if (!scan_reachability(sites, start, &scan)) return;
+  uint64_t with_blocks = 0;
+  for (uint32_t i = 0; i < sites; ++i) {
+    const SiteClasses& c = scan.sites[i];
+    with_blocks += (c.blocks[0] | c.blocks[1] | c.blocks[2] | c.blocks[3]) != 0;
+  }
+  uint64_t flags = (main_entered() ? uint64_t{kLeakScanMainEntered} : 0) |
+                   (scan.complete ? 0 : uint64_t{kLeakScanIncomplete});
+  size_t at = b.begin_section();
+  b.put(LeakScanRecord{scan.root_bytes, scan.block_bytes, scan.scan_ns, flags, with_blocks});
+  uint32_t prev = 0;
+  for (uint32_t i = 0; i < sites; ++i) {
+    const SiteClasses& c = scan.sites[i];
+    if (!(c.blocks[0] | c.blocks[1] | c.blocks[2] | c.blocks[3])) continue;
+    b.put(LeakSiteRecord{i - prev, c.blocks[0], c.bytes[0], c.blocks[1], c.bytes[1], c.blocks[2], c.bytes[2],
+                         c.blocks[3], c.bytes[3], c.startup_blocks, c.startup_bytes});
+    prev = i;
+  }
+  b.end_section(at, SectionType::LeakScan);
+  release_leak_scan(&scan);
+}
+
 }  // namespace
 
 void write_alloc_sections(rt::DumpBuffer& b, uint64_t /*now*/) {
+  // Before anything here writes block addresses into the stack below.
+  const ScanStart start{reinterpret_cast<uintptr_t>(__builtin_frame_address(0)), arch::callee_saved_registers()};
   uint32_t sites = site_count();
   put_stacks(b);
   put_summary(b, sites);
   put_sites(b, sites);
   put_timeline(b);
   put_live_blocks(b, sites);
+  put_leak_scan(b, sites, start);
 }
 
 }  // namespace fnprof::alloc

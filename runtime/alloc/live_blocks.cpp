@@ -61,10 +61,10 @@ bool remove_block(const void* p, uint64_t* size, uint32_t* site, uint32_t* kind)
   BlockEntry* e = entry(p, false);
   if (!e) return false;
   uint32_t tag = e->tag.load(std::memory_order_relaxed);
-  if (tag == 0 || (tag >> 8) != (reinterpret_cast<uintptr_t>(p) & 15)) return false;
+  if (tag == 0 || ((tag >> 8) & 0xff) != (reinterpret_cast<uintptr_t>(p) & 15)) return false;
   *size = e->size.load(std::memory_order_relaxed);
   *site = e->site;
-  *kind = tag & 0xff;
+  *kind = tag & (kKindMask | kBeforeMain);
   e->tag.store(0, std::memory_order_relaxed);
   return true;
 }
@@ -83,8 +83,9 @@ void for_each_block(void (*fn)(void*, uint64_t, uint64_t, uint32_t, uint32_t), v
       for (size_t i = pg * per_page; i < (pg + 1) * per_page; ++i) {
         uint32_t tag = region[i].tag.load(std::memory_order_acquire);
         if (!tag) continue;
-        uint64_t address = (static_cast<uint64_t>(r) << kRegionBits) | (i << kGranuleBits) | (tag >> 8);
-        fn(ctx, address, region[i].size.load(std::memory_order_relaxed), region[i].site, tag & 0xff);
+        uint64_t address = (static_cast<uint64_t>(r) << kRegionBits) | (i << kGranuleBits) | ((tag >> 8) & 0xff);
+        fn(ctx, address, region[i].size.load(std::memory_order_relaxed), region[i].site,
+           tag & (kKindMask | kBeforeMain));
       }
     }
   }

@@ -24,16 +24,23 @@
 
 namespace fnprof::alloc {
 
+// A flag kept with a block's kind: allocated before the program's main was
+// entered (main_entry.h). The kind itself is the low byte.
+inline constexpr uint32_t kBeforeMain = 1u << 16;
+inline constexpr uint32_t kKindMask = 0xff;
+
 struct BlockEntry {
   std::atomic<uint64_t> size;
   uint32_t site;
-  std::atomic<uint32_t> tag;  // kind | (address & 15) << 8; 0: no block here
+  std::atomic<uint32_t> tag;  // kind | (address & 15) << 8 | kBeforeMain; 0: no block here
 };
 static_assert(sizeof(BlockEntry) == 16);
 
 bool live_blocks_init();
 // False when the block cannot be recorded (out of address-space regions).
 bool insert_block(const void* p, uint64_t size, uint32_t site, uint32_t kind);
+// `kind` is the AllocKind, with kBeforeMain or not; remove_block and
+// for_each_block give it back the same way.
 // Takes the block out; false when it was never recorded.
 bool remove_block(const void* p, uint64_t* size, uint32_t* site, uint32_t* kind);
 // Calls fn(address, size, site, kind) for every recorded block, by address.

@@ -16,6 +16,7 @@
 #include "heap_writer.h"
 #include "ld_preload.h"
 #include "live_blocks.h"
+#include "main_entry.h"
 #include "settings.h"
 #include "stack_capture.h"
 #include "stack_table.h"
@@ -84,7 +85,7 @@ inline void account_free(AllocThread* t, const void* p, uint64_t size, uint32_t 
     s.other_frees.fetch_add(1, std::memory_order_relaxed);
     s.other_bytes_freed.fetch_add(size, std::memory_order_relaxed);
   }
-  if (FNPROF_UNLIKELY(recorded_kind != static_cast<uint32_t>(kind))) {
+  if (FNPROF_UNLIKELY((recorded_kind & kKindMask) != static_cast<uint32_t>(kind))) {
     s.mismatched.fetch_add(1, std::memory_order_relaxed);
     t->mismatched++;
   }
@@ -112,7 +113,8 @@ void track_alloc(void* p, size_t size, AllocKind kind, Caller caller) {
   AllocThread* t = current_thread();
   if (FNPROF_UNLIKELY(!t)) return;
   uint32_t site_id = capture_site(t, caller);
-  if (FNPROF_UNLIKELY(site_id == kNoSite || !insert_block(p, size, site_id, static_cast<uint32_t>(kind)))) {
+  uint32_t tag_kind = static_cast<uint32_t>(kind) | (main_entered() ? 0 : kBeforeMain);
+  if (FNPROF_UNLIKELY(site_id == kNoSite || !insert_block(p, size, site_id, tag_kind))) {
     g_heap.truncated.store(true, std::memory_order_relaxed);
     return;
   }

@@ -276,7 +276,8 @@ Table resource_table(const ResourceSummary& resources) {
   return table;
 }
 
-// The leak findings, then the memory kept from start-up.
+// The leak findings, then the memory still reachable (or kept from start-up,
+// without a leak scan); for machines, each row's site by leak class.
 Table leak_table(const Report& report) {
   Table table{"leaks",
               "Leaks",
@@ -291,12 +292,27 @@ Table leak_table(const Report& report) {
               {},
               0,
               false};
+  const bool scanned = report.leaks.scanned;
+  if (scanned) {
+    for (const char* c : {"definitely_lost", "indirectly_lost", "possibly_lost", "still_reachable", "startup"}) {
+      table.columns.push_back({std::string(c) + "_bytes", std::string(c) + " bytes", Kind::Bytes, Audience::Machines});
+      table.columns.push_back({std::string(c) + "_blocks", std::string(c) + " blocks", Kind::Count, Audience::Machines});
+    }
+  }
   const std::vector<HeapSite>& sites = report.profile.heap.sites;
-  for (const std::vector<Leak>* leaks : {&report.leaks.leaks, &report.leaks.startup})
-    for (const Leak& leak : *leaks)
-      table.rows.push_back({std::string(severity_name(leak.severity)), leak.kind, leak.bytes, leak.blocks,
-                            leak.site ? site_name(sites[*leak.site]) : "", leak.title, leak.evidence,
-                            leak.recommendation});
+  for (const std::vector<Leak>* leaks : {&report.leaks.leaks, &report.leaks.reachable})
+    for (const Leak& leak : *leaks) {
+      std::vector<Value>& row = table.rows.emplace_back(std::vector<Value>{
+          std::string(severity_name(leak.severity)), leak.kind, leak.bytes, leak.blocks,
+          leak.site ? site_name(sites[*leak.site]) : "", leak.title, leak.evidence, leak.recommendation});
+      if (!scanned) continue;
+      for (size_t k = 0; k < kLeakClassCount; ++k) {
+        if (leak.site) row.push_back(sites[*leak.site].counts.leak.bytes[k]), row.push_back(sites[*leak.site].counts.leak.blocks[k]);
+        else row.push_back(Value{}), row.push_back(Value{});
+      }
+      if (leak.site) row.push_back(sites[*leak.site].counts.leak.startup_bytes), row.push_back(sites[*leak.site].counts.leak.startup_blocks);
+      else row.push_back(Value{}), row.push_back(Value{});
+    }
   table.human_rows = table.rows.size();
   return table;
 }

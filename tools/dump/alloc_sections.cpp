@@ -100,6 +100,22 @@ void read_live_blocks(SectionReader& in, Dump& dump) {
   }
 }
 
+void read_leak_scan(SectionReader& in, Dump& dump) {
+  AllocProfile& out = dump.alloc;
+  auto r = in.record<format::LeakScanRecord>();
+  out.leak_scan = {true, r.root_bytes, r.block_bytes, r.scan_ns, r.flags};
+  uint64_t site = 0;
+  for (uint64_t i = in.check_count<format::LeakSiteRecord>(r.site_count); i > 0; --i) {
+    auto c = in.record<format::LeakSiteRecord>();
+    site += c.site_delta;
+    if (site >= out.sites.size()) in.fail("leak classes of an unknown site");
+    LeakClasses& l = out.sites[site].leak;
+    l = {{c.definite_blocks, c.indirect_blocks, c.possible_blocks, c.reachable_blocks},
+         {c.definite_bytes, c.indirect_bytes, c.possible_bytes, c.reachable_bytes},
+         c.startup_blocks, c.startup_bytes};
+  }
+}
+
 const AllocStack* AllocProfile::stack(uint32_t id) const {
   auto it = std::lower_bound(stacks.begin(), stacks.end(), id,
                              [](const AllocStack& s, uint32_t v) { return s.id < v; });

@@ -158,6 +158,7 @@ constexpr SectionEntry kParsers[] = {
     {SectionType::AllocSites, read_alloc_sites, kOnce},
     {SectionType::HeapTimeline, read_heap_timeline, kOnce},
     {SectionType::LiveBlocks, read_live_blocks, kOnce},
+    {SectionType::LeakScan, read_leak_scan, kOnce},
     {SectionType::ApiStrings, read_api_strings, kOnce},
     {SectionType::Phases, read_phases, kMany},
     {SectionType::Checkpoints, read_checkpoints, kOnce},

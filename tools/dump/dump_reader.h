@@ -114,6 +114,24 @@ struct AllocStack {
 };
 
 // An allocation site: a stack plus the thread that allocated there.
+// A site's live blocks by memcheck's leak classes (format.h, leak-scan).
+enum class LeakClass : size_t { Definite = 0, Indirect = 1, Possible = 2, Reachable = 3 };
+inline constexpr size_t kLeakClassCount = 4;
+
+struct LeakClasses {
+  uint64_t blocks[kLeakClassCount] = {}, bytes[kLeakClassCount] = {};
+  uint64_t startup_blocks = 0, startup_bytes = 0;  // allocated before main, whatever their class
+  uint64_t blocks_of(LeakClass c) const { return blocks[static_cast<size_t>(c)]; }
+  uint64_t bytes_of(LeakClass c) const { return bytes[static_cast<size_t>(c)]; }
+  // Definitely and indirectly lost: the leaks.
+  uint64_t lost_blocks() const { return blocks_of(LeakClass::Definite) + blocks_of(LeakClass::Indirect); }
+  uint64_t lost_bytes() const { return bytes_of(LeakClass::Definite) + bytes_of(LeakClass::Indirect); }
+  void add(const LeakClasses& o) {
+    for (size_t i = 0; i < kLeakClassCount; ++i) blocks[i] += o.blocks[i], bytes[i] += o.bytes[i];
+    startup_blocks += o.startup_blocks, startup_bytes += o.startup_bytes;
+  }
+};
+
 struct AllocSite {
   uint32_t stack_id = 0;
   uint64_t tid = 0;
@@ -124,6 +142,7 @@ struct AllocSite {
   uint64_t temporary = 0, mismatched = 0;
   std::vector<std::pair<uint32_t, uint64_t>> size_histogram;  // (bucket, count), see format.h
   std::vector<uint64_t> snapshots;  // live bytes at heap samples s, 2s, ... (s: snapshot_stride)
+  LeakClasses leak;                 // from the leak-scan section, when there is one
 
   uint64_t live_blocks() const { return allocations - frees; }
   uint64_t live_bytes() const { return bytes_allocated - bytes_freed; }
@@ -150,8 +169,16 @@ struct LiveBlock {
   uint64_t kind = 0;  // format::AllocKind
 };
 
+// The leak-scan section's record (format.h, LeakScanRecord).
+struct LeakScanInfo {
+  bool present = false;  // the dump has a leak-scan section
+  uint64_t root_bytes = 0, block_bytes = 0, scan_ns = 0;
+  uint64_t flags = 0;  // format::LeakScanFlags
+};
+
 struct AllocProfile {
   bool present = false;  // a summary section was read
+  LeakScanInfo leak_scan;
   AllocSummary summary;
   std::vector<AllocStack> stacks;  // increasing id (ids may have gaps)
   std::vector<AllocSite> sites;

@@ -151,6 +151,16 @@ void DumpSum::add_alloc(const Dump& dump, const std::vector<Place>& places, Tids
   t.peak_live_bytes += s.peak_live_bytes;
   t.temporary += s.temporary, t.mismatched += s.mismatched, t.untracked_frees += s.untracked_frees;
   t.flags |= s.flags;
+  if (in.leak_scan.present) {
+    // A sum of scans: flags that every scan had (main entered), or any had
+    // (incomplete).
+    LeakScanInfo& l = out.leak_scan;
+    const LeakScanInfo& r = in.leak_scan;
+    uint64_t entered = (l.present ? l.flags : r.flags) & r.flags & format::kLeakScanMainEntered;
+    l.flags = entered | ((l.flags | r.flags) & format::kLeakScanIncomplete);
+    l.present = true;
+    l.root_bytes += r.root_bytes, l.block_bytes += r.block_bytes, l.scan_ns += r.scan_ns;
+  }
 
   // Stack 0 of the sum is none: a site whose stack its dump lacks.
   std::unordered_map<uint32_t, uint32_t> stack_of;
@@ -175,6 +185,7 @@ void DumpSum::add_alloc(const Dump& dump, const std::vector<Place>& places, Tids
     o.bytes_allocated += site.bytes_allocated, o.bytes_freed += site.bytes_freed;
     o.peak_live_bytes += site.peak_live_bytes, o.bytes_at_peak += site.bytes_at_peak;
     o.temporary += site.temporary, o.mismatched += site.mismatched;
+    o.leak.add(site.leak);
     for (const auto& bucket : site.size_histogram) {
       auto b = std::find_if(o.size_histogram.begin(), o.size_histogram.end(),
                             [&](const auto& x) { return x.first == bucket.first; });

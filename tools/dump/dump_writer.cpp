@@ -189,6 +189,23 @@ void write_alloc(File& file, const AllocProfile& alloc) {
     for (uint64_t bytes : site.snapshots) sites.varint(bytes);
   }
   file.section(format::SectionType::AllocSites, sites);
+  if (!alloc.leak_scan.present) return;
+  const LeakScanInfo& scan = alloc.leak_scan;
+  Payload leak;
+  std::vector<size_t> with_blocks;
+  for (size_t i = 0; i < alloc.sites.size(); ++i) {
+    const LeakClasses& l = alloc.sites[i].leak;
+    if (l.blocks[0] | l.blocks[1] | l.blocks[2] | l.blocks[3]) with_blocks.push_back(i);
+  }
+  leak.record(format::LeakScanRecord{scan.root_bytes, scan.block_bytes, scan.scan_ns, scan.flags, with_blocks.size()});
+  size_t prev = 0;
+  for (size_t i : with_blocks) {
+    const LeakClasses& l = alloc.sites[i].leak;
+    leak.record(format::LeakSiteRecord{i - prev, l.blocks[0], l.bytes[0], l.blocks[1], l.bytes[1], l.blocks[2],
+                                       l.bytes[2], l.blocks[3], l.bytes[3], l.startup_blocks, l.startup_bytes});
+    prev = i;
+  }
+  file.section(format::SectionType::LeakScan, leak);
 }
 
 void write_meta(Payload& out, const std::vector<MetaValue>& meta) {

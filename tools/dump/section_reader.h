@@ -89,6 +89,7 @@ void read_alloc_summary(SectionReader& in, Dump& dump);
 void read_alloc_sites(SectionReader& in, Dump& dump);
 void read_heap_timeline(SectionReader& in, Dump& dump);
 void read_live_blocks(SectionReader& in, Dump& dump);
+void read_leak_scan(SectionReader& in, Dump& dump);
 
 // phase_sections.cpp
 void read_api_strings(SectionReader& in, Dump& dump);

@@ -141,7 +141,8 @@ std::vector<fs::path> new_dumps(const fs::path& dir, const std::vector<fs::path>
 std::string headline(const std::vector<fs::path>& dumps, double seconds) {
   if (dumps.empty()) return fmt::format("fnprof-run: no dump written ({:.3f} s)", seconds);
   uint64_t calls = 0, peak = 0, leaked = 0, leaked_blocks = 0;
-  bool any_alloc = false;
+  fnprof::LeakClasses classes;  // summed over the dumps' leak scans
+  bool any_alloc = false, all_scanned = true;
   std::vector<std::string> bad;
   std::vector<fnprof::Dump> read;
   for (const fs::path& p : dumps) {
@@ -165,6 +166,8 @@ std::string headline(const std::vector<fs::path>& dumps, double seconds) {
       peak = std::max(peak, d.alloc.summary.peak_live_bytes);
       leaked += d.alloc.summary.live_bytes;
       leaked_blocks += d.alloc.summary.live_blocks;
+      all_scanned = all_scanned && d.alloc.leak_scan.present;
+      for (const fnprof::AllocSite& site : d.alloc.sites) classes.add(site.leak);
     }
   }
   if (names.empty()) names.push_back(dumps.front().filename().string());  // none readable: `bad` says why
@@ -174,10 +177,20 @@ std::string headline(const std::vector<fs::path>& dumps, double seconds) {
     names_text += fmt::format(" (and {} earlier periodic {}, superseded)", superseded, superseded == 1 ? "dump" : "dumps");
   std::string line = fmt::format("fnprof-run: wrote {} in {}: {:.3f} s, {} calls", names_text,
                                  dumps.front().parent_path().string(), seconds, fnprof::group_digits(calls));
-  if (any_alloc)
-    // Not yet told apart from memory kept on purpose: perf-report --leaks does that.
-    line += fmt::format(", peak heap {}, {} in {} {} not freed at exit", fnprof::format_bytes(peak), fnprof::format_bytes(leaked),
-                        fnprof::group_digits(leaked_blocks), leaked_blocks == 1 ? "block" : "blocks");
+  auto blocks = [](uint64_t bytes, uint64_t count) {
+    return fmt::format("{} in {} {}", fnprof::format_bytes(bytes), fnprof::group_digits(count),
+                       count == 1 ? "block" : "blocks");
+  };
+  if (any_alloc && all_scanned)
+    // The leak scan's classes: lost (definitely and indirectly) apart from
+    // still reachable; perf-report --leaks says where.
+    line += fmt::format(", peak heap {}, {} lost and {} still reachable at exit", fnprof::format_bytes(peak),
+                        blocks(classes.lost_bytes(), classes.lost_blocks()),
+                        blocks(classes.bytes_of(fnprof::LeakClass::Reachable),
+                               classes.blocks_of(fnprof::LeakClass::Reachable)));
+  else if (any_alloc)
+    // Dumps without a scan (written in a signal handler): not told apart.
+    line += fmt::format(", peak heap {}, {} not freed at exit", fnprof::format_bytes(peak), blocks(leaked, leaked_blocks));
   for (const std::string& b : bad) line += "; " + b;
   return line;
 }

@@ -58,6 +58,7 @@ AllocCounts counts_of(const AllocSite& s) {
   c.bytes_allocated = s.bytes_allocated, c.bytes_freed = s.bytes_freed;
   c.peak_live_bytes = s.peak_live_bytes, c.bytes_at_peak = s.bytes_at_peak;
   c.temporary = s.temporary, c.mismatched = s.mismatched;
+  c.leak = s.leak;
   return c;
 }
 
@@ -152,6 +153,7 @@ void AllocCounts::add(const AllocCounts& o) {
   bytes_allocated += o.bytes_allocated, bytes_freed += o.bytes_freed;
   peak_live_bytes += o.peak_live_bytes, bytes_at_peak += o.bytes_at_peak;
   temporary += o.temporary, mismatched += o.mismatched;
+  leak.add(o.leak);
 }
 
 HeapProfile build_heap_profile(const std::vector<Dump>& dumps, Symbolizer& symbolizer) {
@@ -185,6 +187,11 @@ HeapProfile build_heap_profile(const std::vector<Dump>& dumps, Symbolizer& symbo
     proc.peak_seconds = ticks_to_seconds(p.start_ticks, s.peak_ticks, p.ticks_per_second);
     proc.untracked_frees = s.untracked_frees;
     proc.truncated = s.flags & format::kAllocTruncated;
+    proc.scanned = alloc.leak_scan.present;
+    proc.main_entered = alloc.leak_scan.flags & format::kLeakScanMainEntered;
+    proc.scan_incomplete = alloc.leak_scan.flags & format::kLeakScanIncomplete;
+    proc.scan_seconds = static_cast<double>(alloc.leak_scan.scan_ns) / 1e9;
+    for (const AllocSite& site : alloc.sites) proc.totals.leak.add(site.leak);
     bool shadow = std::any_of(alloc.stacks.begin(), alloc.stacks.end(), [](const AllocStack& st) {
       return st.kind == static_cast<uint64_t>(format::StackKind::FunctionEntries);
     });
@@ -197,6 +204,7 @@ HeapProfile build_heap_profile(const std::vector<Dump>& dumps, Symbolizer& symbo
     heap.totals.add(proc.totals);
     heap.totals.peak_live_bytes = heap.totals.bytes_at_peak = peak;
     heap.live_blocks += proc.live_blocks, heap.live_bytes += proc.live_bytes;
+    heap.scanned = (heap.processes.empty() || heap.scanned) && proc.scanned;
     heap.processes.push_back(std::move(proc));
 
     auto& stacks = stacks_of_dump[d];

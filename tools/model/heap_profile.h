@@ -31,6 +31,7 @@ struct AllocCounts {
   uint64_t peak_live_bytes = 0;  // a site's own highest (summed over merged sites: an upper bound)
   uint64_t bytes_at_peak = 0;    // live bytes when its process's heap peaked
   uint64_t temporary = 0, mismatched = 0;
+  LeakClasses leak;  // the live blocks by leak class, when the dump had a leak scan
   uint64_t live_blocks() const { return allocations - frees; }
   uint64_t live_bytes() const { return bytes_allocated - bytes_freed; }
   void add(const AllocCounts& other);
@@ -58,6 +59,10 @@ struct HeapProcess {
   double peak_seconds = 0;
   uint64_t untracked_frees = 0;
   bool truncated = false;   // a tracker table ran out of room
+  bool scanned = false;     // its dump has a leak scan (totals.leak holds it)
+  bool main_entered = false;     // the scan knew when main was entered (start-up counts hold)
+  bool scan_incomplete = false;  // the scan ran out of room for some blocks
+  double scan_seconds = 0;
   std::string stack_mode;   // "unwind", "shadow"
   struct Point {
     double at_seconds;
@@ -80,6 +85,7 @@ struct ThreadHeap {
 
 struct HeapProfile {
   bool present = false;  // some dump had allocation data
+  bool scanned = false;  // every process's dump had a leak scan: sites' counts.leak hold their classes
   std::vector<HeapProcess> processes;
   AllocCounts totals;           // summed over processes; peak_live_bytes: the highest process's
   uint64_t live_blocks = 0, live_bytes = 0;

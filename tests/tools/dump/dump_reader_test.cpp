@@ -239,7 +239,8 @@ TEST(DumpFormat, MinSizeIsWhatTheEncoderWritesForAnAllZeroRecord) {
   expect_min_size_is_the_all_zero_encoding<
       ProcessRecord, ModuleRecord, ThreadRecord, NodeRecord, StackRecord, AllocSummaryRecord, AllocSiteRecord,
       HeapTimelineRecord, HeapSampleRecord, LiveBlockRecord, MetaRecord, PhaseThreadRecord, PhaseRecord,
-      CheckpointRecord, CounterRecord, ResourceTimelineRecord, ResourceSampleRecord, CapturedStackRecord>();
+      CheckpointRecord, CounterRecord, ResourceTimelineRecord, ResourceSampleRecord, CapturedStackRecord,
+      LeakScanRecord, LeakSiteRecord>();
   // A metadata value takes a byte whatever its type.
   for (MetaType type : {MetaType::Int, MetaType::Float, MetaType::String})
     EXPECT_EQ(DumpBuilder::encode(MetaRecord{0, static_cast<uint64_t>(type), 0, 0, {}}).size(),
@@ -547,6 +548,53 @@ std::vector<uint8_t> join(std::initializer_list<std::vector<uint8_t>> parts) {
 
 // The tracker's and the API's sections report problems in the same one-line
 // form as the others, through the same DumpError.
+// The leak scan's classes land on their sites; a dump without the section
+// (an older tracker's) reads with none.
+TEST(DumpReader, LeakScanRoundTrips) {
+  using format::SectionType;
+  auto site = DumpBuilder::encode(format::AllocSiteRecord{});
+  for (bool with_scan : {true, false}) {
+    DumpBuilder b;
+    b.process(test_process());
+    b.section(SectionType::AllocSites, join({{3}, site, site, site}));
+    if (with_scan) {
+      b.section(SectionType::LeakScan,
+                join({DumpBuilder::encode(format::LeakScanRecord{100, 200, 300, format::kLeakScanMainEntered, 2}),
+                      DumpBuilder::encode(format::LeakSiteRecord{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}),
+                      DumpBuilder::encode(format::LeakSiteRecord{2, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20})}));
+    }
+    b.end();
+    Dump d = read_dump(b.write(with_scan ? "scan.fnp" : "no_scan.fnp"));
+    const LeakScanInfo& scan = d.alloc.leak_scan;
+    ASSERT_EQ(d.alloc.sites.size(), 3u);
+    EXPECT_EQ(scan.present, with_scan);
+    if (!with_scan) {
+      for (const AllocSite& s : d.alloc.sites) EXPECT_EQ(s.leak.lost_blocks() + s.leak.blocks[3], 0u);
+      continue;
+    }
+    EXPECT_EQ(scan.root_bytes, 100u);
+    EXPECT_EQ(scan.block_bytes, 200u);
+    EXPECT_EQ(scan.scan_ns, 300u);
+    EXPECT_EQ(scan.flags, uint64_t{format::kLeakScanMainEntered});
+    const LeakClasses& a = d.alloc.sites[0].leak;
+    EXPECT_EQ(a.blocks_of(LeakClass::Definite), 1u);
+    EXPECT_EQ(a.bytes_of(LeakClass::Definite), 2u);
+    EXPECT_EQ(a.blocks_of(LeakClass::Indirect), 3u);
+    EXPECT_EQ(a.bytes_of(LeakClass::Indirect), 4u);
+    EXPECT_EQ(a.blocks_of(LeakClass::Possible), 5u);
+    EXPECT_EQ(a.bytes_of(LeakClass::Possible), 6u);
+    EXPECT_EQ(a.blocks_of(LeakClass::Reachable), 7u);
+    EXPECT_EQ(a.bytes_of(LeakClass::Reachable), 8u);
+    EXPECT_EQ(a.startup_blocks, 9u);
+    EXPECT_EQ(a.startup_bytes, 10u);
+    EXPECT_EQ(d.alloc.sites[1].leak.lost_blocks(), 0u);  // no record: nothing live
+    const LeakClasses& c = d.alloc.sites[2].leak;  // site 0 + delta 2
+    EXPECT_EQ(c.blocks_of(LeakClass::Definite), 11u);
+    EXPECT_EQ(c.bytes_of(LeakClass::Reachable), 18u);
+    EXPECT_EQ(c.startup_bytes, 20u);
+  }
+}
+
 TEST(DumpReaderErrors, AllocAndApiSectionsReportLikeTheOthers) {
   // The error of a dump with these sections after the process section, with
   // "<path>: " left out and "@" standing for the last section's offset.
@@ -593,6 +641,11 @@ TEST(DumpReaderErrors, AllocAndApiSectionsReportLikeTheOthers) {
                 {{SectionType::AllocSites, join({{1}, site})}, {SectionType::LiveBlocks, join({{1}, block})}},
                 "blocks.fnp"),
             "corrupt section 'live-blocks' at byte @ (live block of an unknown site)");
+  auto classes = DumpBuilder::encode(format::LeakScanRecord{0, 0, 0, 0, 1});
+  EXPECT_EQ(error_with({{SectionType::AllocSites, join({{1}, site})},
+                        {SectionType::LeakScan, join({classes, DumpBuilder::encode(format::LeakSiteRecord{1})})}},
+                       "scan.fnp"),
+            "corrupt section 'leak-scan' at byte @ (leak classes of an unknown site)");
   auto phases = join({DumpBuilder::encode(format::PhaseThreadRecord{1, 1, 0}),
                       DumpBuilder::encode(format::PhaseRecord{0, 1, 0, 0, 0, 0, 0})});
   EXPECT_EQ(error_with({{SectionType::Phases, phases}}, "phases.fnp"),

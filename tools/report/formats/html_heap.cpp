@@ -21,10 +21,12 @@
 //                   under the node, self: at the node itself}
 //   timeline:    [{pid, peak_seconds, points: [[seconds, live_bytes], ...]}]
 //                   one per process with heap samples; null without any
-//   leaks:       {at_exit, leaked_bytes, leaked_blocks, startup_bytes,
-//                 startup_blocks, method,
+//   leaks:       {at_exit, scanned, leaked_bytes, leaked_blocks,
+//                 reachable_bytes, reachable_blocks, startup_bytes,
+//                 startup_blocks, summary, method, classes (when scanned),
 //                 findings: [{severity, kind, bytes, blocks, site, title,
-//                             evidence, recommendation}], startup: [same]}
+//                             evidence, recommendation, classes}],
+//                 reachable: [same]}
 #include <map>
 #include <nlohmann/json.hpp>
 

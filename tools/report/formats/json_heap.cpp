@@ -67,7 +67,16 @@ json tree_json(const std::vector<HeapTreeNode>& tree, uint32_t node, double cut)
   return j;
 }
 
-json leak_json(const Leak& leak, const HeapProfile& heap, bool site_names_only) {
+json classes_json(const LeakClasses& l) {
+  auto pair = [](uint64_t bytes, uint64_t blocks) { return json{{"bytes", bytes}, {"blocks", blocks}}; };
+  return {{"definitely_lost", pair(l.bytes_of(LeakClass::Definite), l.blocks_of(LeakClass::Definite))},
+          {"indirectly_lost", pair(l.bytes_of(LeakClass::Indirect), l.blocks_of(LeakClass::Indirect))},
+          {"possibly_lost", pair(l.bytes_of(LeakClass::Possible), l.blocks_of(LeakClass::Possible))},
+          {"still_reachable", pair(l.bytes_of(LeakClass::Reachable), l.blocks_of(LeakClass::Reachable))},
+          {"startup", pair(l.startup_bytes, l.startup_blocks)}};
+}
+
+json leak_json(const Leak& leak, const HeapProfile& heap, bool site_names_only, bool scanned) {
   json j = {{"severity", severity_name(leak.severity)},
             {"kind", leak.kind},
             {"bytes", leak.bytes},
@@ -79,6 +88,7 @@ json leak_json(const Leak& leak, const HeapProfile& heap, bool site_names_only) 
     j["site"] = leak.site ? site_name(heap.sites[*leak.site]) : "";
   else if (leak.site)
     j["site"] = site_json(heap.sites[*leak.site], *leak.site);
+  if (scanned && leak.site) j["classes"] = classes_json(heap.sites[*leak.site].counts.leak);
   return j;
 }
 
@@ -87,17 +97,23 @@ json leak_json(const Leak& leak, const HeapProfile& heap, bool site_names_only) 
 json leaks_json(const Report& report, bool site_names_only) {
   const HeapProfile& heap = report.profile.heap;
   const LeakReport& leaks = report.leaks;
-  json findings = json::array(), startup = json::array();
-  for (const Leak& leak : leaks.leaks) findings.push_back(leak_json(leak, heap, site_names_only));
-  for (const Leak& leak : leaks.startup) startup.push_back(leak_json(leak, heap, site_names_only));
-  return {{"at_exit", leaks.at_exit},
-          {"leaked_bytes", leaks.leaked_bytes},
-          {"leaked_blocks", leaks.leaked_blocks},
-          {"startup_bytes", leaks.startup_bytes},
-          {"startup_blocks", leaks.startup_blocks},
-          {"method", leaks.method},
-          {"findings", std::move(findings)},
-          {"startup", std::move(startup)}};
+  json findings = json::array(), reachable = json::array();
+  for (const Leak& leak : leaks.leaks) findings.push_back(leak_json(leak, heap, site_names_only, leaks.scanned));
+  for (const Leak& leak : leaks.reachable) reachable.push_back(leak_json(leak, heap, site_names_only, leaks.scanned));
+  json j = {{"at_exit", leaks.at_exit},
+            {"scanned", leaks.scanned},
+            {"leaked_bytes", leaks.leaked_bytes},
+            {"leaked_blocks", leaks.leaked_blocks},
+            {"reachable_bytes", leaks.reachable_bytes},
+            {"reachable_blocks", leaks.reachable_blocks},
+            {"startup_bytes", leaks.startup_bytes},
+            {"startup_blocks", leaks.startup_blocks},
+            {"summary", leaks.summary},
+            {"method", leaks.method},
+            {"findings", std::move(findings)},
+            {"reachable", std::move(reachable)}};
+  if (leaks.scanned) j["classes"] = classes_json(leaks.classes);
+  return j;
 }
 
 void add_heap_json(json& json_report, const Report& report) {
@@ -121,6 +137,12 @@ void add_heap_json(json& json_report, const Report& report) {
     j["untracked_frees"] = p.untracked_frees;
     j["truncated"] = p.truncated;
     j["stacks"] = p.stack_mode;
+    if (p.scanned) {
+      j["leak_scan"] = {{"seconds", p.scan_seconds},
+                        {"main_entered", p.main_entered},
+                        {"incomplete", p.scan_incomplete},
+                        {"classes", classes_json(p.totals.leak)}};
+    }
     j["timeline"] = std::move(timeline);
     processes.push_back(std::move(j));
   }

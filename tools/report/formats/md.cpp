@@ -103,12 +103,8 @@ void write_allocations(std::ostream& out, const Report& report) {
 
 void write_leaks(std::ostream& out, const Report& whole) {
   const LeakReport& report = whole.leaks;
-  fmt::print(out, "\n## Leaks\n\n{} in {} {} {}", format_bytes(report.leaked_bytes),
-             group_digits(report.leaked_blocks), report.leaked_blocks == 1 ? "block" : "blocks",
-             report.at_exit ? "never freed" : "still allocated (the dump was not taken at exit)");
-  if (report.startup_blocks)
-    fmt::print(out, ", plus {} in {} {} kept from start-up", format_bytes(report.startup_bytes),
-               group_digits(report.startup_blocks), report.startup_blocks == 1 ? "block" : "blocks");
+  fmt::print(out, "\n## Leaks\n\n{}{}", report.at_exit ? "" : "(the dump was not taken at exit) ",
+             md_text(report.summary));
   out << ".\n\n";
   if (report.leaks.empty()) out << "No leak findings.\n";
   for (const Leak& leak : report.leaks) {
@@ -117,6 +113,15 @@ void write_leaks(std::ostream& out, const Report& whole) {
     fmt::print(out, "  *Evidence:* {}  \n", md_text(leak.evidence));
     fmt::print(out, "  *Recommendation:* {}\n", md_text(leak.recommendation));
   }
+  if (!report.reachable.empty()) {
+    fmt::print(out, "\n### {} (not counted as leaks), by bytes\n\n",
+               report.scanned ? "Still reachable" : "Kept from start-up");
+    const size_t shown = std::min(report.reachable.size(), kReachableShown);
+    for (size_t i = 0; i < shown; ++i) fmt::print(out, "- {}\n", md_text(report.reachable[i].title));
+    if (shown < report.reachable.size())
+      fmt::print(out, "- and {} more sites (json and csv list them all)\n", report.reachable.size() - shown);
+  }
+  fmt::print(out, "\n*How leaks were told apart:* {}.\n", md_text(report.method));
 }
 
 void write_phases(std::ostream& out, const ApiProfile& api) {

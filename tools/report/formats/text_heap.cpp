@@ -1,4 +1,6 @@
 // The allocation report and the leak report as text.
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
@@ -110,13 +112,7 @@ void write_heap_text(std::ostream& out, const Report& report, bool views) {
 void write_leaks_text(std::ostream& out, const Report& whole) {
   const HeapProfile& heap = whole.profile.heap;
   const LeakReport& report = whole.leaks;
-  fmt::print(out, "Leaks{}: {} in {} {} {}", report.at_exit ? "" : " (dump not taken at exit)",
-             format_bytes(report.leaked_bytes), group_digits(report.leaked_blocks),
-             report.leaked_blocks == 1 ? "block" : "blocks", report.at_exit ? "never freed" : "still allocated");
-  if (report.startup_blocks)
-    fmt::print(out, ", plus {} in {} {} kept from start-up", format_bytes(report.startup_bytes),
-               group_digits(report.startup_blocks), report.startup_blocks == 1 ? "block" : "blocks");
-  fmt::print(out, "\n");
+  fmt::print(out, "Leaks{}: {}\n", report.at_exit ? "" : " (dump not taken at exit)", report.summary);
   if (report.leaks.empty()) out << "\nNo leak findings.\n";
   for (const Leak& leak : report.leaks) {
     fmt::print(out, "\n  [{}] {}: {}\n", severity_name(leak.severity), leak.kind, leak.title);
@@ -124,11 +120,15 @@ void write_leaks_text(std::ostream& out, const Report& whole) {
     fmt::print(out, "      recommendation: {}\n", leak.recommendation);
     if (leak.site) write_site_frames(out, heap.sites[*leak.site], whole.options.stack_depth, 10, "      at ");
   }
-  if (!report.startup.empty()) {
-    fmt::print(out, "\nKept from start-up (not counted as leaks):\n");
-    for (const Leak& leak : report.startup) fmt::print(out, "  {}\n", leak.title);
+  if (!report.reachable.empty()) {
+    fmt::print(out, "\n{} (not counted as leaks), by bytes:\n",
+               report.scanned ? "Still reachable" : "Kept from start-up");
+    const size_t shown = std::min(report.reachable.size(), kReachableShown);
+    for (size_t i = 0; i < shown; ++i) fmt::print(out, "  {}\n", report.reachable[i].title);
+    if (shown < report.reachable.size())
+      fmt::print(out, "  and {} more sites (json and csv list them all)\n", report.reachable.size() - shown);
   }
-  fmt::print(out, "\nHow start-up memory was told apart: {}.\n", report.method);
+  fmt::print(out, "\nHow leaks were told apart: {}.\n", report.method);
 }
 
 }  // namespace fnprof

@@ -763,12 +763,10 @@
 
   function buildLeaks(main) {
     const l = data.leaks;
-    const sec = dataPanel(main, 'sec-leaks', 'Leaks', 'blocks still allocated at exit, most severe first', l,
+    const sec = dataPanel(main, 'sec-leaks', 'Leaks', 'blocks lost at exit, most severe first; reachable memory apart', l,
       'No leak data in this profile (it needs the allocation tracker).');
     if (!sec) return;
-    sec.append(el('p', { class: 'summary', text: bytes(l.leaked_bytes) + ' in ' + integer(l.leaked_blocks) + ' blocks ' +
-      (l.at_exit ? 'never freed' : 'still allocated (the dump was not taken at exit)') +
-      (l.startup_blocks ? ', plus ' + bytes(l.startup_bytes) + ' in ' + integer(l.startup_blocks) + ' blocks kept from start-up' : '') }));
+    sec.append(el('p', { class: 'summary', text: (l.at_exit ? '' : '(the dump was not taken at exit) ') + l.summary + '.' }));
     const list = (id, items) => {
       const ul = el('ul', { class: 'findings', id });
       for (const f of items) ul.append(findingItem(f, [f.kind + ': ' + f.title], null));
@@ -776,8 +774,10 @@
     };
     if (!l.findings.length) placeholder(sec, 'No leak findings.');
     else sec.append(list('leaks-list', l.findings));
-    if (l.startup.length) sec.append(el('h3', { text: 'Kept from start-up (not counted as leaks)' }), list('startup-list', l.startup));
-    sec.append(el('p', { class: 'summary', text: 'How start-up memory was told apart: ' + l.method + '.' }));
+    if (l.reachable.length)
+      sec.append(el('h3', { text: (l.scanned ? 'Still reachable' : 'Kept from start-up') + ' (not counted as leaks)' }),
+        list('reachable-list', l.reachable));
+    sec.append(el('p', { class: 'summary', text: 'How leaks were told apart: ' + l.method + '.' }));
   }
 
   // ---- the report's tables (phases, checkpoints, counters...) ------------
