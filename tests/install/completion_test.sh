@@ -34,7 +34,7 @@ long_options() {
 expect "perf-report --format " "callgrind chrome csv folded html json md pprof text "
 expect "perf-report --format j" "json "
 expect "perf-report diff --format " "folded html json md text "
-expect "perf-report history --format " "json md text "
+expect "perf-report history --format " "html json md text "
 expect "perf-report --sort s" "self "
 expect "perf-report --top " ""
 expect "perf-report --" "$(long_options)"

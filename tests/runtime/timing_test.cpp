@@ -119,8 +119,11 @@ TEST_P(DurationsTest, PercentilesMatchTheProgramsOwnDurations) {
   expect_within_one_bucket(d.percentile(0.5), truth[1], "p50");
   expect_within_one_bucket(d.percentile(0.9), truth[2], "p90");
   expect_within_one_bucket(d.percentile(0.99), truth[3], "p99");
+  // The longest call can also take a preemption that lands between the
+  // hook's clock read and the program's (seen: +49 us on a loaded machine):
+  // never below the program's, above it within one bucket.
   EXPECT_GE(d.max_seconds(), truth[4] * (1 - 1e-3));
-  EXPECT_LE(d.max_seconds(), truth[4] * (1 + 1e-3) + 20e-6);
+  expect_within_one_bucket(d.max_seconds(), truth[4], "max");
 }
 
 INSTANTIATE_TEST_SUITE_P(Programs, DurationsTest, testing::ValuesIn(cases_for({"durations"})), case_name);

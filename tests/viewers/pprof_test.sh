@@ -33,8 +33,9 @@ expect() {
 }
 
 top calls B | grep -q '^Type: calls$' || fail "calls: no 'Type: calls'"
-expect calls B main 1B 43B
-expect calls B say 13B 13B
+expect calls B main 1B 69B
+expect calls B say 13B 39B
+expect calls B write 26B 26B
 expect calls B leak_three 1B 1B
 top time ns | grep -q '^Type: time$' || fail "time: no 'Type: time'"
 [ "$(top time ns | awk '$6 == "main" { print $5 }')" = 100% ] || fail "time: main is not 100% inclusive"

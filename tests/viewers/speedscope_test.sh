@@ -41,10 +41,11 @@ expect() {
 }
 
 load "$work/calls.folded"
-expect "$work/calls.folded.page" main "43 (100%) 1 (2.3%)"
-expect "$work/calls.folded.page" check "24 (56%) 12 (28%)"
-expect "$work/calls.folded.page" say "13 (30%) 13 (30%)"
-expect "$work/calls.folded.page" leak_three "1 (2.3%) 1 (2.3%)"
+expect "$work/calls.folded.page" main "69 (100%) 1 (1.4%)"
+expect "$work/calls.folded.page" check "48 (70%) 12 (17%)"
+expect "$work/calls.folded.page" say "39 (57%) 13 (19%)"
+expect "$work/calls.folded.page" write "26 (38%) 26 (38%)"
+expect "$work/calls.folded.page" leak_three "1 (1.4%) 1 (1.4%)"
 
 # speedscope names a trace event's frame by its name and args: a function
 # has a row per distinct {"calls":N,"self_us":T} of its calling contexts,

@@ -73,6 +73,16 @@ std::vector<double> probe_ticks(const Thread& thread, const ProbeCost* cost) {
   for (size_t i = 1; i < thread.nodes.size(); ++i)
     probe[i] = static_cast<double>(thread.nodes[i].calls) * cost->inside_ticks +
                static_cast<double>(below[i]) * cost->pair_ticks;
+  // A node keeps at least its children's compensated time: where the cost
+  // measured at start-up is above what this run's hooks took (a frame closed
+  // by longjmp or an exception ran fewer hooks than it is charged), the
+  // subtraction stops at its children, never making them outgrow it.
+  std::vector<double> children(thread.nodes.size(), 0);  // their compensated time
+  for (size_t i = thread.nodes.size() - 1; i > 0; --i) {
+    const auto raw = static_cast<double>(thread.nodes[i].incl_ticks);
+    probe[i] = std::clamp(probe[i], 0.0, std::max(0.0, raw - children[i]));
+    children[thread.nodes[i].parent] += raw - probe[i];
+  }
   return probe;
 }
 
