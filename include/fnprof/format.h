@@ -251,7 +251,7 @@ constexpr void fields(Codec& c, NodeRecord& r) {
 // Each node also keeps how long its calls took, one by one: the shortest,
 // the longest and a histogram of durations in ticks with two buckets per
 // power of two, so a percentile read from it is off by at most one bucket
-// (a third of the value at most, a fifth on average). Bucket 0 holds
+// (half the value at most, in a bucket [2, 3) x 2^k). Bucket 0 holds
 // [0, 3) ticks, bucket 1 [3, 4); from there bucket 2k + s (k >= 1, s in
 // {0, 1}) holds [(2 + s) << k, (3 + s) << k): 4-6, 6-8, 8-12, 12-16, ...
 // The last bucket, 63, holds everything from 3 << 31 ticks (about 2 s at

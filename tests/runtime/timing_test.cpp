@@ -89,10 +89,11 @@ INSTANTIATE_TEST_SUITE_P(Programs, ProbeCompensationTest, testing::ValuesIn(case
 
 class DurationsTest : public testing::TestWithParam<ProgramCase> {};
 
-// Within one bucket: a bucket spans at most a third of its floor's value.
+// Within one bucket: a bucket spans at most half its floor's value
+// ([2, 3) x 2^k; [3, 4) x 2^k spans a third).
 void expect_within_one_bucket(double got, double truth, const char* what) {
-  EXPECT_LE(got, truth * 1.34 + 1e-7) << what;
-  EXPECT_GE(got, truth / 1.34 - 1e-7) << what;
+  EXPECT_LE(got, truth * 1.5 + 1e-7) << what;
+  EXPECT_GE(got, truth / 1.5 - 1e-7) << what;
 }
 
 TEST_P(DurationsTest, PercentilesMatchTheProgramsOwnDurations) {
@@ -113,8 +114,9 @@ TEST_P(DurationsTest, PercentilesMatchTheProgramsOwnDurations) {
   ASSERT_EQ(d.calls(), 1000u);
   // The shortest and longest call hold the program's own: more by the hook
   // cost inside the call, less by the error of the tick rate fnprof measured
-  // over the run (a few parts in 10,000).
-  EXPECT_GE(d.min_seconds(), truth[0] * (1 - 1e-3));
+  // over the run (a few parts in 10,000; 1.3 in 1,000 seen on a loaded
+  // machine).
+  EXPECT_GE(d.min_seconds(), truth[0] * (1 - 5e-3));
   EXPECT_LE(d.min_seconds(), truth[0] + 20e-6);
   expect_within_one_bucket(d.percentile(0.5), truth[1], "p50");
   expect_within_one_bucket(d.percentile(0.9), truth[2], "p90");
@@ -122,7 +124,7 @@ TEST_P(DurationsTest, PercentilesMatchTheProgramsOwnDurations) {
   // The longest call can also take a preemption that lands between the
   // hook's clock read and the program's (seen: +49 us on a loaded machine):
   // never below the program's, above it within one bucket.
-  EXPECT_GE(d.max_seconds(), truth[4] * (1 - 1e-3));
+  EXPECT_GE(d.max_seconds(), truth[4] * (1 - 5e-3));
   expect_within_one_bucket(d.max_seconds(), truth[4], "max");
 }
 

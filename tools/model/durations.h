@@ -3,7 +3,7 @@
 // (format.h, "Call durations"), added up over threads, processes and runs.
 // Percentiles come from the histogram, read linearly inside the bucket that
 // holds them and kept between the shortest and the longest call, so a
-// percentile is off by at most the width of its bucket (a third of the value).
+// percentile is off by at most the width of its bucket (at most half the value).
 //
 //   Durations d;
 //   d.add(thread.durations[i], seconds_per_tick);
