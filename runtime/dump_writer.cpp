@@ -65,10 +65,17 @@ void put_durations(DumpBuffer& b, const NodeDurations* durations, uint32_t count
   size_t at = b.begin_section();
   b.put_varint(count - 1);
   for (uint32_t i = 1; i < count; ++i) {
-    const NodeDurations& d = durations[i];
+    // A running thread may be adding a call meanwhile (a crash or flush
+    // dumps while others run): work on one copy, so that the bucket count
+    // written is the buckets written, and mend the one tear a copy can
+    // hold, a call counted before its shortest and longest were stored.
+    NodeDurations d;
+    memcpy(&d, &durations[i], sizeof d);
+    __asm__("" : : "r"(&d) : "memory");  // the compiler must not read through to the original
     uint64_t buckets = 0;
     for (uint32_t k = 0; k < kDurationBuckets; ++k) buckets += d.buckets[k] != 0;
-    b.put(DurationsRecord{buckets ? ~d.min_complement : 0, d.max_ticks, buckets});
+    uint64_t min = buckets ? ~d.min_complement : 0;
+    b.put(DurationsRecord{min < d.max_ticks ? min : d.max_ticks, d.max_ticks, buckets});
     uint32_t previous = 0;
     for (uint32_t k = 0; k < kDurationBuckets; ++k) {
       if (!d.buckets[k]) continue;

@@ -542,7 +542,7 @@ TEST(PerfReportMerge, TheDiffOfAMergedBaselineIsTheDiffOfItsRuns) {
   const std::string all = merged(base, "all.fnp");
   // Merged dumps merge: (runs 1-3) + (runs 4-5).
   const std::string nested = merged(merged(first, "first.fnp") + " " + merged(last, "last.fnp"), "nested.fnp");
-  for (const std::string& format : {"json", "text"}) {
+  for (std::string format : {"json", "text"}) {
     ReportRun runs = perf_report("diff --format " + format + base + " --against" + next);
     ASSERT_EQ(runs.status, 0) << runs.err;
     for (const std::string& m : {all, nested}) {
