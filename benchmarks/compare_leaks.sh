@@ -79,20 +79,8 @@ print(" ".join(cells))'
 }
 
 heaptrack_row() {  # log
-  zstd -dc "$1" | python3 -c '
-import sys
-sizes, calls, total, live, peak, blocks = [], 0, 0, 0, 0, 0
-for line in sys.stdin:
-    kind, _, rest = line.partition(" ")
-    if kind == "a":
-        sizes.append(int(rest.split()[0], 16))
-    elif kind == "+":
-        size = sizes[int(rest, 16)]
-        calls, total, live, blocks = calls + 1, total + size, live + size, blocks + 1
-        peak = max(peak, live)
-    elif kind == "-":
-        live, blocks = live - sizes[int(rest, 16)], blocks - 1
-print(calls, total, peak, "-", "-", "-", "%d/%d*" % (live, blocks))'
+  read -r calls bytes peak live blocks < <(zstd -dc "$1" | python3 "$(dirname "$0")/heaptrack_log.py")
+  echo "$calls $bytes $peak - - - $live/$blocks*"
 }
 
 memcheck_row() {  # log

@@ -49,22 +49,8 @@ s = json.load(sys.stdin)["allocations"]["summary"]
 print(s["allocations"], s["bytes_allocated"], s["peak_live_bytes"], s["leaked_bytes"], s["leaked_blocks"])'
 }
 
-heaptrack_totals() {  # from heaptrack's event log $1: "a SIZE TRACE" defines an
-  # allocation kind (hex), "+ KIND" allocates one, "- KIND" frees one
-  zstd -dc "$1" | python3 -c '
-import sys
-sizes, calls, total, live, peak, blocks = [], 0, 0, 0, 0, 0
-for line in sys.stdin:
-    kind, _, rest = line.partition(" ")
-    if kind == "a":
-        sizes.append(int(rest.split()[0], 16))
-    elif kind == "+":
-        size = sizes[int(rest, 16)]
-        calls, total, live, blocks = calls + 1, total + size, live + size, blocks + 1
-        peak = max(peak, live)
-    elif kind == "-":
-        live, blocks = live - sizes[int(rest, 16)], blocks - 1
-print(calls, total, peak, live, blocks)'
+heaptrack_totals() {  # calls, bytes, peak, live bytes and blocks of heaptrack log $1
+  zstd -dc "$1" | python3 "$(dirname "$0")/heaptrack_log.py"
 }
 
 read -r -a f <<< "$(fnprof_totals "$tmp/fnprof")"

@@ -16,7 +16,6 @@
 namespace fnprof {
 namespace {
 
-constexpr const char* kPrefix = "perf-report: ";
 
 constexpr const char* kSeverityRules =
     "Severity, from the size of a change (its relative size; a figure that appears or disappears counts as "
@@ -54,15 +53,8 @@ int diff_main(int argc, char** argv) {
       ->check(CLI::IsMember({"low", "medium", "high", "critical"}))
       ->option_text("SEVERITY");
   app.add_option("-o,--output", output_path, "Write the diff to FILE instead of standard output")->option_text("FILE");
-  try {
-    app.parse(argc, argv);
-    options.threshold = parse_percent(threshold, "--threshold");
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::cerr << kPrefix << e.what() << '\n';
-    return 2;
-  }
+  if (std::optional<int> done = parse_command_line(app, argc, argv, [&] { options.threshold = parse_percent(threshold, "--threshold"); }))
+    return *done;
 
   std::ostringstream text;
   Diff diff;

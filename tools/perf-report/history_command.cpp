@@ -17,7 +17,6 @@
 namespace fnprof {
 namespace {
 
-constexpr const char* kPrefix = "perf-report: ";
 
 // A directory stands for its dumps and benchmark results (*.fnp, *.json),
 // by name.
@@ -64,15 +63,8 @@ int history_main(int argc, char** argv) {
   app.add_option("--top", top, "Functions followed, by self time in the last run (default 10)");
   app.add_option("-o,--output", output_path, "Write to FILE instead of standard output")->option_text("FILE");
   double step = 0;
-  try {
-    app.parse(argc, argv);
-    step = parse_percent(threshold, "--threshold");
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::cerr << kPrefix << e.what() << '\n';
-    return 2;
-  }
+  if (std::optional<int> done = parse_command_line(app, argc, argv, [&] { step = parse_percent(threshold, "--threshold"); }))
+    return *done;
   try {
     Catalog catalog;
     Symbolizer symbolizer;

@@ -38,7 +38,7 @@
 
 namespace {
 
-constexpr const char* kPrefix = "perf-report: ";
+using fnprof::kPrefix;
 
 int run(const std::vector<std::string>& paths, const fnprof::ReportOptions& options,
         const fnprof::ReportFormat& format, const std::string& output_path, bool summary, bool raw) {
@@ -155,14 +155,7 @@ int main(int argc, char** argv) {
       ->option_text("FILE");
   app.add_option("DUMP", paths, "Dump files written by libfnprof")->required();
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::cerr << kPrefix << e.what() << '\n';
-    return 2;
-  }
+  if (std::optional<int> done = fnprof::parse_command_line(app, argc, argv)) return *done;
 
   if (top_option->count()) options.top = top;
   if (!fnprof::parse_alloc_sort_key(sort, options.alloc_sort)) options.sort = sort_keys.at(sort);

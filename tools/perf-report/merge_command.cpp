@@ -17,12 +17,12 @@
 #include "dump/dump_sum.h"
 #include "dump/dump_writer.h"
 #include "dump/superseded.h"
+#include "perf-report/output.h"
 #include "symbolize/symbolizer.h"
 
 namespace fnprof {
 namespace {
 
-constexpr const char* kPrefix = "perf-report: ";
 
 Dump read_process(const std::string& path) {
   char head[64] = {};
@@ -51,14 +51,7 @@ int merge_main(int argc, char** argv) {
   app.add_option("DUMP", inputs, "Dumps (each dump, or a process and its forked children, is one run)")
       ->required();
   app.add_option("-o,--output", output_path, "The merged dump to write")->required()->option_text("FILE");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::cerr << kPrefix << e.what() << '\n';
-    return 2;
-  }
+  if (std::optional<int> done = parse_command_line(app, argc, argv)) return *done;
 
   try {
     std::vector<Dump> processes;

@@ -10,6 +10,19 @@
 
 namespace fnprof {
 
+std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv, const std::function<void()>& check) {
+  try {
+    app.parse(argc, argv);
+    if (check) check();
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << kPrefix << e.what() << '\n';
+    return 2;
+  }
+  return std::nullopt;
+}
+
 void write_output(const std::string& path, const std::string& text) {
   if (path.empty() || path == "-") {
     std::cout << text << std::flush;
