@@ -88,14 +88,19 @@ void put_sites(rt::DumpBuffer& b, uint32_t sites) {
     for (uint32_t j = 0; j < kSnapshots; ++j) snapshots[j] = s.snapshots[j];
     if (s.sample_state_seen != state)
       bring_snapshots_up_to_date(snapshots, s.sample_state_seen, state, s.live_bytes());
+    // Other threads may allocate meanwhile: the buckets counted must be the
+    // buckets written, so both come from one copy.
+    uint64_t histogram[kSizeBuckets];
+    for (uint32_t k = 0; k < kSizeBuckets; ++k) histogram[k] = s.histogram[k];
+    __asm__("" : : "r"(histogram) : "memory");  // the compiler must not read through to the site
     uint64_t buckets = 0;
-    for (uint64_t h : s.histogram) buckets += h != 0;
+    for (uint64_t h : histogram) buckets += h != 0;
     b.put(AllocSiteRecord{s.stack_id, s.tid, s.allocations, s.frees(), s.bytes_allocated,
                           s.bytes_freed(), s.peak_live_bytes, site_bytes_at_peak(s, peak_epoch),
                           s.temporary, s.mismatched.load(std::memory_order_relaxed), buckets,
                           snapshot_count});
     for (uint32_t k = 0; k < kSizeBuckets; ++k) {
-      if (s.histogram[k]) b.put(SizeBucketRecord{k, s.histogram[k]});
+      if (histogram[k]) b.put(SizeBucketRecord{k, histogram[k]});
     }
     for (uint64_t j = 0; j < snapshot_count; ++j) b.put_varint(snapshots[j]);
   }

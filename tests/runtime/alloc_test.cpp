@@ -10,6 +10,7 @@
 
 #include <unistd.h>
 
+#include <filesystem>
 #include <map>
 #include <string>
 
@@ -430,6 +431,33 @@ TEST(FnprofRun, PeriodicDumpsLeaveOneFileAndTheClosingLineTellsOfIt) {
                                            format_bytes(classes.lost_bytes()), group_digits(classes.lost_blocks()));
   EXPECT_NE(run.stderr_text.find(expected), std::string::npos) << run.stderr_text;
   EXPECT_EQ(run.stderr_text.find("superseded"), std::string::npos) << run.stderr_text;
+}
+
+// A dump taken while other threads call and allocate (fnprof_flush, a
+// periodic dump, a crash) reads back whole: each record written from one
+// reading of what it describes. api_flush_racing keeps every flush's dump.
+// A torn record is a matter of timing: the runs without the tracker flush
+// about 25 times each (the tracker's scan makes a flush slower); before the
+// fix, one run in two wrote a torn duration record.
+TEST(FnprofRun, DumpsTakenWhileThreadsRunReadBackWhole) {
+  for (const char* compiler : {"gcc", "clang"}) {
+    const std::string racing = std::string(FNPROF_TEST_PROGRAMS_DIR) + "/api_flush_racing_" + compiler;
+    for (bool tracked : {false, false, true}) {
+      ProgramRun run = tracked ? run_program(FNPROF_RUN, {"--", racing}) : run_program(racing);
+      ASSERT_EQ(run.status(), "0") << run.stderr_text;
+      EXPECT_EQ(run.stdout_text, "flush_racing done\n");
+      size_t kept = 0;
+      for (const auto& entry : std::filesystem::directory_iterator(run.dir)) {
+        if (!entry.path().filename().string().starts_with("kept.")) continue;
+        ++kept;
+        Dump d = read_dump(entry.path().string());  // throws at a torn record
+        EXPECT_EQ(d.process.reason, static_cast<uint64_t>(format::DumpReason::Flush));
+        EXPECT_EQ(d.alloc.sites.empty(), !tracked) << entry.path();
+      }
+      EXPECT_GE(kept, 2u) << compiler << ": the workers ran for fewer than two flushes";
+      std::filesystem::remove_all(run.dir);
+    }
+  }
 }
 
 TEST(FnprofRun, DiesByTheProgramsSignal) {

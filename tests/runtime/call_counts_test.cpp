@@ -118,7 +118,7 @@ INSTANTIATE_TEST_SUITE_P(Programs, CallCountsTest,
                                                       "exceptions", "longjmp", "fork", "dlopen",
                                                       "static_ctors", "deep", "exit_deep", "sigterm",
                                                       "running_thread", "thread_churn", "main_pthread_exit",
-                                                      "diff_subject", "diff_subject_slower", "own_crc32"})),
+                                                      "diff_subject", "diff_subject_slower", "own_crc32", "api_flush_racing"})),
                          case_name);
 
 // What the runtime keeps of an exited thread is about the size of its tree:
