@@ -137,9 +137,10 @@ RunFigures run_figures(const Profile& profile, Catalog& catalog) {
     v[{Subject::Program, Measure::PeakHeap, 0}] = static_cast<double>(heap.totals.peak_live_bytes);
     // With the leak scan the leaks are the lost classes (definitely and
     // indirectly lost), which a program reproduces exactly; still reachable
-    // memory is figured apart, and compared as a measurement (whether a
-    // thread's DTV is possibly lost or reachable can hang on a stale stack
-    // slot), possibly lost in neither. Dumps
+    // memory is figured apart, and compared as a measurement (what a
+    // program keeps at exit can hang on its threads' timing, and whether a
+    // thread's DTV is possibly lost or reachable on a stale stack slot),
+    // possibly lost in neither. Dumps
     // without the scan (older ones, a signal's) count every block live at
     // exit as leaked, as they always did.
     auto add_leaks = [&](Subject subject, uint32_t id, uint64_t live_blocks, uint64_t live_bytes,
