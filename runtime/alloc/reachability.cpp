@@ -332,7 +332,12 @@ void scan_roots(Blocks& b, const ScanStart& start) {
   // pointer to the top of its mapping; a running one's stack is unknown.
   for (size_t k = 0; k < others.count; ++k) {
     const OtherThread& o = others.threads[k];
-    if (o.blocked && o.stack_hi) scan_stack(b, o.stack_pointer - kRedZone, o.stack_hi, true);
+    if (o.blocked && o.stack_hi) {
+      // A stack the program allocated (a coroutine's) ends with its block,
+      // not with the heap's mapping.
+      size_t in_block = find_block(b, o.stack_pointer);
+      scan_stack(b, o.stack_pointer - kRedZone, in_block == kNone ? o.stack_hi : b.end[in_block], true);
+    }
     if (o.in_syscall) scan_root(b, reinterpret_cast<uintptr_t>(o.args), reinterpret_cast<uintptr_t>(o.args + 6));
   }
   release_other_threads(&others);

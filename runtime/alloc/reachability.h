@@ -17,7 +17,8 @@
 // waiting on a condition variable, a lock, I/O or a sleep: the usual state of
 // a thread still alive at exit) is read from its stack pointer, less x86-64's
 // 128-byte red zone, to the top of its stack mapping, which for a glibc
-// thread also holds its static TLS and its control block, and the argument
+// thread also holds its static TLS and its control block (to the end of the
+// heap block, for a stack the program allocated), and the argument
 // registers of its call are roots too; whether or not it ever allocated. A
 // thread the tracker saw allocate or free whose stack pointer is not known
 // (running on a CPU at that moment, or exited with its stack still mapped in
