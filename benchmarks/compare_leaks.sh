@@ -56,7 +56,7 @@ with open(d + "/in.xml", "w") as f:
 EOF
 printf 'scale=300\n4*a(1)\nquit\n' > "$tmp/pi.bc"
 
-names=(xmllint jq bc fnprof-example leak_classes joined_thread)
+names=(xmllint jq bc fnprof-example leak_classes joined_thread idle_thread)
 commands=(
   "xmllint --format $tmp/in.xml"
   "jq -c . $tmp/in.json"
@@ -64,6 +64,7 @@ commands=(
   "$build/examples/fnprof-example"
   "$build/tests/programs/leaks/leak_classes_gcc"
   "$build/tests/programs/leaks/joined_thread_gcc"
+  "$build/tests/programs/leaks/idle_thread_gcc"
 )
 
 fnprof_row() {  # dir

@@ -12,6 +12,7 @@
 #include "../runtime_api.h"
 #include "arena.h"
 #include "live_blocks.h"
+#include "thread_stacks.h"
 #include "tracker.h"
 
 extern "C" void* __libc_stack_end;
@@ -289,22 +290,57 @@ void scan_thread_control_block(Blocks& b) {
   if (mincore(reinterpret_cast<void*>(page), ((hi - page + kPage - 1) & ~(kPage - 1)), v) == 0) scan_root(b, tp, hi);
 }
 
+// x86-64's red zone: a leaf function may keep data this far below its
+// stack pointer (memcheck reads it too).
+constexpr uintptr_t kRedZone = 128;
+
 void scan_roots(Blocks& b, const ScanStart& start) {
   dl_iterate_phdr(scan_module, &b);
   scan_thread_control_block(b);
   const auto* registers = start.registers.values;
   scan_root(b, reinterpret_cast<uintptr_t>(registers), reinterpret_cast<uintptr_t>(registers + 6));
   const uint64_t self = static_cast<uint64_t>(gettid());
+  // The other threads alive now, as /proc tells them (thread_stacks.h).
+  OtherThreads others;
+  read_other_threads(&others);
+  auto other = [&](uint64_t tid) -> OtherThread* {
+    for (size_t k = 0; k < others.count; ++k)
+      if (others.threads[k].tid == tid) return &others.threads[k];
+    return nullptr;
+  };
   bool own_stack = false;
   for (const AllocThread* t = thread_list(); t; t = t->next) {
     if (!t->stack_hi) continue;
     if (t->tid == self) {
       own_stack = true;
       scan_stack(b, start.stack_pointer, t->stack_hi, false);
+      continue;
+    }
+    // A blocked thread from its stack pointer up; one running, or one that
+    // has exited (its stack in glibc's cache), all of its stack, stale
+    // frames included. The thread may exit meanwhile.
+    OtherThread* o = other(t->tid);
+    if (o && o->blocked && o->stack_pointer - t->stack_lo < t->stack_hi - t->stack_lo) {
+      scan_stack(b, o->stack_pointer - kRedZone, t->stack_hi, true);
+      o->stack_hi = 0;  // done
     } else {
-      scan_stack(b, t->stack_lo, t->stack_hi, true);  // the thread may exit meanwhile
+      scan_stack(b, t->stack_lo, t->stack_hi, true);
+      if (o) o->stack_hi = 0;
     }
   }
+  // Threads that never allocated or freed: blocked ones from their stack
+  // pointer to the top of its mapping; a running one's stack is unknown.
+  for (size_t k = 0; k < others.count; ++k) {
+    const OtherThread& o = others.threads[k];
+    if (o.blocked && o.stack_hi) {
+      // A stack the program allocated (a coroutine's) ends with its block,
+      // not with the heap's mapping.
+      size_t in_block = find_block(b, o.stack_pointer);
+      scan_stack(b, o.stack_pointer - kRedZone, in_block == kNone ? o.stack_hi : b.end[in_block], true);
+    }
+    if (o.in_syscall) scan_root(b, reinterpret_cast<uintptr_t>(o.args), reinterpret_cast<uintptr_t>(o.args + 6));
+  }
+  release_other_threads(&others);
   if (!own_stack && static_cast<pid_t>(self) == getpid()) {
     // The main thread before it allocated anything: its top is known.
     scan_stack(b, start.stack_pointer, (reinterpret_cast<uintptr_t>(__libc_stack_end) + kPage - 1) & ~(kPage - 1),

@@ -12,20 +12,31 @@
 // the tracker's own, whose dead slots hold the addresses of every block it
 // just wrote out) and its callee-saved registers taken there (the
 // caller-saved ones are dead across the calls that led there), and the
-// stack mappings of the other threads that allocated or freed, recorded when each first did (for a glibc thread the
-// mapping also holds its static TLS and its control block; a thread that has
-// exited is read too while its stack stays mapped in glibc's cache, as
-// memcheck reads it). Of the other threads the whole mapping is read, stale
-// frames included (LSan reads from their stack pointers up, which it gets by
-// stopping them). Not scanned: the other threads' registers, the stacks of
-// threads that never allocated or freed, the main thread's thread-local
-// blocks when another thread writes the dump, memory the program maps
-// itself, and blocks the tracker did not see (allocated before it started or
-// while it was paused). Of a thread stack only the pages it has touched are
-// read (mincore), so reading costs what the stacks hold. Other threads keep
-// running during a scan: one at exit sees the heap as they leave it, one at a
-// flush a moment of it (a large block freed meanwhile is skipped if it is
-// unmapped, not read).
+// stacks of the other threads. Those are told by /proc without stopping the
+// threads (thread_stacks.h): a thread blocked in a system call (a worker
+// waiting on a condition variable, a lock, I/O or a sleep: the usual state of
+// a thread still alive at exit) is read from its stack pointer, less x86-64's
+// 128-byte red zone, to the top of its stack mapping, which for a glibc
+// thread also holds its static TLS and its control block (to the end of the
+// heap block, for a stack the program allocated), and the argument
+// registers of its call are roots too; whether or not it ever allocated. A
+// thread the tracker saw allocate or free whose stack pointer is not known
+// (running on a CPU at that moment, or exited with its stack still mapped in
+// glibc's cache, which memcheck reads too) is read whole, from the stack
+// mapping recorded when it first allocated, stale frames below its stack
+// pointer included. Not scanned: the other threads' callee-saved registers
+// (in the kernel's copy of their state, which only ptrace reads: LSan stops
+// the world with ptrace to get them; a pointer held only in such a register
+// of a blocked thread at exit is missed, and its block reported lost), a
+// running thread's registers, the stack of a running thread that never
+// allocated or freed, the main thread's thread-local blocks when another
+// thread writes the dump, memory the program maps itself, and blocks the
+// tracker did not see (allocated before it started or while it was paused).
+// Of a thread stack only the pages it has touched are read (mincore), so
+// reading costs what the stacks hold. Other threads keep running during a
+// scan: one at exit sees the heap as they leave it, one at a flush a moment
+// of it (a large block freed meanwhile is skipped if it is unmapped, not
+// read).
 //
 // Every aligned 8-byte word of a root, then of each reached block, that
 // points into a live block reaches it: at its first byte (a start pointer)

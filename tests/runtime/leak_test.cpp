@@ -125,6 +125,24 @@ TEST(LeakScan, AJoinedStdThreadAndIostreamLoseNothing) {
   }
 }
 
+TEST(LeakScan, StacksOfThreadsThatNeverAllocatedAreRoots) {
+  for (const std::string& compiler : compilers()) {
+    SCOPED_TRACE(compiler);
+    HeapProfile heap = tracked_heap(program("idle_thread", compiler));
+    ASSERT_TRUE(heap.scanned);
+    using C = LeakClass;
+    EXPECT_EQ(of(classes_of(heap, "handed_over"), C::Reachable), (Totals{321, 1}));
+    EXPECT_EQ(of(classes_of(heap, "forgotten"), C::Definite), (Totals{123, 1}));
+    const LeakClasses& all = heap.totals.leak;
+    EXPECT_EQ(of(all, C::Definite), (Totals{123, 1}));
+    EXPECT_EQ(of(all, C::Indirect), (Totals{0, 0}));
+    // The two threads' DTVs.
+    EXPECT_EQ(classes_of(heap, "start_waiter").blocks_of(C::Possible), 2u);
+    EXPECT_EQ(all.blocks_of(C::Possible), 2u);
+    EXPECT_EQ(of(all, C::Reachable), (Totals{321, 1}));
+  }
+}
+
 // ---- memcheck ------------------------------------------------------------
 
 std::string valgrind() {
@@ -184,7 +202,7 @@ TEST(LeakScan, MemcheckFindsTheSameClasses) {
     const char* name;
     uint64_t dtvs;  // threads created
   };
-  for (const Case& c : {Case{"leak_classes", 1}, Case{"joined_thread", 1}}) {
+  for (const Case& c : {Case{"leak_classes", 1}, Case{"joined_thread", 1}, Case{"idle_thread", 2}}) {
     for (const std::string& compiler : compilers()) {
       SCOPED_TRACE(std::string(c.name) + "_" + compiler);
       HeapProfile heap = tracked_heap(program(c.name, compiler));

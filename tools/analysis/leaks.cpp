@@ -221,7 +221,7 @@ LeakReport find_leaks(const HeapProfile& heap) {
                              typical ? static_cast<double>(peak) / static_cast<double>(typical) : 0.0,
                              format_bytes(typical));
     std::string holders;
-    for (size_t i : top_sites(heap.sites, AllocSortKey::Peak, 3))
+    for (size_t i : top_sites(heap.sites, AllocSortKey::Peak, 3, heap.scanned))
       holders += fmt::format("{}{} {}", holders.empty() ? "" : "; ", where(heap.sites[i]),
                              format_bytes(heap.sites[i].counts.bytes_at_peak));
     leak.evidence = "held at the peak: " + holders;

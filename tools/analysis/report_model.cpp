@@ -10,9 +10,9 @@ namespace {
 
 // Every site, those with a value for `key` first (by it), then the rest by
 // bytes allocated; `with_value` (when given) gets how many have one.
-std::vector<size_t> ranked_sites(const std::vector<HeapSite>& sites, AllocSortKey key,
+std::vector<size_t> ranked_sites(const std::vector<HeapSite>& sites, AllocSortKey key, bool scanned,
                                  size_t* with_value = nullptr) {
-  std::vector<size_t> ids = top_sites(sites, key, SIZE_MAX);
+  std::vector<size_t> ids = top_sites(sites, key, SIZE_MAX, scanned);
   if (with_value) *with_value = ids.size();
   std::vector<bool> listed(sites.size());
   for (size_t i : ids) listed[i] = true;
@@ -73,15 +73,15 @@ Report build_report(const Profile& profile, const ReportOptions& options) {
     report.leaks = find_leaks(profile.heap);
     auto shown = [&](const std::vector<HeapSite>& sites) {
       ShownSites out{sites_as_shown(sites, options.stack_depth), {}, 0};
-      out.ranking = ranked_sites(out.sites, options.alloc_sort, &out.with_value);
+      out.ranking = ranked_sites(out.sites, options.alloc_sort, profile.heap.scanned, &out.with_value);
       return out;
     };
     report.shown_sites = shown(profile.heap.sites);
     for (const ThreadHeap& thread : profile.heap.threads) {
       report.thread_sites.push_back(shown(thread.sites));
-      report.thread_site_ranking.push_back(ranked_sites(thread.sites, options.alloc_sort));
+      report.thread_site_ranking.push_back(ranked_sites(thread.sites, options.alloc_sort, profile.heap.scanned));
     }
-    report.site_ranking = ranked_sites(profile.heap.sites, options.alloc_sort);
+    report.site_ranking = ranked_sites(profile.heap.sites, options.alloc_sort, profile.heap.scanned);
   }
   report.findings = find_bottlenecks(profile, report.leaks, options.thresholds);
   for (bool callers : {true, false}) {

@@ -34,8 +34,10 @@ FigureKey total_of(const FigureKey& key) {
     case Measure::Duration:
       return {Subject::Program, Measure::SelfTime, 0};  // filled in by side_totals
     case Measure::LeakedBlocks:
+    case Measure::ReachableBlocks:
       return {Subject::Program, Measure::Allocations, 0};
     case Measure::LeakedBytes:
+    case Measure::ReachableBytes:
       return {Subject::Program, Measure::BytesAllocated, 0};
     default:
       return {Subject::Program, key.measure, 0};
@@ -61,7 +63,8 @@ std::map<FigureKey, double> side_totals(const std::vector<RunFigures>& runs) {
 }
 
 double share_of(const FigureKey& key, double value, const std::map<FigureKey, double>& totals) {
-  bool leak = key.measure == Measure::LeakedBlocks || key.measure == Measure::LeakedBytes;
+  bool leak = key.measure == Measure::LeakedBlocks || key.measure == Measure::LeakedBytes ||
+              key.measure == Measure::ReachableBlocks || key.measure == Measure::ReachableBytes;
   if (key.subject == Subject::Counter || key.subject == Subject::Benchmark ||
       (key.subject == Subject::Program && !leak))
     return 1;

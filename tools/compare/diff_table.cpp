@@ -12,7 +12,8 @@ namespace {
 std::string signed_percent(double relative) { return fmt::format("{:+.1f}%", relative * 100); }
 
 bool is_bytes(Measure m) {
-  return m == Measure::BytesAllocated || m == Measure::PeakHeap || m == Measure::LeakedBytes;
+  return m == Measure::BytesAllocated || m == Measure::PeakHeap || m == Measure::LeakedBytes ||
+         m == Measure::ReachableBytes;
 }
 
 std::string count_text(double value) {

@@ -140,6 +140,7 @@ class TreeBuilder {
     tree_[node].allocations += site.allocations;
     tree_[node].bytes_allocated += site.bytes_allocated;
     tree_[node].live_bytes += site.live_bytes();
+    tree_[node].lost_bytes += site.leak.lost_bytes();
   }
 
   std::vector<HeapTreeNode>& tree_;
@@ -268,14 +269,14 @@ bool parse_alloc_sort_key(std::string_view name, AllocSortKey& key) {
   return false;
 }
 
-std::vector<size_t> top_sites(const std::vector<HeapSite>& sites, AllocSortKey key, size_t limit) {
+std::vector<size_t> top_sites(const std::vector<HeapSite>& sites, AllocSortKey key, size_t limit, bool scanned) {
   auto value = [&](size_t i) -> uint64_t {
     const AllocCounts& c = sites[i].counts;
     switch (key) {
       case AllocSortKey::Bytes: return c.bytes_allocated;
       case AllocSortKey::Count: return c.allocations;
       case AllocSortKey::Peak: return c.bytes_at_peak;
-      case AllocSortKey::Leaked: return c.live_bytes();
+      case AllocSortKey::Leaked: return c.leaked_bytes(scanned);
       case AllocSortKey::Temporary: return c.temporary;
     }
     return 0;

@@ -10,7 +10,7 @@
 // before each return address, so a frame's line is the line of the call.
 //
 //   fnprof::HeapProfile heap = fnprof::build_heap_profile(dumps, symbolizer);
-//   for (size_t i : fnprof::top_sites(heap.sites, fnprof::AllocSortKey::Bytes, 10))
+//   for (size_t i : fnprof::top_sites(heap.sites, fnprof::AllocSortKey::Bytes, 10, heap.scanned))
 //     std::cout << heap.sites[i].frames.front().function << '\n';
 #pragma once
 
@@ -34,6 +34,10 @@ struct AllocCounts {
   LeakClasses leak;  // the live blocks by leak class, when the dump had a leak scan
   uint64_t live_blocks() const { return allocations - frees; }
   uint64_t live_bytes() const { return bytes_allocated - bytes_freed; }
+  // What it leaked: with a leak scan the definitely and indirectly lost
+  // bytes (still reachable memory is no leak), without one every byte never
+  // freed.
+  uint64_t leaked_bytes(bool scanned) const { return scanned ? leak.lost_bytes() : live_bytes(); }
   void add(const AllocCounts& other);
 };
 
@@ -76,6 +80,8 @@ struct HeapTreeNode {
   uint32_t parent = 0;
   std::vector<uint32_t> children;  // by bytes allocated, largest first
   uint64_t allocations = 0, bytes_allocated = 0, live_bytes = 0;  // under this path
+  uint64_t lost_bytes = 0;  // definitely and indirectly lost under this path (with a leak scan)
+  uint64_t leaked_bytes(bool scanned) const { return scanned ? lost_bytes : live_bytes; }  // as AllocCounts'
 };
 
 struct ThreadHeap {
@@ -121,6 +127,7 @@ bool parse_alloc_sort_key(std::string_view name, AllocSortKey& key);
 
 // Indices of the sites with a non-zero value for `key`, largest first (ties
 // by bytes allocated), at most `limit`.
-std::vector<size_t> top_sites(const std::vector<HeapSite>& sites, AllocSortKey key, size_t limit);
+// `scanned`: the heap's (HeapProfile::scanned), for AllocSortKey::Leaked.
+std::vector<size_t> top_sites(const std::vector<HeapSite>& sites, AllocSortKey key, size_t limit, bool scanned);
 
 }  // namespace fnprof

@@ -4,7 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "compare/diff_table.h"
+#include "compare/run_figures.h"
+#include "model/profile.h"
 
 namespace fnprof {
 namespace {
@@ -127,6 +131,76 @@ TEST(Diff, LeaksAppearingAreHighWhateverTheirSize) {
   Severity worst;
   ASSERT_TRUE(worst_severity(d, worst));
   EXPECT_EQ(worst, Severity::High);
+}
+
+// A run's heap as the leak scan classed it at exit: `lost` bytes definitely
+// lost at one site (one block), `cached` bytes still reachable at another
+// (one block), and a possibly lost 32-byte block at a third.
+Profile scanned_heap(uint64_t lost, uint64_t cached) {
+  Profile profile;
+  HeapProfile& heap = profile.heap;
+  heap.present = heap.scanned = true;
+  HeapProcess process;
+  process.end = "exit";
+  process.scanned = true;
+  heap.processes.push_back(process);
+  auto site = [&](const char* function, uint64_t bytes, LeakClass c) {
+    HeapSite s;
+    s.frames.push_back(Frame{function, "app.c", 1, true});
+    s.counts.allocations = 1, s.counts.bytes_allocated = bytes;
+    if (bytes) s.counts.leak.blocks[static_cast<size_t>(c)] = 1, s.counts.leak.bytes[static_cast<size_t>(c)] = bytes;
+    heap.totals.add(s.counts);
+    heap.live_blocks += 1, heap.live_bytes += bytes;
+    heap.sites.push_back(s);
+  };
+  site("parse", lost, LeakClass::Definite);
+  site("cache", cached, LeakClass::Reachable);
+  site("worker", 32, LeakClass::Possible);
+  return profile;
+}
+
+TEST(Diff, LeaksAreTheLostClassesAndReachableMemoryIsApart) {
+  Catalog catalog;
+  RunFigures run = run_figures(scanned_heap(100, 4000), catalog);
+  auto program = [&](Measure m) { return run.values.at({Subject::Program, m, 0}); };
+  EXPECT_EQ(program(Measure::LeakedBlocks), 1);
+  EXPECT_EQ(program(Measure::LeakedBytes), 100);
+  EXPECT_EQ(program(Measure::ReachableBlocks), 1);
+  EXPECT_EQ(program(Measure::ReachableBytes), 4000);
+  uint32_t parse = catalog.id(Subject::Site, "parse"), cache = catalog.id(Subject::Site, "cache");
+  EXPECT_EQ(run.values.at({Subject::Site, Measure::LeakedBytes, parse}), 100);
+  EXPECT_EQ(run.values.count({Subject::Site, Measure::LeakedBytes, cache}), 0u);
+  EXPECT_EQ(run.values.at({Subject::Site, Measure::ReachableBytes, cache}), 4000);
+  EXPECT_EQ(run.values.count({Subject::Site, Measure::LeakedBytes, catalog.id(Subject::Site, "worker")}), 0u);
+
+  // A cache that doubled is a change of reachable memory, measured (not
+  // exact: a DTV may flip between possibly lost and reachable) and not a
+  // leak; the same leak is no change.
+  Catalog c2;
+  Diff d = diff_runs({run_figures(scanned_heap(100, 4000), c2)}, {run_figures(scanned_heap(100, 8000), c2)}, c2, {});
+  std::vector<std::string> got;
+  for (const Change& c : d.regressions)
+    got.push_back(subject_text(c, c2) + " " + std::string(measure_name(c.key.measure)) + " " + change_text(c) +
+                  (c.exact ? " exact" : ""));
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, (std::vector<std::string>{
+                     "allocation site cache bytes allocated +3.9 KiB (+100.0%) exact",
+                     "allocation site cache reachable bytes +100.0%",
+                     "program bytes allocated +3.9 KiB (+96.8%) exact",
+                     "program reachable bytes +100.0%",
+                 }));
+
+  // 16 bytes lost where none were: leaks appearing, at least high.
+  Catalog c3;
+  d = diff_runs({run_figures(scanned_heap(0, 4000), c3)}, {run_figures(scanned_heap(16, 4000), c3)}, c3, {});
+  bool leak_appeared = false;
+  for (const Change& c : d.regressions)
+    if (c.key == FigureKey{Subject::Program, Measure::LeakedBytes, 0}) {
+      leak_appeared = true;
+      EXPECT_EQ(change_text(c), "+16 B");
+      EXPECT_GE(c.severity, Severity::High);
+    }
+  EXPECT_TRUE(leak_appeared);
 }
 
 }  // namespace

@@ -5,8 +5,10 @@
 //                           peak_live_bytes, live_blocks, live_bytes,
 //                           temporary, mismatched},
 //                 sites: [[name, file, line, allocations, frees,
-//                          bytes_allocated, live_bytes, bytes_at_peak,
+//                          bytes_allocated, leaked_bytes, bytes_at_peak,
 //                          temporary, mismatched, callers], ...]
+//                   leaked_bytes: AllocCounts::leaked_bytes (the lost
+//                   classes with a leak scan, else never freed);
 //                   every site as the tables show it (Report::shown_sites:
 //                   the naming frame and --stack-depth callers), ranked by
 //                   --sort; callers: those callers, innermost first, as one
@@ -37,7 +39,7 @@ namespace {
 
 using nlohmann::json;
 
-json sites_json(const ShownSites& shown) {
+json sites_json(const ShownSites& shown, bool scanned) {
   json sites = json::array();
   for (size_t i : shown.ranking) {
     const HeapSite& site = shown.sites[i];
@@ -50,7 +52,7 @@ json sites_json(const ShownSites& shown) {
       for (size_t f = naming_frame(site) + 1; f < site.frames.size(); ++f)
         callers += (callers.empty() ? "" : " \u2190 ") + site.frames[f].function;
     }
-    sites.push_back({site_name(site), file, line, c.allocations, c.frees, c.bytes_allocated, c.live_bytes(),
+    sites.push_back({site_name(site), file, line, c.allocations, c.frees, c.bytes_allocated, c.leaked_bytes(scanned),
                      c.bytes_at_peak, c.temporary, c.mismatched, callers});
   }
   return sites;
@@ -112,7 +114,7 @@ void add_heap_html_data(json& data, const Report& report) {
                            {"live_bytes", heap.live_bytes},
                            {"temporary", t.temporary},
                            {"mismatched", t.mismatched}}},
-                         {"sites", sites_json(report.shown_sites)},
+                         {"sites", sites_json(report.shown_sites, report.profile.heap.scanned)},
                          {"tree", tree_json(heap.tree)}};
 
   json timeline = json::array();

@@ -53,7 +53,8 @@ json tree_json(const std::vector<HeapTreeNode>& tree, uint32_t node, double cut)
   json j = {{"function", n.function},
             {"allocations", n.allocations},
             {"bytes_allocated", n.bytes_allocated},
-            {"live_bytes", n.live_bytes}};
+            {"live_bytes", n.live_bytes},
+            {"lost_bytes", n.lost_bytes}};
   json children = json::array();
   size_t hidden = 0;
   for (uint32_t c : n.children) {

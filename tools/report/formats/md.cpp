@@ -97,7 +97,7 @@ void write_allocations(std::ostream& out, const Report& report) {
     }
     fmt::print(out, "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", i + 1, md_code(site_name(site)),
                group_digits(c.allocations), format_bytes(c.bytes_allocated), format_bytes(c.bytes_at_peak),
-               format_bytes(c.live_bytes()), group_digits(c.temporary), where, callers);
+               format_bytes(c.leaked_bytes(heap.scanned)), group_digits(c.temporary), where, callers);
   }
 }
 

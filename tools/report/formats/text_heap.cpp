@@ -45,13 +45,14 @@ void write_site_table(std::ostream& out, const Report& report, const ShownSites&
     const AllocCounts& c = sites[id].counts;
     std::string row = fmt::format("{:>10}  {:>11}  {:>10}  {:>10}  {:>9}  ", format_bytes(c.bytes_allocated),
                                   group_digits(c.allocations), format_bytes(c.bytes_at_peak),
-                                  format_bytes(c.live_bytes()), group_digits(c.temporary));
+                                  format_bytes(c.leaked_bytes(report.profile.heap.scanned)), group_digits(c.temporary));
     write_site_frames(out, sites[id], options.stack_depth, indent, row);
   }
 }
 
 void write_heap_tree(std::ostream& out, const HeapProfile& heap, const ReportOptions& options) {
   const auto& tree = heap.tree;
+  const bool scanned = heap.scanned;
   const uint64_t total = tree[0].bytes_allocated;
   const double cut = static_cast<double>(total) * options.min_percent / 100;
   fmt::print(out, "Allocations by calling context (nodes below {}% of {} not shown):\n\n", options.min_percent,
@@ -67,7 +68,7 @@ void write_heap_tree(std::ostream& out, const HeapProfile& heap, const ReportOpt
         const HeapTreeNode& n = tree[id];
         fmt::print(out, "{:>7}  {:>10}  {:>11}  {:>10}  {:{}}{}\n",
                    percent(static_cast<double>(n.bytes_allocated), static_cast<double>(total)),
-                   format_bytes(n.bytes_allocated), group_digits(n.allocations), format_bytes(n.live_bytes), "",
+                   format_bytes(n.bytes_allocated), group_digits(n.allocations), format_bytes(n.leaked_bytes(scanned)), "",
                    2 * depth, elide_name(n.function, 100));
       });
   if (hidden) fmt::print(out, "({} {} below {}% not shown)\n", hidden, hidden == 1 ? "node" : "nodes", options.min_percent);

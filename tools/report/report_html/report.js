@@ -554,7 +554,7 @@
     return null;
   }
 
-  // sites: [name, file, line, allocations, frees, bytes_allocated, live_bytes, bytes_at_peak, temporary, mismatched, callers]
+  // sites: [name, file, line, allocations, frees, bytes_allocated, leaked_bytes, bytes_at_peak, temporary, mismatched, callers]
   const allocColumns = [
     { key: 0, label: 'site', cls: 'name', text: (r) => r[0] },
     { key: 3, label: 'allocations', text: (r) => integer(r[3]) },
