@@ -7,22 +7,22 @@
 // per call less the plain call. So a leaf like it, compensated, takes what its
 // plain twin takes, and its caller what it takes without the calls' hooks.
 //
-// Why not the hooks back to back: the clock read is slow (about 11 ns here)
-// and does not wait for the instructions around it, so a real call's own
-// instructions (call, frame, body, return) run in its shadow. A loop of bare
-// hook pairs pays for the clock reads alone and took 2-8 ns more per pair
-// than the hooks cost real calls, which over 100 calls per 2 us took 20-45%
-// too much (docs/PERFORMANCE.md, "Compensation accuracy").
+// Why not the hooks back to back, as before: the clock read is slow (about
+// 11 ns here) and does not wait for the instructions around it, so a real
+// call's own instructions (call, frame, body, return) run in its shadow; a
+// loop of bare hook pairs read about 1 ns a pair more than the hooks cost
+// real calls, and 2 ns more inside (docs/PERFORMANCE.md, "Compensation
+// accuracy").
 //
 // The hooked calls run on a thread state of their own that the program
 // never sees (tls_thread points at it meanwhile), so the measurement changes
 // no profile, and they take the path of a real call whose parent's child
-// cache hits. 8 rounds of 512 calls of each loop, after a warm-up round; of
-// each loop the fastest round ever seen is kept (a round that met an
-// interrupt or a migration is slower, never faster): measured at start-up,
-// when the core is often cold (a slower clock, cold caches and predictors),
-// and again before each dump written outside a signal handler. 4,608 hooked
-// calls, about 0.12 ms each time.
+// cache hits. 256 rounds of each loop after a warm-up round; of each loop
+// the fastest round ever seen is kept (a round that met an interrupt, a
+// migration or a busy neighbour is slower, never faster): measured at
+// start-up, when the core is often cold (a slower clock, cold caches and
+// predictors), and again before each dump written outside a signal handler.
+// 8,224 hooked and 65,792 plain calls, about 0.25 ms each time.
 #include "probe_cost.h"
 
 #include "call_tree.h"
