@@ -25,6 +25,7 @@
 // 8,224 hooked and 65,792 plain calls, about 0.25 ms each time.
 #include "probe_cost.h"
 
+#include "api/api.h"
 #include "call_tree.h"
 #include "clock.h"
 #include "compiler.h"
@@ -99,6 +100,8 @@ void keep_faster(uint64_t& fastest, uint64_t ticks) {
 }  // namespace
 
 void probe_cost_measure() {
+  // Paused hooks (fnprof_pause) take another path and record no node.
+  if (api::g_paused.load(std::memory_order_relaxed)) return;
   auto* probe = static_cast<ProbeState*>(map_memory(sizeof(ProbeState)));
   if (!probe) return;  // no measurement: perf-report reports raw times
   ThreadState t{};

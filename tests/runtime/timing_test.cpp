@@ -42,7 +42,7 @@ class ProbeCompensationTest : public testing::TestWithParam<ProgramCase> {};
 // its fastest call without fnprof; its self time is that less 100 tiny()
 // calls. The goal is 2%; docs/PERFORMANCE.md has what this machine gets:
 // -4% to +6% on most runs under load, +14% at worst, where the program's
-// own fastest calls wander (a pair between its calls cost 19.6 to 23.9 ns
+// own fastest calls wander (a pair between its calls cost 18.9 to 23.9 ns
 // from run to run) and the uncompensated times are off by more than +100%.
 // So the bound here is what a loaded CI machine keeps with margin: within
 // 25%, which the start-up calibration of bare hook pairs it replaced (-20%
