@@ -2,7 +2,8 @@
 # Probe cost compensation against the truth, once: runs
 # tests/programs/probe_truth_<compiler> (work() spins about 2 us and calls
 # tiny() 100 times; its uninstrumented twins time themselves) and compares
-# work()'s fastest call, raw and compensated, with the twin's fastest call.
+# work()'s fastest call, raw and compensated, with the twin's fastest call;
+# its self time, that less 100 fastest tiny() calls, likewise.
 #
 # usage: benchmarks/probe_accuracy.sh BUILD_DIR gcc|clang
 set -euo pipefail
@@ -17,14 +18,18 @@ python3 - "$out" "$work/compensated.json" "$work/raw.json" <<'PY'
 import json, sys
 words = sys.argv[1].split()
 truth = float(words[words.index("min_incl_ns") + 1])
-def fastest(path, name):
+truth_tiny = float(words[words.index("min_tiny_ns") + 1])
+def fastest(path):
     report = json.load(open(path))
-    f = next(f for f in report["functions"] if f["name"] == name)
-    return f["durations"]["min_seconds"] * 1e9, report["probe_cost"]
-comp, cost = fastest(sys.argv[2], "work")
-raw, _ = fastest(sys.argv[3], "work")
-print(f"truth {truth:.0f} ns  raw {raw:.0f} ns ({100 * (raw / truth - 1):+.1f}%)  "
-      f"compensated {comp:.0f} ns ({100 * (comp / truth - 1):+.1f}%)  "
-      f"pair {cost['pair_seconds'] * 1e9:.1f} ns, inside {cost['inside_seconds'] * 1e9:.1f} ns, "
-      f"a pair between work's calls {(raw - truth - cost['inside_seconds'] * 1e9) / 100:.1f} ns")
+    f = {f["name"]: f["durations"]["min_seconds"] * 1e9 for f in report["functions"]}
+    return f["work"], f["work"] - 100 * f["tiny"], report["probe_cost"]
+comp, comp_self, cost = fastest(sys.argv[2])
+raw, raw_self, _ = fastest(sys.argv[3])
+truth_self = truth - 100 * truth_tiny
+pct = lambda got, want: f"{100 * (got / want - 1):+.1f}%"
+print(f"incl: truth {truth:.0f} ns  raw {raw:.0f} ns ({pct(raw, truth)})  compensated {comp:.0f} ns ({pct(comp, truth)})")
+print(f"self: truth {truth_self:.0f} ns  raw {raw_self:.0f} ns ({pct(raw_self, truth_self)})  "
+      f"compensated {comp_self:.0f} ns ({pct(comp_self, truth_self)})")
+print(f"measured: pair {cost['pair_seconds'] * 1e9:.2f} ns, inside {cost['inside_seconds'] * 1e9:.2f} ns; "
+      f"in this run: a pair between work's calls {(raw - truth - cost['inside_seconds'] * 1e9) / 100:.2f} ns")
 PY

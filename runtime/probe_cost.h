@@ -7,9 +7,11 @@
 
 namespace fnprof::rt {
 
-// Times the hook pair on a private thread state, keeping the cheaper of
-// this and any earlier measurement.
+// Times a hooked leaf function against its plain twin on a private thread
+// state, keeping the fastest rounds of this and any earlier measurement.
 void probe_cost_measure();
+
+// What the fastest rounds so far make of a call's hooks (all 0: not measured).
 
 format::ProbeCostRecord probe_cost();
 

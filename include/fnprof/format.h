@@ -315,9 +315,9 @@ constexpr void fields(Codec& c, DurationBucketRecord& r) {
 }
 
 // ---- Probe cost --------------------------------------------------------------
-// What the hooks themselves cost a call on this machine, measured by the
-// runtime at start-up (runtime/probe_cost.cpp), in thousandths of a tick. Of
-// one instrumented call's enter and exit hooks (pair), `inside` falls between
+// What the hooks cost a call on this machine, measured by the runtime at
+// start-up (runtime/probe_cost.cpp), in thousandths of a tick. Of what a call
+// costs more with its enter and exit hooks (pair), `inside` falls between
 // the two clock reads, so in the call's own measured time; the rest (pair -
 // inside) falls in its caller's. perf-report subtracts both (docs/REPORTS.md,
 // "Probe cost").

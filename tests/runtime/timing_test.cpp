@@ -7,7 +7,6 @@
 // Run alone (RUN_SERIAL): other tests' load would land on one side.
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <sstream>
 #include <string>
 
@@ -41,13 +40,13 @@ class ProbeCompensationTest : public testing::TestWithParam<ProgramCase> {};
 // fastest of thousands of calls. work() makes 100 calls every time, so its
 // fastest call less the probe cost of 100 pairs and its own inside part is
 // its fastest call without fnprof; its self time is that less 100 tiny()
-// calls. The goal is 2% on the means of a quiet machine; what this machine
-// gets is in docs/PERFORMANCE.md: the cost measured in the runtime's tight
-// loop of hook pairs is 2-5 ns above what a pair costs between real calls,
-// which on 100 calls per 2 us takes 20-45% too much. So this checks that
-// the compensation is applied, once, in the right direction,
-// where the raw times are off by more than 100% (and a double subtraction
-// by -100%): nearer than the raw times, and between 0.25x and 1.5x.
+// calls. The goal is 2%; docs/PERFORMANCE.md has what this machine gets:
+// -4% to +6% on most runs under load, +14% at worst, where the program's
+// own fastest calls wander (a pair between its calls cost 18.9 to 23.9 ns
+// from run to run) and the uncompensated times are off by more than +100%.
+// So the bound here is what a loaded CI machine keeps with margin: within
+// 25%, which the start-up calibration of bare hook pairs it replaced (-20%
+// to -46%) did not meet.
 TEST_P(ProbeCompensationTest, CompensatedTimesMatchTheUninstrumentedTwin) {
   ProgramRun run = run_program(GetParam().binary());
   ASSERT_EQ(run.status(), "0") << run.stderr_text;
@@ -71,18 +70,15 @@ TEST_P(ProbeCompensationTest, CompensatedTimesMatchTheUninstrumentedTwin) {
   Profile raw = profile_of(run, Timing::Raw);
   EXPECT_FALSE(raw.probe.applied);
   const double raw_incl = stats_of(raw, "work").durations.min_seconds();
-  const double raw_self = raw_incl - 100 * stats_of(raw, "tiny").durations.min_seconds();
   EXPECT_GT(raw_incl / truth_incl, 1.8) << "the raw time shows the probe";
   EXPECT_EQ(stats_of(raw, "work").probe_self_seconds, 0);
-  // Once and in the right direction: nearer the truth than the raw time,
-  // and far from the -100% of a double subtraction (between 0.25x and
-  // 1.5x; under ctest -j2 on a loaded machine one run in ten reached -46%).
-  EXPECT_LT(std::fabs(incl / truth_incl - 1), std::fabs(raw_incl / truth_incl - 1));
-  EXPECT_LT(std::fabs(self / truth_self - 1), std::fabs(raw_self / truth_self - 1));
-  for (double ratio : {incl / truth_incl, self / truth_self}) {
-    EXPECT_GT(ratio, 0.25) << "incl " << incl << " truth " << truth_incl << " self " << self << " truth " << truth_self;
-    EXPECT_LT(ratio, 1.5) << "incl " << incl << " truth " << truth_incl << " self " << self << " truth " << truth_self;
-  }
+  const std::string figures = "incl " + std::to_string(incl * 1e9) + " ns, truth " + std::to_string(truth_incl * 1e9) +
+                              " ns; self " + std::to_string(self * 1e9) + " ns, truth " +
+                              std::to_string(truth_self * 1e9) + " ns; raw incl " + std::to_string(raw_incl * 1e9) +
+                              " ns; pair " + std::to_string(profile.probe.pair_seconds * 1e9) + " ns, inside " +
+                              std::to_string(profile.probe.inside_seconds * 1e9) + " ns";
+  EXPECT_NEAR(incl / truth_incl, 1, 0.25) << figures;
+  EXPECT_NEAR(self / truth_self, 1, 0.25) << figures;
 }
 
 INSTANTIATE_TEST_SUITE_P(Programs, ProbeCompensationTest, testing::ValuesIn(cases_for({"probe_truth"})), case_name);

@@ -305,6 +305,12 @@ std::vector<Finding> find_bottlenecks(const Profile& profile, const LeakReport& 
   std::vector<Ranked> ranked;
   const CallTree& tree = profile.merged;
   const WaitsByCaller waits = waits_by_caller(profile);
+  const double pair_ns = thresholds.overhead_ns                ? *thresholds.overhead_ns
+                         : profile.probe.pair_seconds > 0 ? profile.probe.pair_seconds * 1e9
+                                                          : kAssumedPairNs;
+  // What the run measured, hooks included: a compensated tree has had them
+  // taken out.
+  const double measured_seconds = tree.total_seconds + (profile.probe.applied ? profile.probe.total_seconds : 0);
 
   for (uint32_t id = 0; id < tree.functions.size(); ++id) {
     const FunctionStats& s = tree.functions[id];
@@ -330,7 +336,7 @@ std::vector<Finding> find_bottlenecks(const Profile& profile, const LeakReport& 
                                group_digits(s.calls), s.calls == 1 ? "call" : "calls",
                                format_duration(s.incl_per_call()), format_duration(s.incl_seconds));
       double self_per_call = s.self_seconds / static_cast<double>(s.calls);
-      if (self_per_call * 1e9 < 10 * thresholds.overhead_ns)
+      if (self_per_call * 1e9 < 10 * pair_ns)
         f.recommendation = fmt::format(
             "Each call is short ({} of its own): call it less often (hoist it out of loops, cache its "
             "result) "
@@ -348,8 +354,8 @@ std::vector<Finding> find_bottlenecks(const Profile& profile, const LeakReport& 
 
     // A tiny function: the hooks cost about as much as the function itself.
     double incl_ns = s.incl_per_call() * 1e9;
-    double overhead_seconds = static_cast<double>(s.calls) * thresholds.overhead_ns * 1e-9;
-    double overhead_share = tree.total_seconds > 0 ? 100 * overhead_seconds / tree.total_seconds : 0;
+    double overhead_seconds = static_cast<double>(s.calls) * pair_ns * 1e-9;
+    double overhead_share = measured_seconds > 0 ? 100 * overhead_seconds / measured_seconds : 0;
     if (s.calls && incl_ns <= thresholds.tiny_ns && overhead_share >= thresholds.overhead_percent) {
       Finding f;
       f.severity = severity_of_share(overhead_share, 50, 25, 10);
@@ -358,11 +364,10 @@ std::vector<Finding> find_bottlenecks(const Profile& profile, const LeakReport& 
       f.title = fmt::format("{} is tiny and called {} times: instrumentation dominates its time", name,
                             group_digits(s.calls));
       f.evidence = fmt::format(
-          "{} calls averaging {} inclusive; at ~{:g}ns per enter/exit pair the hooks cost ~{}, {:.1f}% of "
-          "the {} "
-          "measured",
-          group_digits(s.calls), format_duration(s.incl_per_call()), thresholds.overhead_ns,
-          format_duration(overhead_seconds), overhead_share, format_duration(tree.total_seconds));
+          "{} calls averaging {} inclusive; at ~{:.3g}ns per enter/exit pair the hooks cost ~{}, {:.1f}% of "
+          "the {} measured",
+          group_digits(s.calls), format_duration(s.incl_per_call()), pair_ns, format_duration(overhead_seconds),
+          overhead_share, format_duration(measured_seconds));
       f.recommendation = exclude_recommendation(profile.functions[id].symbol);
       ranked.push_back({std::move(f), overhead_share});
     }

@@ -4,7 +4,8 @@
 //   hotspot                    a function whose own (self) time is a large
 //                              share of the total: optimize its body.
 //   instrumentation-overhead   a tiny function called so often that the
-//                              enter/exit hooks (~30 ns a pair) are a large
+//                              enter/exit hooks (the pair cost the dump
+//                              measured, else ~30 ns) are a large
 //                              share of what it measures: its times are
 //                              mostly the profiler's, so exclude it from
 //                              instrumentation.
@@ -24,6 +25,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,9 +39,15 @@ enum class Severity { Info, Low, Medium, High, Critical };
 // "info", "low", "medium", "high", "critical".
 std::string_view severity_name(Severity severity);
 
+// A hook pair's cost where neither the user nor the dumps say (older
+// runtimes measured none): about what it costs on a 3 GHz x86-64.
+constexpr double kAssumedPairNs = 30;
+
 struct FindingThresholds {
   double self_percent = 5;      // self=5%: a hotspot owns at least this share of the self time
-  double overhead_ns = 30;      // overhead=30ns: cost of one enter+exit hook pair
+  // overhead=30ns: cost of one enter+exit hook pair; unset, the one the
+  // dumps measured (Profile::probe), else kAssumedPairNs.
+  std::optional<double> overhead_ns;
   double tiny_ns = 100;         // tiny=100ns: at most this inclusive time per call is "tiny"
   double overhead_percent = 1;  // overhead-share=1%: report tiny functions whose
                                 // estimated hook cost is at least this share of the total

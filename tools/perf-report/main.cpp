@@ -147,7 +147,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> thresholds;
   app.add_option(
          "--threshold", thresholds,
-         "Findings threshold: self=5% (hotspot share of self time), overhead=30ns (cost of a hook pair), "
+         "Findings threshold: self=5% (hotspot share of self time), overhead=30ns (cost of a hook pair; default: the dump's measured one), "
          "tiny=100ns (incl/call of a tiny function), overhead-share=1% (of total time), temporary=1000 "
          "(temporary allocations of a site)")
       ->option_text("KEY=VALUE");

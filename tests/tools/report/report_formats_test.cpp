@@ -316,10 +316,35 @@ TEST(Findings, HotspotsAndTinyFunctions) {
   EXPECT_EQ(find(findings, "instrumentation-overhead", kNames.at(0x600), profile), nullptr);
 }
 
+// The hooks' cost is the one the dump measured when it has one, and the
+// share is of the time measured, hooks included, also once they are taken
+// out; --threshold overhead= still decides.
+TEST(Findings, TinyFunctionsAtTheMeasuredProbeCost) {
+  Profile profile = fixture_profile();
+  profile.probe.pair_seconds = 50e-9;
+  profile.probe.applied = true;
+  profile.probe.total_seconds = 0.5;
+  std::vector<Finding> findings = find_bottlenecks(profile, find_leaks(profile.heap), FindingThresholds{});
+  const Finding* tiny = find(findings, "instrumentation-overhead", kNames.at(0x600), profile);
+  ASSERT_NE(tiny, nullptr);
+  EXPECT_NE(tiny->evidence.find("at ~50ns per enter/exit pair the hooks cost ~50.0ms, 2.5% of the 2.00s measured"),
+            std::string::npos)
+      << tiny->evidence;
+
+  FindingThresholds set;
+  parse_threshold("overhead=24ns", set);
+  findings = find_bottlenecks(profile, find_leaks(profile.heap), set);
+  tiny = find(findings, "instrumentation-overhead", kNames.at(0x600), profile);
+  ASSERT_NE(tiny, nullptr);
+  EXPECT_NE(tiny->evidence.find("at ~24ns per enter/exit pair the hooks cost ~24.0ms, 1.2% of the 2.00s measured"),
+            std::string::npos)
+      << tiny->evidence;
+}
+
 TEST(Findings, ThresholdSyntax) {
   FindingThresholds t;
   parse_threshold("overhead=0.05us", t);
-  EXPECT_DOUBLE_EQ(t.overhead_ns, 50);
+  EXPECT_DOUBLE_EQ(t.overhead_ns.value(), 50);
   parse_threshold("tiny=200ns", t);
   EXPECT_DOUBLE_EQ(t.tiny_ns, 200);
   parse_threshold("self=7", t);
