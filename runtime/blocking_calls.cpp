@@ -34,6 +34,7 @@
 #include <elf.h>
 #include <link.h>
 #include <errno.h>
+#include <gnu/libc-version.h>
 #include <poll.h>
 #include <pthread.h>
 #include <semaphore.h>
@@ -175,7 +176,35 @@ int add_own_ranges(dl_phdr_info* info, size_t, void* self_base) {
 // program built without instrumentation). Then nothing calls them, and
 // dlsym(RTLD_NEXT) from here finds nothing (each failure would allocate its
 // error message, which the tracker would count).
+// The test is the order, not which definition a lookup finds first: a
+// sanitizer runtime in the executable (TSan) defines pthread_join and the
+// others itself, and its interceptors call the next definition, this one.
 bool g_interposing = false;
+
+// dl_iterate_phdr reports the objects in load order, which for the objects
+// loaded at start-up is the lookup order (the executable, the preloaded
+// libraries, then their dependencies breadth first). Each object is known
+// by a function of its own.
+struct LookupOrder {
+  uintptr_t self_code, libc_code;
+  bool self_seen = false, self_before_libc = false;
+};
+
+bool has_code_at(const dl_phdr_info* info, uintptr_t address) {
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+    if (ph.p_type == PT_LOAD && address - (info->dlpi_addr + ph.p_vaddr) < ph.p_memsz) return true;
+  }
+  return false;
+}
+
+int find_self_before_libc(dl_phdr_info* info, size_t, void* data) {
+  auto* order = static_cast<LookupOrder*>(data);
+  if (has_code_at(info, order->self_code)) order->self_seen = true;
+  if (!has_code_at(info, order->libc_code)) return 0;
+  order->self_before_libc = order->self_seen;
+  return 1;
+}
 
 bool called_by_fnprof(const void* return_address) {
   auto a = reinterpret_cast<uintptr_t>(return_address);
@@ -206,9 +235,11 @@ void blocking_calls_init() {
   dladdr(reinterpret_cast<void*>(&blocking_calls_init), &self);
   g_own_count.store(0, std::memory_order_relaxed);
   dl_iterate_phdr(add_own_ranges, self.dli_fbase);
-  // The definition the program's lookups find: this library's or not.
-  Dl_info found{};
-  g_interposing = dladdr(dlsym(RTLD_DEFAULT, "pthread_join"), &found) && found.dli_fbase == self.dli_fbase;
+  // libc is where gnu_get_libc_version is: no interposer defines that one.
+  LookupOrder order{reinterpret_cast<uintptr_t>(&blocking_calls_init),
+                    reinterpret_cast<uintptr_t>(&gnu_get_libc_version)};
+  dl_iterate_phdr(find_self_before_libc, &order);
+  g_interposing = order.self_before_libc;
   if (!g_interposing) return;
   // Resolved now, not at the first call: a dump lists them, maybe from a
   // signal handler, where dlsym must not run.
