@@ -68,10 +68,20 @@ using format::WaitKind;
 // non-blocking try variant are defined by hand below.
 #define FNPROF_BLOCKING_CALLS(X)                                                                       \
   X(pthread_join, Join, int, (pthread_t th, void** ret), (th, ret))                                    \
+  X(pthread_timedjoin_np, Join, int, (pthread_t th, void** ret, const timespec* t), (th, ret, t))      \
+  X(pthread_clockjoin_np, Join, int, (pthread_t th, void** ret, clockid_t c, const timespec* t),       \
+    (th, ret, c, t))                                                                                   \
   X(pthread_mutex_timedlock, Lock, int, (pthread_mutex_t* m, const timespec* t) noexcept, (m, t))      \
   X(pthread_mutex_clocklock, Lock, int, (pthread_mutex_t* m, clockid_t c, const timespec* t) noexcept, \
     (m, c, t))                                                                                         \
+  X(pthread_rwlock_timedrdlock, Lock, int, (pthread_rwlock_t* l, const timespec* t) noexcept, (l, t))   \
+  X(pthread_rwlock_timedwrlock, Lock, int, (pthread_rwlock_t* l, const timespec* t) noexcept, (l, t))   \
+  X(pthread_rwlock_clockrdlock, Lock, int, (pthread_rwlock_t* l, clockid_t c, const timespec* t) noexcept, \
+    (l, c, t))                                                                                         \
+  X(pthread_rwlock_clockwrlock, Lock, int, (pthread_rwlock_t* l, clockid_t c, const timespec* t) noexcept, \
+    (l, c, t))                                                                                         \
   X(sem_timedwait, Lock, int, (sem_t* s, const timespec* t), (s, t))                                   \
+  X(flock, Lock, int, (int fd, int op) noexcept, (fd, op))                                             \
   X(sem_clockwait, Lock, int, (sem_t* s, clockid_t c, const timespec* t), (s, c, t))                   \
   X(pthread_cond_wait, Condition, int, (pthread_cond_t* c, pthread_mutex_t* m), (c, m))                \
   X(pthread_cond_timedwait, Condition, int, (pthread_cond_t* c, pthread_mutex_t* m, const timespec* t), \
@@ -94,6 +104,12 @@ using format::WaitKind;
   X(write, Io, ssize_t, (int fd, const void* b, size_t n), (fd, b, n))                                 \
   X(readv, Io, ssize_t, (int fd, const iovec* v, int n), (fd, v, n))                                   \
   X(writev, Io, ssize_t, (int fd, const iovec* v, int n), (fd, v, n))                                  \
+  X(pread, Io, ssize_t, (int fd, void* b, size_t n, off_t at), (fd, b, n, at))                         \
+  X(pwrite, Io, ssize_t, (int fd, const void* b, size_t n, off_t at), (fd, b, n, at))                  \
+  X(preadv, Io, ssize_t, (int fd, const iovec* v, int n, off_t at), (fd, v, n, at))                    \
+  X(pwritev, Io, ssize_t, (int fd, const iovec* v, int n, off_t at), (fd, v, n, at))                   \
+  X(fsync, Io, int, (int fd), (fd))                                                                    \
+  X(fdatasync, Io, int, (int fd), (fd))                                                                \
   X(recv, Io, ssize_t, (int fd, void* b, size_t n, int f), (fd, b, n, f))                              \
   X(recvfrom, Io, ssize_t, (int fd, void* b, size_t n, int f, sockaddr* a, socklen_t* l),              \
     (fd, b, n, f, a, l))                                                                               \
@@ -127,6 +143,22 @@ using format::WaitKind;
   X(sem_wait, Lock, (sem_t* s), (s), sem_trywait, r == -1 && errno == EAGAIN, int saved = errno, \
     errno = saved, false)
 
+// The checking variants that a program built with _FORTIFY_SOURCE calls
+// instead (glibc's headers choose them when the buffer's size is known and
+// the length is not a constant): the name, the function a node records
+// (the one the source called: a fortified read is a read), the result, the
+// parameters, the arguments. The real variant calls libc's internal function
+// directly, so the plain interposer does not see these calls.
+#define FNPROF_FORTIFIED_CALLS(X)                                                                      \
+  X(__read_chk, read, ssize_t, (int fd, void* b, size_t n, size_t size), (fd, b, n, size))             \
+  X(__pread_chk, pread, ssize_t, (int fd, void* b, size_t n, off_t at, size_t size), (fd, b, n, at, size)) \
+  X(__recv_chk, recv, ssize_t, (int fd, void* b, size_t n, size_t size, int f), (fd, b, n, size, f))   \
+  X(__recvfrom_chk, recvfrom, ssize_t,                                                                 \
+    (int fd, void* b, size_t n, size_t size, int f, sockaddr* a, socklen_t* l), (fd, b, n, size, f, a, l)) \
+  X(__poll_chk, poll, int, (pollfd * f, nfds_t n, int t, size_t size), (f, n, t, size))                \
+  X(__ppoll_chk, ppoll, int, (pollfd * f, nfds_t n, const timespec* t, const sigset_t* m, size_t size), \
+    (f, n, t, m, size))
+
 // The pointer types are spelled from the parameters (decltype(&::name) would
 // carry libc's nonnull attributes, which a template argument drops with a
 // warning); each definition below is checked against libc's declaration.
@@ -136,6 +168,9 @@ FNPROF_BLOCKING_CALLS(FNPROF_REAL)
   constinit NextSymbol<int(*) params> real_##name{#name};                \
   constinit NextSymbol<int(*) params> real_##try_name{#try_name};
 FNPROF_TRY_FIRST_CALLS(FNPROF_REAL_TRY_FIRST)
+#define FNPROF_REAL_FORTIFIED(name, plain, result, params, args) \
+  constinit NextSymbol<result(*) params> real_##name{#name};
+FNPROF_FORTIFIED_CALLS(FNPROF_REAL_FORTIFIED)
 #define FNPROF_RESOLVE_TRY(name, kind, params, args, try_name, ...) real_##try_name.get();
 
 // ---- fnprof's own code -----------------------------------------------------
@@ -247,7 +282,11 @@ void blocking_calls_init() {
   FNPROF_BLOCKING_CALLS(FNPROF_RESOLVE)
   FNPROF_TRY_FIRST_CALLS(FNPROF_RESOLVE)
   FNPROF_TRY_FIRST_CALLS(FNPROF_RESOLVE_TRY)
+  FNPROF_FORTIFIED_CALLS(FNPROF_RESOLVE)
 }
+
+#define FNPROF_ONE(...) +1
+static_assert(0 FNPROF_BLOCKING_CALLS(FNPROF_ONE) FNPROF_TRY_FIRST_CALLS(FNPROF_ONE) <= kMaxBlockingFunctions);
 
 uint32_t blocking_functions(BlockingFunction* out, uint32_t capacity) {
   if (!g_interposing) return 0;
@@ -287,5 +326,13 @@ FNPROF_BLOCKING_CALLS(FNPROF_DEFINE)
     return record(fn, __builtin_return_address(0), [&] { return fn args; });        \
   }
 FNPROF_TRY_FIRST_CALLS(FNPROF_DEFINE_TRY_FIRST)
+
+// Recorded as the plain function, which the dump lists (blocking_functions).
+#define FNPROF_DEFINE_FORTIFIED(name, plain, result, params, args)                          \
+  FNPROF_EXPORT FNPROF_NO_INSTRUMENT result name params {                                   \
+    auto fn = real_##name.get();                                                            \
+    return record(real_##plain.get(), __builtin_return_address(0), [&] { return fn args; }); \
+  }
+FNPROF_FORTIFIED_CALLS(FNPROF_DEFINE_FORTIFIED)
 
 }  // extern "C"
