@@ -38,6 +38,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/select.h>
@@ -89,6 +90,9 @@ using format::WaitKind;
   X(pthread_cond_clockwait, Condition, int,                                                            \
     (pthread_cond_t* c, pthread_mutex_t* m, clockid_t k, const timespec* t), (c, m, k, t))             \
   X(pthread_barrier_wait, Condition, int, (pthread_barrier_t* b) noexcept, (b))                        \
+  X(sigwait, Condition, int, (const sigset_t* s, int* sig), (s, sig))                                  \
+  X(sigwaitinfo, Condition, int, (const sigset_t* s, siginfo_t* i), (s, i))                            \
+  X(sigtimedwait, Condition, int, (const sigset_t* s, siginfo_t* i, const timespec* t), (s, i, t))     \
   X(nanosleep, Sleep, int, (const timespec* r, timespec* left), (r, left))                             \
   X(clock_nanosleep, Sleep, int, (clockid_t c, int f, const timespec* r, timespec* left), (c, f, r, left)) \
   X(usleep, Sleep, int, (useconds_t us), (us))                                                         \

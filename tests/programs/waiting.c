@@ -18,7 +18,8 @@
  *   pthread_timedjoin_np (of a thread running quick()), flock, pthread_rwlock_
  *   timedwrlock, pthread_rwlock_timedrdlock, write, read, readv, writev,
  *   pread, pwrite, preadv, pwritev, fsync, fdatasync, poll, send, recv,
- *   recvfrom: 1 call each; send: 2 calls.
+ *   recvfrom, sigwait, sigtimedwait, sigwaitinfo (each for a SIGUSR1 the
+ *   thread raised with it blocked): 1 call each; send: 2 calls.
  *   Built with _FORTIFY_SOURCE=2 and lengths the compiler cannot see, so
  *   GCC calls the checking variants of read, pread, poll, recv and
  *   recvfrom (__read_chk...; Clang 14 the plain ones): either way recorded
@@ -31,6 +32,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/file.h>
@@ -161,6 +163,19 @@ NOINLINE void more_waits(void) {
   check(send(s[0], buf, 4, 0) == 4, "send");
   check(recvfrom(s[1], buf, four, 0, NULL, NULL) == 4, "recvfrom");
   close(s[0]), close(s[1]), close(p[0]), close(p[1]), close(file);
+
+  sigset_t usr1;
+  sigemptyset(&usr1);
+  sigaddset(&usr1, SIGUSR1);
+  pthread_sigmask(SIG_BLOCK, &usr1, NULL);
+  struct timespec now = {0, 0};
+  int sig = 0;
+  raise(SIGUSR1);
+  check(sigwait(&usr1, &sig) == 0 && sig == SIGUSR1, "sigwait");
+  raise(SIGUSR1);
+  check(sigtimedwait(&usr1, NULL, &now) == SIGUSR1, "sigtimedwait");
+  raise(SIGUSR1);
+  check(sigwaitinfo(&usr1, NULL) == SIGUSR1, "sigwaitinfo");
 }
 
 int main(void) {

@@ -152,7 +152,8 @@ TEST_P(WaitingTest, EveryCoveredCallIsOneNodeUnderItsCaller) {
       {"pthread_rwlock_timedrdlock", K::Lock}, {"write", K::Io}, {"read", K::Io},     {"readv", K::Io},
       {"writev", K::Io},  {"pread", K::Io},  {"pwrite", K::Io},  {"preadv", K::Io},
       {"pwritev", K::Io}, {"fsync", K::Io},  {"fdatasync", K::Io}, {"poll", K::Poll},
-      {"recv", K::Io},    {"recvfrom", K::Io}};
+      {"recv", K::Io},    {"recvfrom", K::Io}, {"sigwait", K::Condition}, {"sigtimedwait", K::Condition},
+      {"sigwaitinfo", K::Condition}};
   for (const auto& [name, kind] : calls) {
     const ProfileNode* node = edge("more_waits", name);
     ASSERT_TRUE(node) << name;
