@@ -34,9 +34,11 @@
 #include <elf.h>
 #include <link.h>
 #include <errno.h>
+#include <gnu/libc-version.h>
 #include <poll.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/select.h>
@@ -67,10 +69,20 @@ using format::WaitKind;
 // non-blocking try variant are defined by hand below.
 #define FNPROF_BLOCKING_CALLS(X)                                                                       \
   X(pthread_join, Join, int, (pthread_t th, void** ret), (th, ret))                                    \
+  X(pthread_timedjoin_np, Join, int, (pthread_t th, void** ret, const timespec* t), (th, ret, t))      \
+  X(pthread_clockjoin_np, Join, int, (pthread_t th, void** ret, clockid_t c, const timespec* t),       \
+    (th, ret, c, t))                                                                                   \
   X(pthread_mutex_timedlock, Lock, int, (pthread_mutex_t* m, const timespec* t) noexcept, (m, t))      \
   X(pthread_mutex_clocklock, Lock, int, (pthread_mutex_t* m, clockid_t c, const timespec* t) noexcept, \
     (m, c, t))                                                                                         \
+  X(pthread_rwlock_timedrdlock, Lock, int, (pthread_rwlock_t* l, const timespec* t) noexcept, (l, t))   \
+  X(pthread_rwlock_timedwrlock, Lock, int, (pthread_rwlock_t* l, const timespec* t) noexcept, (l, t))   \
+  X(pthread_rwlock_clockrdlock, Lock, int, (pthread_rwlock_t* l, clockid_t c, const timespec* t) noexcept, \
+    (l, c, t))                                                                                         \
+  X(pthread_rwlock_clockwrlock, Lock, int, (pthread_rwlock_t* l, clockid_t c, const timespec* t) noexcept, \
+    (l, c, t))                                                                                         \
   X(sem_timedwait, Lock, int, (sem_t* s, const timespec* t), (s, t))                                   \
+  X(flock, Lock, int, (int fd, int op) noexcept, (fd, op))                                             \
   X(sem_clockwait, Lock, int, (sem_t* s, clockid_t c, const timespec* t), (s, c, t))                   \
   X(pthread_cond_wait, Condition, int, (pthread_cond_t* c, pthread_mutex_t* m), (c, m))                \
   X(pthread_cond_timedwait, Condition, int, (pthread_cond_t* c, pthread_mutex_t* m, const timespec* t), \
@@ -78,6 +90,9 @@ using format::WaitKind;
   X(pthread_cond_clockwait, Condition, int,                                                            \
     (pthread_cond_t* c, pthread_mutex_t* m, clockid_t k, const timespec* t), (c, m, k, t))             \
   X(pthread_barrier_wait, Condition, int, (pthread_barrier_t* b) noexcept, (b))                        \
+  X(sigwait, Condition, int, (const sigset_t* s, int* sig), (s, sig))                                  \
+  X(sigwaitinfo, Condition, int, (const sigset_t* s, siginfo_t* i), (s, i))                            \
+  X(sigtimedwait, Condition, int, (const sigset_t* s, siginfo_t* i, const timespec* t), (s, i, t))     \
   X(nanosleep, Sleep, int, (const timespec* r, timespec* left), (r, left))                             \
   X(clock_nanosleep, Sleep, int, (clockid_t c, int f, const timespec* r, timespec* left), (c, f, r, left)) \
   X(usleep, Sleep, int, (useconds_t us), (us))                                                         \
@@ -93,6 +108,12 @@ using format::WaitKind;
   X(write, Io, ssize_t, (int fd, const void* b, size_t n), (fd, b, n))                                 \
   X(readv, Io, ssize_t, (int fd, const iovec* v, int n), (fd, v, n))                                   \
   X(writev, Io, ssize_t, (int fd, const iovec* v, int n), (fd, v, n))                                  \
+  X(pread, Io, ssize_t, (int fd, void* b, size_t n, off_t at), (fd, b, n, at))                         \
+  X(pwrite, Io, ssize_t, (int fd, const void* b, size_t n, off_t at), (fd, b, n, at))                  \
+  X(preadv, Io, ssize_t, (int fd, const iovec* v, int n, off_t at), (fd, v, n, at))                    \
+  X(pwritev, Io, ssize_t, (int fd, const iovec* v, int n, off_t at), (fd, v, n, at))                   \
+  X(fsync, Io, int, (int fd), (fd))                                                                    \
+  X(fdatasync, Io, int, (int fd), (fd))                                                                \
   X(recv, Io, ssize_t, (int fd, void* b, size_t n, int f), (fd, b, n, f))                              \
   X(recvfrom, Io, ssize_t, (int fd, void* b, size_t n, int f, sockaddr* a, socklen_t* l),              \
     (fd, b, n, f, a, l))                                                                               \
@@ -126,6 +147,22 @@ using format::WaitKind;
   X(sem_wait, Lock, (sem_t* s), (s), sem_trywait, r == -1 && errno == EAGAIN, int saved = errno, \
     errno = saved, false)
 
+// The checking variants that a program built with _FORTIFY_SOURCE calls
+// instead (glibc's headers choose them when the buffer's size is known and
+// the length is not a constant): the name, the function a node records
+// (the one the source called: a fortified read is a read), the result, the
+// parameters, the arguments. The real variant calls libc's internal function
+// directly, so the plain interposer does not see these calls.
+#define FNPROF_FORTIFIED_CALLS(X)                                                                      \
+  X(__read_chk, read, ssize_t, (int fd, void* b, size_t n, size_t size), (fd, b, n, size))             \
+  X(__pread_chk, pread, ssize_t, (int fd, void* b, size_t n, off_t at, size_t size), (fd, b, n, at, size)) \
+  X(__recv_chk, recv, ssize_t, (int fd, void* b, size_t n, size_t size, int f), (fd, b, n, size, f))   \
+  X(__recvfrom_chk, recvfrom, ssize_t,                                                                 \
+    (int fd, void* b, size_t n, size_t size, int f, sockaddr* a, socklen_t* l), (fd, b, n, size, f, a, l)) \
+  X(__poll_chk, poll, int, (pollfd * f, nfds_t n, int t, size_t size), (f, n, t, size))                \
+  X(__ppoll_chk, ppoll, int, (pollfd * f, nfds_t n, const timespec* t, const sigset_t* m, size_t size), \
+    (f, n, t, m, size))
+
 // The pointer types are spelled from the parameters (decltype(&::name) would
 // carry libc's nonnull attributes, which a template argument drops with a
 // warning); each definition below is checked against libc's declaration.
@@ -135,6 +172,9 @@ FNPROF_BLOCKING_CALLS(FNPROF_REAL)
   constinit NextSymbol<int(*) params> real_##name{#name};                \
   constinit NextSymbol<int(*) params> real_##try_name{#try_name};
 FNPROF_TRY_FIRST_CALLS(FNPROF_REAL_TRY_FIRST)
+#define FNPROF_REAL_FORTIFIED(name, plain, result, params, args) \
+  constinit NextSymbol<result(*) params> real_##name{#name};
+FNPROF_FORTIFIED_CALLS(FNPROF_REAL_FORTIFIED)
 #define FNPROF_RESOLVE_TRY(name, kind, params, args, try_name, ...) real_##try_name.get();
 
 // ---- fnprof's own code -----------------------------------------------------
@@ -175,7 +215,35 @@ int add_own_ranges(dl_phdr_info* info, size_t, void* self_base) {
 // program built without instrumentation). Then nothing calls them, and
 // dlsym(RTLD_NEXT) from here finds nothing (each failure would allocate its
 // error message, which the tracker would count).
+// The test is the order, not which definition a lookup finds first: a
+// sanitizer runtime in the executable (TSan) defines pthread_join and the
+// others itself, and its interceptors call the next definition, this one.
 bool g_interposing = false;
+
+// dl_iterate_phdr reports the objects in load order, which for the objects
+// loaded at start-up is the lookup order (the executable, the preloaded
+// libraries, then their dependencies breadth first). Each object is known
+// by a function of its own.
+struct LookupOrder {
+  uintptr_t self_code, libc_code;
+  bool self_seen = false, self_before_libc = false;
+};
+
+bool has_code_at(const dl_phdr_info* info, uintptr_t address) {
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+    if (ph.p_type == PT_LOAD && address - (info->dlpi_addr + ph.p_vaddr) < ph.p_memsz) return true;
+  }
+  return false;
+}
+
+int find_self_before_libc(dl_phdr_info* info, size_t, void* data) {
+  auto* order = static_cast<LookupOrder*>(data);
+  if (has_code_at(info, order->self_code)) order->self_seen = true;
+  if (!has_code_at(info, order->libc_code)) return 0;
+  order->self_before_libc = order->self_seen;
+  return 1;
+}
 
 bool called_by_fnprof(const void* return_address) {
   auto a = reinterpret_cast<uintptr_t>(return_address);
@@ -206,9 +274,11 @@ void blocking_calls_init() {
   dladdr(reinterpret_cast<void*>(&blocking_calls_init), &self);
   g_own_count.store(0, std::memory_order_relaxed);
   dl_iterate_phdr(add_own_ranges, self.dli_fbase);
-  // The definition the program's lookups find: this library's or not.
-  Dl_info found{};
-  g_interposing = dladdr(dlsym(RTLD_DEFAULT, "pthread_join"), &found) && found.dli_fbase == self.dli_fbase;
+  // libc is where gnu_get_libc_version is: no interposer defines that one.
+  LookupOrder order{reinterpret_cast<uintptr_t>(&blocking_calls_init),
+                    reinterpret_cast<uintptr_t>(&gnu_get_libc_version)};
+  dl_iterate_phdr(find_self_before_libc, &order);
+  g_interposing = order.self_before_libc;
   if (!g_interposing) return;
   // Resolved now, not at the first call: a dump lists them, maybe from a
   // signal handler, where dlsym must not run.
@@ -216,7 +286,11 @@ void blocking_calls_init() {
   FNPROF_BLOCKING_CALLS(FNPROF_RESOLVE)
   FNPROF_TRY_FIRST_CALLS(FNPROF_RESOLVE)
   FNPROF_TRY_FIRST_CALLS(FNPROF_RESOLVE_TRY)
+  FNPROF_FORTIFIED_CALLS(FNPROF_RESOLVE)
 }
+
+#define FNPROF_ONE(...) +1
+static_assert(0 FNPROF_BLOCKING_CALLS(FNPROF_ONE) FNPROF_TRY_FIRST_CALLS(FNPROF_ONE) <= kMaxBlockingFunctions);
 
 uint32_t blocking_functions(BlockingFunction* out, uint32_t capacity) {
   if (!g_interposing) return 0;
@@ -256,5 +330,13 @@ FNPROF_BLOCKING_CALLS(FNPROF_DEFINE)
     return record(fn, __builtin_return_address(0), [&] { return fn args; });        \
   }
 FNPROF_TRY_FIRST_CALLS(FNPROF_DEFINE_TRY_FIRST)
+
+// Recorded as the plain function, which the dump lists (blocking_functions).
+#define FNPROF_DEFINE_FORTIFIED(name, plain, result, params, args)                          \
+  FNPROF_EXPORT FNPROF_NO_INSTRUMENT result name params {                                   \
+    auto fn = real_##name.get();                                                            \
+    return record(real_##plain.get(), __builtin_return_address(0), [&] { return fn args; }); \
+  }
+FNPROF_FORTIFIED_CALLS(FNPROF_DEFINE_FORTIFIED)
 
 }  // extern "C"

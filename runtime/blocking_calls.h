@@ -15,6 +15,9 @@ struct BlockingFunction {
   const char* name;
 };
 
+// How many functions blocking_functions() lists at most.
+constexpr uint32_t kMaxBlockingFunctions = 64;
+
 // Finds fnprof's own code, whose blocking calls are not recorded (process
 // start-up, before any thread is profiled).
 void blocking_calls_init();

@@ -117,9 +117,8 @@ void put_thread(DumpBuffer& b, const ThreadReader& reader, const ThreadState* t,
 
 // The blocking functions (blocking_calls.h) and each thread's CPU time.
 void put_waiting(DumpBuffer& b) {
-  constexpr uint32_t kCapacity = 64;
-  BlockingFunction functions[kCapacity];
-  uint32_t n = blocking_functions(functions, kCapacity);
+  BlockingFunction functions[kMaxBlockingFunctions];
+  uint32_t n = blocking_functions(functions, kMaxBlockingFunctions);
   size_t at = b.begin_section();
   b.put_varint(n);
   for (uint32_t i = 0; i < n; ++i)

@@ -2,8 +2,10 @@
 # Regenerates corpus/: real dumps of small programs of tests/programs, one
 # or two per kind of section (call trees on several threads, the API's
 # phases, counters and captured stacks, the resource sampler, a periodic
-# flush, an exec, the allocation tracker's sections). Seeds for dump_fuzzer
-# and dump_mutants; keep them small (a few hundred KB in all).
+# flush, an exec, the allocation tracker's sections, blocking calls of every
+# kind; every dump has the blocking functions, the threads' CPU time, the
+# call durations and the probe cost). Seeds for dump_fuzzer and
+# dump_mutants; keep them small (a few hundred KB in all).
 #
 #   tests/fuzz/make_corpus.sh [BUILD_DIR]     (default build)
 set -euo pipefail
@@ -11,7 +13,7 @@ cd "$(dirname "$0")/../.."
 build=$(realpath "${1:-build}")
 programs=$build/tests/programs
 corpus=tests/fuzz/corpus
-used=(threads_gcc recursion_clang api_phases_clang api_counters_gcc api_crash_gcc api_sampler_gcc busy_gcc
+used=(threads_gcc waiting_gcc recursion_clang api_phases_clang api_counters_gcc api_crash_gcc api_sampler_gcc busy_gcc
   exec_gcc alloc/patterns_instrumented alloc/threads)
 ninja -C "$build" fnprof-run "${used[@]/#/tests/programs/}" >/dev/null
 out=$(mktemp -d)
@@ -33,6 +35,7 @@ run() {
 
 rm -f "$corpus"/*.fnp
 run threads FNPROF_SAMPLE_INTERVAL=0 -- "$programs/threads_gcc"
+run waiting FNPROF_SAMPLE_INTERVAL=0 -- "$programs/waiting_gcc"
 run recursion FNPROF_SAMPLE_INTERVAL=0 -- "$programs/recursion_clang"
 run api_phases FNPROF_SAMPLE_INTERVAL=0 -- "$programs/api_phases_clang"
 run api_counters FNPROF_SAMPLE_INTERVAL=0 -- "$programs/api_counters_gcc"

@@ -76,11 +76,7 @@ CallCounts counts_by_symbol(const Profile& profile, SymbolNames& names) {
     const ProfileNode& n = tree.nodes[i];
     // A blocking libc call is fnprof's own node (runtime/blocking_calls.cpp):
     // the counting hooks and uftrace see only instrumented functions.
-    // Under TSan the blocking-functions section does not name them (its
-    // interceptors stand between; not yet looked into), but no instrumented
-    // function lives in libc, so a node there is one of them too.
-    const ProfiledFunction& f = profile.functions[n.function];
-    if (f.blocking() || f.module.find("/libc.so.") != std::string::npos) continue;
+    if (profile.functions[n.function].blocking()) continue;
     std::string caller = n.parent == 0 ? "<root>" : name_of[tree.nodes[n.parent].function];
     c.calls[name_of[n.function]] += n.calls;
     c.edges[{caller, name_of[n.function]}] += n.calls;

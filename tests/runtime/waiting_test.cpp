@@ -145,6 +145,35 @@ TEST_P(WaitingTest, MutexWaitIsUnderTheFunctionThatLocked) {
   EXPECT_EQ(profile_.merged.functions[function("hold")].self_blocked_seconds, 0);
 }
 
+TEST_P(WaitingTest, EveryCoveredCallIsOneNodeUnderItsCaller) {
+  using K = format::WaitKind;
+  const std::pair<const char*, K> calls[] = {
+      {"pthread_timedjoin_np", K::Join}, {"flock", K::Lock},  {"pthread_rwlock_timedwrlock", K::Lock},
+      {"pthread_rwlock_timedrdlock", K::Lock}, {"write", K::Io}, {"read", K::Io},     {"readv", K::Io},
+      {"writev", K::Io},  {"pread", K::Io},  {"pwrite", K::Io},  {"preadv", K::Io},
+      {"pwritev", K::Io}, {"fsync", K::Io},  {"fdatasync", K::Io}, {"poll", K::Poll},
+      {"recv", K::Io},    {"recvfrom", K::Io}, {"sigwait", K::Condition}, {"sigtimedwait", K::Condition},
+      {"sigwaitinfo", K::Condition}};
+  for (const auto& [name, kind] : calls) {
+    const ProfileNode* node = edge("more_waits", name);
+    ASSERT_TRUE(node) << name;
+    EXPECT_EQ(node->calls, 1u) << name;
+    EXPECT_TRUE(node->children.empty()) << name;
+    EXPECT_EQ(profile_.functions[node->function].wait_kind, uint64_t(kind)) << name;
+    // One function per name: a fortified call (GCC's __read_chk) is the read.
+    EXPECT_EQ(profile_.merged.functions[function(name)].calls, 1u) << name;
+  }
+  const ProfileNode* send = edge("more_waits", "send");
+  ASSERT_TRUE(send);
+  EXPECT_EQ(send->calls, 2u);
+  // The blocking calls in more_waits are all it did besides its own code.
+  const ProfileNode* more_waits = edge("main", "more_waits");
+  ASSERT_TRUE(more_waits);
+  uint64_t children = 0;
+  for (uint32_t c : more_waits->children) children += profile_.merged.nodes[c].calls;
+  EXPECT_EQ(children, std::size(calls) + 2);
+}
+
 INSTANTIATE_TEST_SUITE_P(Programs, WaitingTest, testing::ValuesIn(cases_for({"waiting"})), case_name);
 
 }  // namespace

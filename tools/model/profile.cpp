@@ -254,6 +254,14 @@ std::string_view wait_kind_name(uint64_t kind) {
   return "";
 }
 
+std::string_view wait_kind_title(uint64_t kind) {
+  switch (static_cast<format::WaitKind>(kind)) {
+    case format::WaitKind::Io: return "I/O";
+    case format::WaitKind::Child: return "child process";
+    default: return wait_kind_name(kind);
+  }
+}
+
 std::string_view sort_key_name(SortKey key) {
   switch (key) {
     case SortKey::Calls: return "calls";

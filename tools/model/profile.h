@@ -56,8 +56,12 @@ struct ProfiledFunction {
 };
 
 // What a blocking function waits for: "join", "lock", "condition", "sleep",
-// "poll", "io", "child"; "" for 0.
+// "poll", "io", "child"; "" for 0. For machines (json, csv).
 std::string_view wait_kind_name(uint64_t kind);
+
+// The same for people: "join", "lock", "condition", "sleep", "poll", "I/O",
+// "child process"; "" for 0.
+std::string_view wait_kind_title(uint64_t kind);
 
 // One function's figures over a whole tree.
 struct FunctionStats {

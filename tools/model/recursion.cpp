@@ -66,4 +66,10 @@ std::string folded_name(const Profile& profile, const ProfileNode& node) {
   return fmt::format("{} (recursive, depth 1..{})", name, node.recursion_depth);
 }
 
+std::string tree_node_name(const Profile& profile, const ProfileNode& node) {
+  if (node.function == kNoFunction || !profile.functions[node.function].blocking()) return folded_name(profile, node);
+  return fmt::format("{} (waiting: {})", folded_name(profile, node),
+                     wait_kind_title(profile.functions[node.function].wait_kind));
+}
+
 }  // namespace fnprof

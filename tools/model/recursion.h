@@ -26,4 +26,8 @@ CallTree fold_recursion(const CallTree& tree);
 // "f", or "f (recursive, depth 1..3)" for a folded node.
 std::string folded_name(const Profile& profile, const ProfileNode& node);
 
+// A node as the trees people read name it: folded_name, and for a blocking
+// call what it waits for, "pthread_join (waiting: join)".
+std::string tree_node_name(const Profile& profile, const ProfileNode& node);
+
 }  // namespace fnprof

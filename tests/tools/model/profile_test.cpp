@@ -3,6 +3,7 @@
 // says otherwise; the module files do not exist, so functions are named
 // "app+0xoffset".
 #include "model/profile.h"
+#include "model/recursion.h"
 
 #include <gtest/gtest.h>
 
@@ -96,6 +97,16 @@ TEST(Profile, BlockedTimeOfBlockingCalls) {
   EXPECT_DOUBLE_EQ(thread.blocked_seconds(), 0.65);
   EXPECT_NEAR(thread.running_seconds(), thread.wall_seconds - 0.65, 1e-12);
   EXPECT_EQ(thread.cpu_seconds, std::optional<double>(0.25));
+
+  // The trees people read say what each blocking call waits for.
+  std::vector<std::string> names;
+  for (const ProfileNode& n : tree.nodes) names.push_back(tree_node_name(p, n));
+  EXPECT_EQ(names, (std::vector<std::string>{"<root>", "app+0x100", "app+0x200", "pthread_join (waiting: join)",
+                                             "app+0x300", "nanosleep (waiting: sleep)", "nanosleep (waiting: sleep)"}));
+  EXPECT_EQ(wait_kind_title(uint64_t(format::WaitKind::Io)), "I/O");
+  EXPECT_EQ(wait_kind_title(uint64_t(format::WaitKind::Child)), "child process");
+  EXPECT_EQ(wait_kind_title(uint64_t(format::WaitKind::Lock)), "lock");
+  EXPECT_EQ(wait_kind_title(0), "");
 }
 
 TEST(Profile, RecursionIsCountedOnceAndSelfIsInclusiveLessChildren) {

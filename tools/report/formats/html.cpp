@@ -12,7 +12,8 @@
 // are HTML-escaped.
 //
 // The data, compact for trees of 100 000 nodes (arrays rather than objects):
-//   functions: [[name, file, line, module], ...]           by function id
+//   functions: [[name, file, line, module, waits_for], ...]   by function id
+//     waits_for: what a blocking call waits for ("join", "I/O"...), or ""
 //   trees: [{label, pid, tid, total_ns, total_calls,
 //            nodes: {parent: [], func: [], calls: [], incl_ns: [], self_ns: []},
 //            stats: [[function id, calls, incl_ns, self_ns, self_blocked_ns,
@@ -159,7 +160,7 @@ json report_data(const Report& report) {
   for (const ProcessSummary& p : profile.processes) pids.push_back(p.pid);
   json functions = json::array();
   for (const ProfiledFunction& f : profile.functions)
-    functions.push_back({f.symbol.function, f.symbol.file, f.symbol.line, f.module});
+    functions.push_back({f.symbol.function, f.symbol.file, f.symbol.line, f.module, wait_kind_title(f.wait_kind)});
 
   json trees = json::array();
   trees.push_back(tree_json(profile.merged,

@@ -107,6 +107,7 @@ json tree_json(const Profile& profile, const CallTree& unfolded, const ReportOpt
         {"self_seconds", n.self_seconds},
         {"self_blocked_seconds", n.self_blocked_seconds},
         {"incl_blocked_seconds", n.incl_blocked_seconds},
+        {"waits_for", n.function == kNoFunction ? "" : wait_kind_name(profile.functions[n.function].wait_kind)},
         {"incl_percent", tree.total_seconds > 0 ? 100 * n.incl_seconds / tree.total_seconds : 0.0},
         {"probe_seconds", n.probe_seconds},
         {"durations", durations_json(n.durations)},

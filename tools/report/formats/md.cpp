@@ -180,7 +180,7 @@ void write_tree(std::ostream& out, const Profile& profile, const CallTree& unfol
     const ProfileNode& node = tree.nodes[n];
     shown[n] = shown[node.parent] && node.incl_seconds >= cut && node.incl_seconds > 0;
     if (!shown[n]) return;
-    std::string name = elide_name(folded_name(profile, node), kTreeNameWidth);
+    std::string name = elide_name(tree_node_name(profile, node), kTreeNameWidth);
     // A fence of backticks inside the block would end it.
     for (size_t at; (at = name.find("```")) != std::string::npos;) name.replace(at, 3, "'''");
     fmt::print(out, "{:>7}  {:>10}  {:>10}  {:>12}  {}{}\n",

@@ -72,7 +72,7 @@ void write_tree(std::ostream& out, const Profile& profile, const CallTree& unfol
         fmt::print(out, "{:>7}  {:>10}  {:>10}  {:>12}  {}{}\n",
                    percent(node.incl_seconds, tree.total_seconds), format_duration(node.incl_seconds),
                    format_duration(node.self_seconds), group_digits(node.calls), tree_indent(depth),
-                   elide_name(folded_name(profile, node), kTreeNameWidth));
+                   elide_name(tree_node_name(profile, node), kTreeNameWidth));
       });
   if (hidden)
     fmt::print(out, "({} {} below {}% not shown)\n", hidden, hidden == 1 ? "node" : "nodes",

@@ -337,7 +337,8 @@
       name: fname,
       root: () => data.trees[state.tree].label,
       tip: (t, node) => 'inclusive ' + duration(t.incl[node]) + ' (' + pct(t.incl[node], t.incl[0]) + ')' +
-                        ', self ' + duration(t.self[node]) + ', ' + integer(t.calls[node]) + ' calls',
+                        ', self ' + duration(t.self[node]) + ', ' + integer(t.calls[node]) + ' calls' +
+                        (node > 0 && functions[t.func[node]][4] ? ', waiting: ' + functions[t.func[node]][4] : ''),
       matcher: () => state.matcher,
       selected: () => state.selected,
       small: 'small calls',
@@ -469,7 +470,8 @@
     const maxSelf = rowsData.reduce((m, r) => Math.max(m, r.self), 0);
     for (const r of rowsData.slice(0, MAX_TABLE_ROWS)) {
       const tr = el('tr', { 'data-function': String(r.id) },
-        el('td', { class: 'name', text: functions[r.id][0] }),
+        el('td', { class: 'name' }, functions[r.id][0],
+           functions[r.id][4] ? el('span', { class: 'waits', text: ' waiting: ' + functions[r.id][4] }) : null),
         el('td', { text: integer(r.calls) }),
         el('td', { text: duration(r.incl) }),
         el('td', { text: duration(r.self) }),
