@@ -92,30 +92,34 @@ void finish(CallTree& tree, const std::vector<ProfiledFunction>& functions) {
   const size_t function_count = functions.size();
   auto& nodes = tree.nodes;
   auto blocking = [&](const ProfileNode& n) { return n.function != kNoFunction && functions[n.function].blocking(); };
-  // Children come after their parents (TreeMerger), so one backward pass
-  // adds each node's blocked time to its parent's.
-  for (size_t i = nodes.size(); i-- > 1;) {
-    ProfileNode& node = nodes[i];
-    if (blocking(node)) node.incl_blocked_seconds = node.incl_seconds;
-    nodes[node.parent].incl_blocked_seconds += node.incl_blocked_seconds;
-    if (blocking(node)) nodes[node.parent].self_blocked_seconds += node.incl_seconds;
-  }
-  ProfileNode& root = nodes[0];
-  root.incl_seconds = 0;
-  for (uint32_t c : root.children) root.incl_seconds += nodes[c].incl_seconds;
+  // Children come after their parents (TreeMerger): one backward pass finds
+  // each node's children final when it reaches the node, takes its self
+  // times from them and adds its blocked time to its parent's.
   std::vector<double> probe_self(nodes.size(), 0);
-  for (size_t i = 0; i < nodes.size(); ++i) {
+  auto order_children = [&](ProfileNode& node) {
+    std::stable_sort(node.children.begin(), node.children.end(),
+                     [&](uint32_t a, uint32_t b) { return nodes[a].incl_seconds > nodes[b].incl_seconds; });
+  };
+  for (size_t i = nodes.size(); i-- > 1;) {
     ProfileNode& node = nodes[i];
     double children = 0, children_probe = 0;
     for (uint32_t c : node.children) children += nodes[c].incl_seconds, children_probe += nodes[c].probe_seconds;
     node.self_seconds = std::max(0.0, node.incl_seconds - children);
-    if (i > 0) probe_self[i] = std::max(0.0, node.probe_seconds - children_probe);
-    std::stable_sort(node.children.begin(), node.children.end(),
-                     [&](uint32_t a, uint32_t b) { return nodes[a].incl_seconds > nodes[b].incl_seconds; });
+    probe_self[i] = std::max(0.0, node.probe_seconds - children_probe);
+    order_children(node);
+    ProfileNode& parent = nodes[node.parent];
+    if (blocking(node)) {
+      node.incl_blocked_seconds = node.incl_seconds;
+      node.self_blocked_seconds = node.self_seconds;
+      parent.self_blocked_seconds += node.incl_seconds;
+    }
+    parent.incl_blocked_seconds += node.incl_blocked_seconds;
   }
+  ProfileNode& root = nodes[0];
+  root.incl_seconds = 0;
+  for (uint32_t c : root.children) root.incl_seconds += nodes[c].incl_seconds;
   root.self_seconds = 0;
-  for (ProfileNode& node : nodes)
-    if (blocking(node)) node.self_blocked_seconds = node.self_seconds;
+  order_children(root);
   tree.total_seconds = root.incl_seconds;
 
   tree.functions.assign(function_count, FunctionStats{});
