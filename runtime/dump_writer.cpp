@@ -13,6 +13,7 @@
 #include "memory.h"
 #include "module_map.h"
 #include "probe_cost.h"
+#include "text.h"
 #include "process.h"
 #include "thread_registry.h"
 
@@ -25,26 +26,6 @@ using namespace format;
 constexpr uint32_t kMaxExtra = 8;
 SectionWriter g_extra[kMaxExtra];
 std::atomic<uint32_t> g_extra_count{0};
-
-// Small string building without snprintf (not async-signal-safe).
-struct Text {
-  char s[PATH_MAX + 64];
-  size_t n = 0;
-  Text& operator<<(const char* p) {
-    while (*p && n + 1 < sizeof s) s[n++] = *p++;
-    s[n] = '\0';
-    return *this;
-  }
-  Text& operator<<(uint64_t v) {
-    char digits[24];
-    int i = 0;
-    do digits[i++] = static_cast<char>('0' + v % 10);
-    while (v /= 10);
-    while (i && n + 1 < sizeof s) s[n++] = digits[--i];
-    s[n] = '\0';
-    return *this;
-  }
-};
 
 void read_thread_name(const ThreadState* t, char* out, size_t size) {
   if (t->finished.load(std::memory_order_acquire)) {

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../text.h"
 #include "arena.h"
 
 namespace fnprof::alloc {
@@ -22,20 +23,6 @@ constexpr size_t kMaxThreads = size_t{1} << 16;  // reserved, touched only as fa
 // that really computes costs the scan these 20 ms at most, all of them
 // together.
 constexpr int kRunningRetries = 20;
-
-// "/proc/self/task/" + tid + "/syscall", without the formatting functions.
-void syscall_path(uint64_t tid, char* out) {
-  static constexpr char kHead[] = "/proc/self/task/", kTail[] = "/syscall";
-  char digits[20];
-  size_t n = 0;
-  do digits[n++] = static_cast<char>('0' + tid % 10);
-  while (tid /= 10);
-  char* p = out;
-  for (const char* c = kHead; *c; ++c) *p++ = *c;
-  while (n) *p++ = digits[--n];
-  for (const char* c = kTail; *c; ++c) *p++ = *c;
-  *p = 0;
-}
 
 // A number in decimal or 0x hexadecimal at *p, which moves past it and the
 // blank after it; false when there is none.
@@ -66,9 +53,10 @@ uint64_t hex_number(const char*& p, const char* end) {
 // /proc/self/task/TID/syscall: "running", or "-1 SP PC" (blocked outside a
 // system call), or "NR A1 ... A6 SP PC".
 void read_stack_pointer(OtherThread& t) {
-  char path[48], text[256];
-  syscall_path(t.tid, path);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  rt::Text path;
+  path << "/proc/self/task/" << t.tid << "/syscall";
+  char text[256];
+  int fd = open(path.s, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return;
   ssize_t got = read(fd, text, sizeof text);
   close(fd);
