@@ -2,6 +2,7 @@
 // profile went.
 //
 //   fnprof-run [--output DIR] [--no-alloc] [--follow-children] [--] PROGRAM ARGS...
+//   fnprof-run --self-test
 //
 // It preloads libfnprof_alloc.so (appended to any LD_PRELOAD), which brings
 // libfnprof.so with it, so every program gets an allocation profile and an
@@ -18,7 +19,8 @@
 //
 // The program's exit status is fnprof-run's, and if a signal killed it
 // fnprof-run dies by the same signal. Last, one line on stderr names the
-// dumps and gives headline figures. A small C++ program rather than a shell
+// dumps and gives headline figures. --self-test checks fnprof on this
+// machine against a built-in program's known truth (self_test.h). A small C++ program rather than a shell
 // script: starting a shell costs more than many profiled runs.
 #include <fcntl.h>
 #include <signal.h>
@@ -39,6 +41,7 @@
 
 #include "dump/dump_reader.h"
 #include "fnprof-run/program_facts.h"
+#include "fnprof-run/self_test.h"
 #include "dump/superseded.h"
 #include "model/display.h"
 
@@ -49,7 +52,8 @@ namespace {
 constexpr const char* kAllocLibrary = "libfnprof_alloc.so";
 
 constexpr const char* kUsage =
-    "usage: fnprof-run [--output DIR] [--no-alloc] [--follow-children] [--] PROGRAM ARGS...\n";
+    "usage: fnprof-run [--output DIR] [--no-alloc] [--follow-children] [--] PROGRAM ARGS...\n"
+    "       fnprof-run --self-test\n";
 
 // --help: the options explained (its man page is made from this text); a bad
 // command line gets the usage line alone.
@@ -66,6 +70,10 @@ constexpr const char* kUsage =
              "                       current directory)\n"
              "  --no-alloc           preload nothing: only an instrumented program writes a dump\n"
              "  --follow-children    keep the tracker in the programs PROGRAM executes\n"
+             "  --self-test          check fnprof on this machine: run a built-in program whose\n"
+             "                       times, calls, allocations and waits are known, compare the\n"
+             "                       profile with them and print each check and a verdict (exit\n"
+             "                       status 0 when all pass, 1 when one fails)\n"
              "  -h, --help           print this help and exit\n",
              stdout);
   std::exit(0);
@@ -217,6 +225,10 @@ int main(int argc, char** argv) {
       follow = true;
     } else if (a == "--help" || a == "-h") {
       usage(0);
+    } else if (a == "--self-test") {
+      // Alone: it runs its own program, into a directory of its own.
+      if (argc != 2) usage(2);
+      return fnprof::run::run_self_test(find_alloc_library());
     } else if (!a.empty() && a[0] == '-') {
       std::fprintf(stderr, "fnprof-run: unknown option %s\n", a.c_str());
       usage(2);
