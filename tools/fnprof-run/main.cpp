@@ -20,7 +20,8 @@
 // The program's exit status is fnprof-run's, and if a signal killed it
 // fnprof-run dies by the same signal. Last, one line on stderr names the
 // dumps and gives headline figures. --self-test checks fnprof on this
-// machine against a built-in program's known truth (self_test.h). A small C++ program rather than a shell
+// machine against a built-in program's known truth (fnprof-run/self_test.h).
+// A small C++ program rather than a shell
 // script: starting a shell costs more than many profiled runs.
 #include <fcntl.h>
 #include <signal.h>
@@ -41,7 +42,6 @@
 
 #include "dump/dump_reader.h"
 #include "fnprof-run/program_facts.h"
-#include "fnprof-run/self_test.h"
 #include "dump/superseded.h"
 #include "model/display.h"
 
@@ -100,6 +100,26 @@ std::string find_alloc_library() {
   for (const fs::path& p : candidates)
     if (fs::exists(p, ec)) return p.string();
   fail(fmt::format("cannot find {} next to {} or in the build tree", kAllocLibrary, self.string()));
+}
+
+// --self-test: executes fnprof-self-test (self_test.h), installed in
+// libexec/fnprof beside bin/ (FNPROF_BIN_TO_LIBEXEC: ../libexec), else
+// where the build put it, with the tracker it is to preload; its exit status
+// is fnprof-run's.
+[[noreturn]] void self_test() {
+  const std::string alloc_library = find_alloc_library();
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  std::vector<fs::path> candidates;
+  if (!ec)
+    candidates.push_back((self.parent_path() / FNPROF_BIN_TO_LIBEXEC / "fnprof/fnprof-self-test").lexically_normal());
+  candidates.emplace_back(FNPROF_SELF_TEST);
+  for (const fs::path& p : candidates) {
+    if (!fs::exists(p, ec)) continue;
+    execl(p.c_str(), p.c_str(), alloc_library.c_str(), static_cast<char*>(nullptr));
+    fail(fmt::format("{}: {}", p.string(), std::strerror(errno)), 1);
+  }
+  fail(fmt::format("cannot find fnprof-self-test in {} or the build tree", candidates.front().parent_path().string()), 1);
 }
 
 // The file execvp would run.
@@ -228,7 +248,7 @@ int main(int argc, char** argv) {
     } else if (a == "--self-test") {
       // Alone: it runs its own program, into a directory of its own.
       if (argc != 2) usage(2);
-      return fnprof::run::run_self_test(find_alloc_library());
+      self_test();
     } else if (!a.empty() && a[0] == '-') {
       std::fprintf(stderr, "fnprof-run: unknown option %s\n", a.c_str());
       usage(2);

@@ -25,19 +25,16 @@ namespace fnprof::run {
 
 namespace {
 
-constexpr const char* kProgram = "fnprof-self-test";
+constexpr const char* kProgram = "fnprof-self-test-program";
 
-// Installed, in libexec/fnprof beside bin/ (FNPROF_BIN_TO_LIBEXEC:
-// ../libexec); in the build tree, where the build put it.
+// Beside this executable: both are installed in libexec/fnprof, and built
+// into the same folder.
 std::string find_program() {
   std::error_code ec;
   fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  std::vector<fs::path> candidates;
-  if (!ec) candidates.push_back((self.parent_path() / FNPROF_BIN_TO_LIBEXEC / "fnprof" / kProgram).lexically_normal());
-  candidates.emplace_back(FNPROF_SELF_TEST_PROGRAM);
-  for (const fs::path& p : candidates)
-    if (fs::exists(p, ec)) return p.string();
-  return {};
+  if (ec) return {};
+  fs::path program = self.parent_path() / kProgram;
+  return fs::exists(program, ec) ? program.string() : std::string();
 }
 
 // A directory of our own under TMPDIR (or /tmp), removed on scope exit.
@@ -94,8 +91,7 @@ std::string run_program(const std::string& program, const std::string& alloc_lib
 int run_self_test(const std::string& alloc_library) {
   const std::string program = find_program();
   if (program.empty())
-    return failed(fmt::format("cannot find {} in {} beside fnprof-run or in the build tree", kProgram,
-                              (fs::path(FNPROF_BIN_TO_LIBEXEC) / "fnprof").string()));
+    return failed(fmt::format("cannot find {} beside {}", kProgram, fs::read_symlink("/proc/self/exe").string()));
   TemporaryDirectory dir;
   if (dir.path().empty()) return failed(fmt::format("cannot create a temporary directory: {}", std::strerror(errno)));
   const fs::path truth_path = dir.path() / "truth";
