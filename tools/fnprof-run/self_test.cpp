@@ -107,7 +107,7 @@ int run_self_test(const std::string& alloc_library) {
     const SelfTestTruth truth = read_self_test_truth(truth_path.string());
     const SelfTestMeasured measured = measure_self_test(dumps);
     const std::vector<SelfTestCheck> checks = check_self_test(truth, measured);
-    print_self_test(stdout, measured, checks);
+    print_self_test(stdout, program, measured, checks);
     std::fflush(stdout);
     return self_test_exit_status(checks);
   } catch (const std::exception& e) {

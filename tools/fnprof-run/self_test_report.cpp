@@ -44,7 +44,9 @@ std::string error_text(const SelfTestCheck& c) {
 
 }  // namespace
 
-void print_self_test(std::FILE* out, const SelfTestMeasured& measured, const std::vector<SelfTestCheck>& checks) {
+void print_self_test(std::FILE* out, const std::string& program, const SelfTestMeasured& measured,
+                     const std::vector<SelfTestCheck>& checks) {
+  fmt::print(out, "program: {}, run under fnprof (tracker preloaded)\n", program);
   if (measured.clock == "tsc")
     fmt::print(out, "clock: tsc (invariant), {} ticks per second, calibrated against CLOCK_MONOTONIC from start-up to the dump\n",
                group_digits(static_cast<uint64_t>(measured.ticks_per_second)));

@@ -175,7 +175,7 @@ TEST(SelfTestReport, PrintsEveryCheckAndTheVerdict) {
   char* text = nullptr;
   size_t size = 0;
   std::FILE* out = open_memstream(&text, &size);
-  print_self_test(out, m, checks);
+  print_self_test(out, "/opt/fnprof/libexec/fnprof/fnprof-self-test-program", m, checks);
   std::fclose(out);
   const std::string printed(text, size);
   std::free(text);
@@ -185,6 +185,8 @@ TEST(SelfTestReport, PrintsEveryCheckAndTheVerdict) {
       << printed;
   EXPECT_NE(printed.find("+0.00%      ±0.1%  PASS\n"), std::string::npos) << printed;
   EXPECT_NE(printed.find("≤ 1.00µs  PASS\n"), std::string::npos) << printed;
+  EXPECT_TRUE(printed.starts_with("program: /opt/fnprof/libexec/fnprof/fnprof-self-test-program, run under fnprof"))
+      << printed;
   EXPECT_TRUE(printed.ends_with("verdict: FAIL (1 of 18 checks failed)\n")) << printed;
 }
 

@@ -18,6 +18,8 @@ fail() {
 }
 [ "$status" -eq 0 ] || fail "exit status $status"
 [ ! -s "$tmp/err" ] || fail "wrote on stderr"
+program=$(dirname "$fnprof_run")/fnprof-self-test-program
+grep -qx "program: $program, run under fnprof (tracker preloaded)" "$tmp/out" || fail "did not run $program"
 grep -q '^clock: ' "$tmp/out" || fail "no clock line"
 grep -q '^hook cost: ' "$tmp/out" || fail "no hook cost line"
 for check in 'clock  *tsc tick rate against the program.s own' 'clock  *tsc tick rate over a sleep' \
