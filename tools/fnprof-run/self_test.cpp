@@ -62,13 +62,20 @@ int failed(const std::string& message) {
   return 1;
 }
 
-// Runs `program truth` with the tracker preloaded and its dumps written to
-// `dir`; "" when it exited 0, else what went wrong.
+// Runs `program truth` with the tracker preloaded, fnprof's settings at
+// their defaults and its dumps written to `dir`; "" when it exited 0, else
+// what went wrong.
 std::string run_program(const std::string& program, const std::string& alloc_library, const fs::path& dir,
                         const fs::path& truth) {
   pid_t child = fork();
   if (child < 0) return fmt::format("fork: {}", std::strerror(errno));
   if (child == 0) {
+    // fnprof's defaults, whatever the user's environment sets (stack depth,
+    // flush interval, exit summary...): the checks are of the machine.
+    std::vector<std::string> settings;
+    for (char** e = environ; *e; ++e)
+      if (std::strncmp(*e, "FNPROF_", 7) == 0) settings.emplace_back(*e, std::strcspn(*e, "="));
+    for (const std::string& name : settings) unsetenv(name.c_str());
     setenv("FNPROF_OUTPUT", dir.c_str(), 1);
     const char* old = std::getenv("LD_PRELOAD");
     std::string preload = old && *old ? std::string(old) + ":" + alloc_library : alloc_library;
