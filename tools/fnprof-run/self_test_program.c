@@ -6,7 +6,7 @@
  *
  *   main -> heap_work -> heap_block x 8, leaked_block, zeroed_block
  *        -> spin_20ms                       (a clock_gettime loop)
- *        -> work x 10000 -> tiny x 100 each (twins without hooks timed here)
+ *        -> work x 20000 -> tiny x 100 each (twins without hooks timed here)
  *        -> fib(20)                         (21,891 calls)
  *        -> counted x 1000
  *        -> sleep_50ms -> nanosleep
@@ -41,7 +41,7 @@
 #define THREAD_NS 30000000u   /* the spinner thread */
 #define WORK_SPIN 1500        /* multiplies in work(): about 2 us */
 #define TINY_CALLS 100        /* tiny() calls per work() */
-#define WORK_ROUNDS 10000
+#define WORK_ROUNDS 20000
 #define WORK_BATCHES 20
 #define FIB_N 20
 #define LOOP_CALLS 1000
