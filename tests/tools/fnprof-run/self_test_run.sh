@@ -1,12 +1,13 @@
 #!/bin/sh
 # fnprof-run --self-test end to end (tools/fnprof-run/self_test.h): exit 0,
 # one PASS line per check in every area, the verdict, and no temporary
-# directory left behind. The check logic on made-up figures:
-# self_test_checks_test.cpp.
+# directory left behind; and fnprof-self-test given no tracker to preload
+# (a profile without allocations): its allocation checks fail, exit 1. The
+# check logic on made-up figures: self_test_checks_test.cpp.
 #
-#   self_test_run.sh FNPROF_RUN
+#   self_test_run.sh FNPROF_RUN FNPROF_SELF_TEST
 set -eu
-fnprof_run=$1
+fnprof_run=$1 fnprof_self_test=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 status=0
@@ -36,3 +37,10 @@ for check in 'clock  *tsc tick rate against the program.s own' 'clock  *tsc tick
 done
 [ "$(tail -n 1 "$tmp/out")" = "verdict: PASS (18 of 18 checks passed)" ] || fail "verdict: $(tail -n 1 "$tmp/out")"
 [ -z "$(ls -A "$tmp" | grep -v '^out$' | grep -v '^err$')" ] || fail "left in TMPDIR: $(ls "$tmp")"
+
+status=0
+TMPDIR=$tmp "$fnprof_self_test" "$tmp/no-such-tracker.so" >"$tmp/out" 2>/dev/null || status=$?
+[ "$status" -eq 1 ] || fail "without the tracker: exit status $status"
+[ "$(grep -c '^allocations .*  FAIL$' "$tmp/out")" -eq 6 ] || fail "without the tracker: $(cat "$tmp/out")"
+[ "$(grep -c '  PASS$' "$tmp/out")" -eq 12 ] || fail "without the tracker: $(cat "$tmp/out")"
+[ "$(tail -n 1 "$tmp/out")" = "verdict: FAIL (6 of 18 checks failed)" ] || fail "verdict: $(tail -n 1 "$tmp/out")"
