@@ -11,6 +11,8 @@
 #   install_test.sh wrappers PREFIX WORK            the Makefile unchanged: make CC=fnprof-cc
 #   install_test.sh wrappers_cmake PREFIX WORK      plain_cmake/: cmake -DCMAKE_C_COMPILER=fnprof-cc
 #   install_test.sh add_subdirectory SOURCE WORK    CMake: add_subdirectory(fnprof), configured only
+#   install_test.sh self_test PREFIX WORK           PREFIX/bin/fnprof-run --self-test passes, running
+#                                                   the installed program on the installed runtime
 set -eu
 way=$1
 project=$(cd "$(dirname "$0")/project" && pwd)
@@ -96,6 +98,21 @@ case $way in
     done
     [ ! -e "$work/build/fnprof/tests" ] || fail "fnprof's tests were configured"
     [ ! -e "$work/build/CPackConfig.cmake" ] || fail "fnprof configured the project's CPack"
+    ;;
+  self_test)
+    prefix=$2 work=$3
+    rm -rf "$work"
+    mkdir -p "$work"
+    program=$prefix/libexec/fnprof/fnprof-self-test-program
+    runtime=$(ldd "$program" | sed -n 's/.*libfnprof\.so => \(.*\) (0x.*/\1/p')
+    [ -n "$runtime" ] && [ "$(readlink -f "$runtime")" = "$(readlink -f "$prefix/lib/libfnprof.so")" ] ||
+      fail "$program loads '$runtime', not $prefix/lib/libfnprof.so"
+    TMPDIR=$work "$prefix/bin/fnprof-run" --self-test >"$work/out" 2>&1 ||
+      fail "exit status $?: $(cat "$work/out")"
+    grep -qx "program: $program, run under fnprof (tracker preloaded)" "$work/out" ||
+      fail "did not run $program: $(cat "$work/out")"
+    [ "$(tail -n 1 "$work/out")" = "verdict: PASS (18 of 18 checks passed)" ] || fail "$(cat "$work/out")"
+    [ "$(ls "$work")" = out ] || fail "left in TMPDIR: $(ls "$work")"
     ;;
   *)
     fail "unknown way"

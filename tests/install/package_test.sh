@@ -57,6 +57,8 @@ cat >"$work/expected" <<'LIST'
 ./usr/lib/libfnprof.so
 ./usr/lib/libfnprof_alloc.so
 ./usr/lib/pkgconfig/fnprof.pc
+./usr/libexec/fnprof/fnprof-self-test
+./usr/libexec/fnprof/fnprof-self-test-program
 ./usr/share/bash-completion/completions/perf-report
 ./usr/share/man/man1/fnprof-c++.1.gz
 ./usr/share/man/man1/fnprof-cc.1.gz

@@ -2,6 +2,7 @@
 // profile went.
 //
 //   fnprof-run [--output DIR] [--no-alloc] [--follow-children] [--] PROGRAM ARGS...
+//   fnprof-run --self-test
 //
 // It preloads libfnprof_alloc.so (appended to any LD_PRELOAD), which brings
 // libfnprof.so with it, so every program gets an allocation profile and an
@@ -18,7 +19,9 @@
 //
 // The program's exit status is fnprof-run's, and if a signal killed it
 // fnprof-run dies by the same signal. Last, one line on stderr names the
-// dumps and gives headline figures. A small C++ program rather than a shell
+// dumps and gives headline figures. --self-test checks fnprof on this
+// machine against a built-in program's known truth (fnprof-run/self_test.h).
+// A small C++ program rather than a shell
 // script: starting a shell costs more than many profiled runs.
 #include <fcntl.h>
 #include <signal.h>
@@ -49,7 +52,8 @@ namespace {
 constexpr const char* kAllocLibrary = "libfnprof_alloc.so";
 
 constexpr const char* kUsage =
-    "usage: fnprof-run [--output DIR] [--no-alloc] [--follow-children] [--] PROGRAM ARGS...\n";
+    "usage: fnprof-run [--output DIR] [--no-alloc] [--follow-children] [--] PROGRAM ARGS...\n"
+    "       fnprof-run --self-test\n";
 
 // --help: the options explained (its man page is made from this text); a bad
 // command line gets the usage line alone.
@@ -66,6 +70,10 @@ constexpr const char* kUsage =
              "                       current directory)\n"
              "  --no-alloc           preload nothing: only an instrumented program writes a dump\n"
              "  --follow-children    keep the tracker in the programs PROGRAM executes\n"
+             "  --self-test          check fnprof on this machine: run a built-in program whose\n"
+             "                       times, calls, allocations and waits are known, compare the\n"
+             "                       profile with them and print each check and a verdict (exit\n"
+             "                       status 0 when all pass, 1 when one fails)\n"
              "  -h, --help           print this help and exit\n",
              stdout);
   std::exit(0);
@@ -92,6 +100,26 @@ std::string find_alloc_library() {
   for (const fs::path& p : candidates)
     if (fs::exists(p, ec)) return p.string();
   fail(fmt::format("cannot find {} next to {} or in the build tree", kAllocLibrary, self.string()));
+}
+
+// --self-test: executes fnprof-self-test (self_test.h), installed in
+// libexec/fnprof beside bin/ (FNPROF_BIN_TO_LIBEXEC: ../libexec), else
+// where the build put it, with the tracker it is to preload; its exit status
+// is fnprof-run's.
+[[noreturn]] void self_test() {
+  const std::string alloc_library = find_alloc_library();
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  std::vector<fs::path> candidates;
+  if (!ec)
+    candidates.push_back((self.parent_path() / FNPROF_BIN_TO_LIBEXEC / "fnprof/fnprof-self-test").lexically_normal());
+  candidates.emplace_back(FNPROF_SELF_TEST);
+  for (const fs::path& p : candidates) {
+    if (!fs::exists(p, ec)) continue;
+    execl(p.c_str(), p.c_str(), alloc_library.c_str(), static_cast<char*>(nullptr));
+    fail(fmt::format("{}: {}", p.string(), std::strerror(errno)), 1);
+  }
+  fail(fmt::format("cannot find fnprof-self-test in {} or the build tree", candidates.front().parent_path().string()), 1);
 }
 
 // The file execvp would run.
@@ -217,6 +245,10 @@ int main(int argc, char** argv) {
       follow = true;
     } else if (a == "--help" || a == "-h") {
       usage(0);
+    } else if (a == "--self-test") {
+      // Alone: it runs its own program, into a directory of its own.
+      if (argc != 2) usage(2);
+      self_test();
     } else if (!a.empty() && a[0] == '-') {
       std::fprintf(stderr, "fnprof-run: unknown option %s\n", a.c_str());
       usage(2);
