@@ -106,5 +106,19 @@ FNPROF_ALWAYS_INLINE void signal_safe_add(uint64_t* counter, uint64_t value) {
 FNPROF_ALWAYS_INLINE void signal_safe_add32(uint32_t* counter, uint32_t value) {
   __asm__("addl %1, %0" : "+m"(*counter) : "ir"(value));
 }
+// The first of four 32-bit tags equal to `tag`, 4 when none: one compare
+// of all four (SSE2, part of x86-64).
+FNPROF_ALWAYS_INLINE uint32_t find_tag4(const uint32_t* tags, uint32_t tag) {
+  __m128i equal = _mm_cmpeq_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(tags)),
+                                  _mm_set1_epi32(static_cast<int>(tag)));
+  return static_cast<uint32_t>(__builtin_ctz(static_cast<uint32_t>(_mm_movemask_ps(_mm_castsi128_ps(equal))) | 16));
+}
+
+// Returns the value before the add: xadd without the lock prefix, one
+// instruction all the same.
+FNPROF_ALWAYS_INLINE uint32_t signal_safe_fetch_add32(uint32_t* counter, uint32_t value) {
+  __asm__("xaddl %0, %1" : "+r"(value), "+m"(*counter));
+  return value;
+}
 
 }  // namespace fnprof::arch

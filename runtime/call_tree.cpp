@@ -33,12 +33,21 @@ static bool grow_slots(ThreadState* t) {
   return true;
 }
 
+static void cache_child(Node& parent, uint64_t func, uint32_t child) {
+  for (uint32_t i = kCachedChildren - 1; i > 0; --i) {
+    parent.child_tags[i] = parent.child_tags[i - 1];
+    parent.children[i] = parent.children[i - 1];
+  }
+  parent.child_tags[0] = static_cast<uint32_t>(func);
+  parent.children[0] = child;
+}
+
 uint32_t find_child(ThreadState* t, uint32_t parent, uint64_t func) {
   uint32_t mask = t->slot_mask;
   for (uint32_t i = slot_index(parent, func, mask);; i = (i + 1) & mask) {
     const ChildSlot& s = t->slots[i];
     if (s.func == func && s.parent == parent) {
-      t->nodes[parent].cached_child = s.child;
+      cache_child(t->nodes[parent], func, s.child);
       return s.child;
     }
     if (s.func == 0) break;
@@ -51,18 +60,38 @@ uint32_t find_child(ThreadState* t, uint32_t parent, uint64_t func) {
     t->truncated = true;
     return 0;
   }
-  t->nodes[child] = Node{func, parent, 0, 0, 0};
+  t->nodes[child] = Node{};
+  t->nodes[child].func = func;
+  t->nodes[child].parent = parent;
   t->durations[child] = NodeDurations{};  // a reset tree reuses the index
   insert_slot(t->slots, t->slot_mask, ChildSlot{func, parent, child});
   ++t->slot_used;
-  t->nodes[parent].cached_child = child;
+  cache_child(t->nodes[parent], func, child);
   // Publishes the node to a dump written by another thread.
   t->node_count.store(child + 1, std::memory_order_release);
   note_code_address(func);
   return child;
 }
 
+void count_deferred_durations(ThreadState* t) {
+  // In a large tree most of these durations are not in the cache: ask for
+  // them all first, so the misses overlap instead of following each other.
+  for (uint64_t e : t->deferred) {
+    NodeDurations& d = t->durations[e >> 32];
+    __builtin_prefetch(&d, 1);
+    __builtin_prefetch(&d.buckets[format::duration_bucket(static_cast<uint32_t>(e))], 1);
+  }
+  for (uint64_t& e : t->deferred) {
+    if (e) add_duration(t->durations[e >> 32], static_cast<uint32_t>(e));
+    e = 0;
+  }
+  t->deferred_count = 0;
+}
+
 void reset_tree(ThreadState* t, uint64_t now) {
+  // Deferred durations are of the dropped nodes.
+  std::memset(t->deferred, 0, sizeof t->deferred);
+  t->deferred_count = 0;
   std::memset(t->slots, 0, (t->slot_mask + 1) * sizeof(ChildSlot));
   t->slot_used = 0;
   t->nodes[0] = Node{};

@@ -20,12 +20,14 @@
 //
 // Each node's call durations (shortest, longest, a log-bucketed histogram:
 // format.h, "Call durations") live in a parallel array, `durations[i]` for
-// `nodes[i]`, so the node the enter hook reads stays 32 bytes (two to a cache
-// line) and only the exit hook touches the 280 bytes of its durations.
+// `nodes[i]`, so the node the enter hook reads is one cache line. The exit
+// hook only notes a call's duration; they are counted into the durations 64
+// at a time (count_deferred_durations).
 //
-// Child lookup is O(1): each node caches the child it entered last (a loop
-// calling one function hits it every time); other lookups go to a per-thread
-// open-addressing table keyed by (parent, function). All memory is the
+// Child lookup is O(1): each node keeps the four children it looked up last,
+// in its own cache line (a loop calling up to four functions in turn finds
+// them there); other lookups go to a per-thread open-addressing table keyed
+// by (parent, function). All memory is the
 // thread's own mmap'd reservations, so the hooks never call malloc or lock.
 // When the thread exits, its nodes move to a copy sized to fit and the
 // reservations go back (thread_registry.cpp).
@@ -42,48 +44,41 @@ namespace fnprof::rt {
 
 struct SignalCall;
 
+inline constexpr uint32_t kCachedChildren = 4;
+
 struct Node {
   uint64_t func;
-  uint32_t parent;
-  uint32_t cached_child;  // the child entered last; 0 (the root) when none
   uint64_t calls;
   uint64_t incl_ticks;
+  uint32_t parent;
+  // The children looked up last, most recent first; 0 (the root) when none.
+  // A tag is the low 32 bits of the child's function: the enter hook
+  // compares the four at once and reads the one child a tag names, whose
+  // function it checks anyway (two functions may share a tag).
+  uint32_t child_tags[kCachedChildren];
+  uint32_t children[kCachedChildren];
+  uint32_t unused;
 };
-static_assert(sizeof(Node) == 32);
+static_assert(sizeof(Node) == 64);
 
 struct NodeDurations {
   uint64_t max_ticks;
   uint64_t min_complement;  // ~min: zeroed memory then starts as "no call yet"
   uint32_t buckets[format::kDurationBuckets];
-  uint32_t usual_bucket;  // the bucket the last call went to; a hint only
-  uint32_t unused;
 };
-static_assert(sizeof(NodeDurations) == 280);
+static_assert(sizeof(NodeDurations) == 272);
 
-// One finished call of `ticks`. The bucket's count is one instruction
-// (arch::signal_safe_add); the shortest and longest are compare-and-store,
-// safe all the same: a signal handler's calls during an exit hook are
-// children of the exiting node, never that node (call_record.h).
-//
-// The count to add to is the usual bucket's, its address known before the
-// clock's value (the asm keeps the compiler from putting the bucket computed
-// from the clock in its place), and a predicted branch checks it: a count
-// whose address waits for the clock's value stalls the next exit of the
-// same node behind the clock read (9 ns a pair in hook_pair_bench).
+// One finished call of `ticks`. Only in a rare-path section (call_record.h)
+// or where no hook runs, as its compare-and-stores are not signal safe.
 FNPROF_ALWAYS_INLINE void add_duration(NodeDurations& d, uint64_t ticks) {
-  const uint32_t bucket = format::duration_bucket(ticks);
-  const uint32_t usual = d.usual_bucket;
-  uint32_t* usual_count = &d.buckets[usual < format::kDurationBuckets ? usual : 0];
-  __asm__("" : "+r"(usual_count));
-  if (FNPROF_LIKELY(bucket == usual)) {
-    arch::signal_safe_add32(usual_count, 1);
-  } else {
-    arch::signal_safe_add32(&d.buckets[bucket], 1);
-    d.usual_bucket = bucket;
-  }
+  ++d.buckets[format::duration_bucket(ticks)];
   if (ticks > d.max_ticks) d.max_ticks = ticks;
   if (~ticks > d.min_complement) d.min_complement = ~ticks;
 }
+
+// Finished calls whose durations are not counted yet: node << 32 | ticks,
+// 0 for an empty slot (no call of node 0, the root, takes a slot).
+inline constexpr uint32_t kDeferredDurations = 64;
 
 struct Frame {
   uint64_t func;
@@ -108,6 +103,7 @@ struct ThreadState {
   Node* nodes;
   NodeDurations* durations;  // parallel to nodes
   std::atomic<uint32_t> node_count;  // read by the dump writer on other threads
+  uint32_t deferred_count;  // slots of `deferred` taken; may pass its size
 
   // Cold.
   uint32_t frame_capacity;
@@ -129,12 +125,13 @@ struct ThreadState {
   uint64_t end_cpu_ns;  // its CPU clock at its end (thread_cpu_ns)
   char name[16];
   ThreadState* next;  // registry list
+  uint64_t deferred[kDeferredDurations];
 };
 
-// Returns the child of `parent` for `func`, creating it when new. Called
-// when the parent's cached child is another function: out of line, but not
-// cold, as that is most calls in code whose functions call several others
-// in turn (60% of the calc example's 12 million, callgrind).
+// Returns the child of `parent` for `func`, creating it when new, and puts
+// it first among the parent's cached children. Called when none of them is
+// `func`: out of line, but not cold, as that is common in code whose
+// functions call many others in turn (an interpreter's dispatch loop).
 uint32_t find_child(ThreadState* t, uint32_t parent, uint64_t func);
 
 // Drops every node and recreates the path of the open frames with zero
@@ -143,5 +140,9 @@ void reset_tree(ThreadState* t, uint64_t now);
 
 // Closes the frames above `depth` at `now`, adding their time.
 void close_frames_above(ThreadState* t, uint32_t depth, uint64_t now);
+
+// Counts the durations the exit hooks deferred into their nodes' durations
+// and empties the slots. Run in a rare-path section (call_record.h).
+void count_deferred_durations(ThreadState* t);
 
 }  // namespace fnprof::rt

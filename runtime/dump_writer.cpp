@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "blocking_calls.h"
-#include "call_tree.h"
+#include "call_record.h"
 #include "dump_buffer.h"
 #include "clock.h"
 #include "memory.h"
@@ -42,7 +42,21 @@ void read_thread_name(const ThreadState* t, char* out, size_t size) {
 }
 
 // Finished calls only: an open call's duration is not known yet.
-void put_durations(DumpBuffer& b, const NodeDurations* durations, uint32_t count) {
+// `deferred`: the thread's durations not counted yet (call_record.h), added
+// to the ones written, as another thread's cannot be counted in its place. A
+// thread that counts them at the same moment may have a few counted twice
+// or not at all: a dump of a running thread is a moment of its run.
+void put_durations(DumpBuffer& b, const NodeDurations* durations, uint32_t count, const uint64_t* deferred) {
+  uint64_t pending[kDeferredDurations];
+  uint32_t pending_count = 0;
+  for (uint32_t k = 0; k < kDeferredDurations; ++k) {
+    uint64_t e = __atomic_load_n(&deferred[k], __ATOMIC_RELAXED);
+    if (e >> 32 == 0 || e >> 32 >= count) continue;  // empty, the root's, or a node newer than `count`
+    uint32_t j = pending_count++;  // kept in node order: the nodes are written in it
+    for (; j > 0 && pending[j - 1] > e; --j) pending[j] = pending[j - 1];
+    pending[j] = e;
+  }
+  uint32_t next_pending = 0;
   size_t at = b.begin_section();
   b.put_varint(count - 1);
   for (uint32_t i = 1; i < count; ++i) {
@@ -53,6 +67,8 @@ void put_durations(DumpBuffer& b, const NodeDurations* durations, uint32_t count
     NodeDurations d;
     memcpy(&d, &durations[i], sizeof d);
     __asm__("" : : "r"(&d) : "memory");  // the compiler must not read through to the original
+    for (; next_pending < pending_count && pending[next_pending] >> 32 == i; ++next_pending)
+      add_duration(d, static_cast<uint32_t>(pending[next_pending]));
     uint64_t buckets = 0;
     for (uint32_t k = 0; k < kDurationBuckets; ++k) buckets += d.buckets[k] != 0;
     uint64_t min = buckets ? ~d.min_complement : 0;
@@ -93,7 +109,7 @@ void put_thread(DumpBuffer& b, const ThreadReader& reader, const ThreadState* t,
     b.put(NodeRecord{i - n.parent, func.encode(n.func), n.calls, n.incl_ticks + open});
   }
   b.end_section(at, SectionType::Thread);
-  put_durations(b, reader.durations(t), count);
+  put_durations(b, reader.durations(t), count, t->deferred);
 }
 
 // The blocking functions (blocking_calls.h) and each thread's CPU time.
@@ -292,6 +308,9 @@ bool write_dump(DumpReason reason, int signal, bool in_signal_handler, char* wri
   }
   if (!begin_dump(reason)) return false;
   int saved_errno = errno;  // the program must not see ours
+  // The other threads' last few durations may still be deferred: a dump
+  // taken while they run is a moment of their run.
+  if (ThreadState* self = tls_thread) count_own_durations(self);
   if (!in_signal_handler) scan_modules(), probe_cost_measure();
   ClockPoint end = clock_now();
   uint64_t tps = ticks_per_second(g_process.start, &end);
