@@ -17,6 +17,8 @@ void unmap_memory(void* p, size_t bytes) {
   if (p) munmap(p, bytes);
 }
 
+void prefer_huge_pages(void* p, size_t bytes) { madvise(p, bytes, MADV_HUGEPAGE); }
+
 namespace {
 
 // A chunk starts with its header; `used` counts from the chunk's start and
