@@ -24,8 +24,6 @@
 #include "test_program.h"
 
 #define NO_HOOKS __attribute__((no_instrument_function))
-#define SPIN 1500
-#define CALLS 100
 #define ROUNDS 20000
 #define BATCHES 20
 
@@ -37,62 +35,24 @@ NO_HOOKS static uint64_t now_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* About 2 us at 3 GHz whichever compiler: a chain of dependent multiplies,
- * the empty asm keeping either from reassociating it. Inlined into both
- * twins, hooks in neither. */
-NO_HOOKS static inline __attribute__((always_inline)) void spin(void) {
-  uint64_t x = (uint64_t)sink;
-  for (int i = 0; i < SPIN; ++i) {
-    x = x * 6364136223846793005u + (uint64_t)i;
-    __asm__ volatile("" : "+r"(x));
-  }
-  sink = (int)x;
-}
-
-NOINLINE void tiny(unsigned i) { sink = sink + (int)i; }
-NOINLINE NO_HOOKS void tiny_plain(unsigned i) { sink = sink + (int)i; }
-
-NOINLINE void work(void) {
-  spin();
-  for (unsigned i = 0; i < CALLS; ++i) tiny(i);
-}
-
-NOINLINE NO_HOOKS void work_plain(void) {
-  spin();
-  for (unsigned i = 0; i < CALLS; ++i) tiny_plain(i);
-}
-
-/* The fastest of `n` timings of `what`, less the clock reads', into `out`
- * when faster. */
-#define FASTEST(n, what, out)                                \
-  do {                                                       \
-    uint64_t best = UINT64_MAX, clock_best = UINT64_MAX;     \
-    for (int k = 0; k < (n); ++k) {                          \
-      uint64_t a = now_ns(), b = now_ns();                   \
-      what;                                                  \
-      uint64_t c = now_ns();                                 \
-      if (b - a < clock_best) clock_best = b - a;            \
-      if (c - b < best) best = c - b;                        \
-    }                                                        \
-    if ((double)best - (double)clock_best < out) out = (double)best - (double)clock_best; \
-  } while (0)
+#include "tiny_calls_workload.h"
 
 int main(void) {
   uint64_t plain = 0, plain_tiny = 0;
   double min_incl = 1e18, min_tiny = 1e18;
   for (int b = 0; b < BATCHES; ++b) {
     FASTEST(ROUNDS / BATCHES, work_plain(), min_incl);
-    FASTEST(ROUNDS / BATCHES / 10, for (unsigned i = 0; i < CALLS; ++i) tiny_plain(i), min_tiny);
+    FASTEST(ROUNDS / BATCHES / 10, for (unsigned i = 0; i < TINY_CALLS; ++i) tiny_plain(i), min_tiny);
     uint64_t t0 = now_ns();
     for (int r = 0; r < ROUNDS / BATCHES; ++r) work_plain();
     uint64_t t1 = now_ns();
     for (int r = 0; r < ROUNDS / BATCHES; ++r)
-      for (unsigned i = 0; i < CALLS; ++i) tiny_plain(i);
+      for (unsigned i = 0; i < TINY_CALLS; ++i) tiny_plain(i);
     uint64_t t2 = now_ns();
     for (int r = 0; r < ROUNDS / BATCHES; ++r) work();
     plain += t1 - t0, plain_tiny += t2 - t1;
   }
   printf("plain_incl_ns %.3f plain_tiny_ns %.4f min_incl_ns %.1f min_tiny_ns %.3f\n", (double)plain / ROUNDS,
-         (double)plain_tiny / ROUNDS / CALLS, min_incl, min_tiny / CALLS);
+         (double)plain_tiny / ROUNDS / TINY_CALLS, min_incl, min_tiny / TINY_CALLS);
   return 0;
 }

@@ -39,8 +39,6 @@
 #define SPIN_NS 20000000u     /* spin_20ms */
 #define SLEEP_NS 50000000u    /* sleep_50ms */
 #define THREAD_NS 30000000u   /* the spinner thread */
-#define WORK_SPIN 1500        /* multiplies in work(): about 2 us */
-#define TINY_CALLS 100        /* tiny() calls per work() */
 #define WORK_ROUNDS 20000
 #define WORK_BATCHES 20
 #define FIB_N 20
@@ -114,46 +112,7 @@ NOINLINE uint64_t spin_20ms(void) {
   return now - start;
 }
 
-/* work() spins about 2 us and calls tiny() 100 times; work_plain() and
- * tiny_plain() are the same code without hooks (tests/programs/probe_truth.c
- * is the same workload, docs/PERFORMANCE.md its accuracy). */
-NO_HOOKS static inline __attribute__((always_inline)) void spin(void) {
-  uint64_t x = (uint64_t)sink;
-  for (int i = 0; i < WORK_SPIN; ++i) {
-    x = x * 6364136223846793005u + (uint64_t)i;
-    __asm__ volatile("" : "+r"(x));
-  }
-  sink = (int)x;
-}
-
-NOINLINE void tiny(unsigned i) { sink = sink + (int)i; }
-NOINLINE NO_HOOKS void tiny_plain(unsigned i) { sink = sink + (int)i; }
-
-NOINLINE void work(void) {
-  spin();
-  for (unsigned i = 0; i < TINY_CALLS; ++i) tiny(i);
-}
-
-NOINLINE NO_HOOKS void work_plain(void) {
-  spin();
-  for (unsigned i = 0; i < TINY_CALLS; ++i) tiny_plain(i);
-}
-
-/* The fastest of `n` timings of `what`, less the clock reads' own, into
- * `out` when faster: a loaded machine's quiet moments give the fastest call,
- * so the twins are timed in the same batches as the instrumented calls. */
-#define FASTEST(n, what, out)                                                            \
-  do {                                                                                   \
-    uint64_t best = UINT64_MAX, clock_best = UINT64_MAX;                                 \
-    for (int k = 0; k < (n); ++k) {                                                      \
-      uint64_t a = now_ns(), b = now_ns();                                               \
-      what;                                                                              \
-      uint64_t c = now_ns();                                                             \
-      if (b - a < clock_best) clock_best = b - a;                                        \
-      if (c - b < best) best = c - b;                                                    \
-    }                                                                                    \
-    if ((double)best - (double)clock_best < out) out = (double)best - (double)clock_best; \
-  } while (0)
+#include "tiny_calls_workload.h"
 
 /* ---- Counts: fib counts its own calls without hooks. */
 NO_HOOKS static void count_fib(void) { ++fib_calls; }
