@@ -1,16 +1,16 @@
 /* Probe cost compensation against the truth: work() spins about 2 us and
- * calls tiny() 100 times. Its twins work_plain() and tiny_plain() are the
+ * calls tiny() 128 times. Its twins work_plain() and tiny_plain() are the
  * same code without instrumentation (no_instrument_function, the same
  * compiler and flags): what the program would take without fnprof. main
  * times the twins itself and runs the instrumented ones the same number of
  * times, in alternating batches.
  *
- *   main -> work x 20000 -> tiny x 100 each
+ *   main -> work x 20000 -> tiny x 128 each
  *
  * Output on stdout: "plain_incl_ns <a> plain_tiny_ns <b> min_incl_ns <c>
  * min_tiny_ns <d>": a and b the mean time of one call of work_plain and of
  * tiny_plain; c and d the fastest call of work_plain and the fastest loop
- * of 100 tiny_plain calls over 100, each less the cost of the clock reads
+ * of 128 tiny_plain calls over 128, each less the cost of the clock reads
  * around it (the means suffer from a loaded machine's preemptions, the
  * fastest calls do not); exit status 0. The fastest calls are looked for in
  * every batch, beside the instrumented calls: a loaded machine's quiet

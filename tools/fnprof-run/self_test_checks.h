@@ -12,10 +12,10 @@
 //   - the hook pair's measured cost: measured at all, and at most 1 µs (a
 //     trapping or emulated TSC costs more than that a read);
 //   - a 20 ms busy loop, compensated: 2%;
-//   - ~2 µs of work calling 100 tiny functions, its fastest call
+//   - ~2 µs of work calling 128 tiny functions, its fastest call
 //     compensated, inclusive and self: 25% (the spread measured on such a
 //     machine is about ±10%, now and then ±15%: what a hook pair really costs
-//     moves by 2-3 ns from run to run, 100 of them in each call; the same
+//     moves by 2-3 ns from run to run, 128 of them in each call; the same
 //     bound as timing_tests' ProbeCompensationTest; uncompensated, the error
 //     is +110%);
 //   - calls, allocations, frees, bytes, peak, leaked bytes: exact;

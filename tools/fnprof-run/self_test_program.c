@@ -6,7 +6,7 @@
  *
  *   main -> heap_work -> heap_block x 8, leaked_block, zeroed_block
  *        -> spin_20ms                       (a clock_gettime loop)
- *        -> work x 20000 -> tiny x 100 each (twins without hooks timed here)
+ *        -> work x 20000 -> tiny x 128 each (twins without hooks timed here)
  *        -> fib(20)                         (21,891 calls)
  *        -> counted x 1000
  *        -> sleep_50ms -> nanosleep

@@ -25,9 +25,9 @@ grep -q '^clock: ' "$tmp/out" || fail "no clock line"
 grep -q '^hook cost: ' "$tmp/out" || fail "no hook cost line"
 for check in 'clock  *tsc tick rate against the program.s own' 'clock  *tsc tick rate over a sleep' \
   'hook cost  *enter and exit hook pair' 'timing  *spin_20ms, inclusive' \
-  'timing  *work (2 µs + 100 calls), fastest call, inclusive' 'timing  *work (2 µs + 100 calls), fastest call, self' \
+  'timing  *work (2 µs + 128 calls), fastest call, inclusive' 'timing  *work (2 µs + 128 calls), fastest call, self' \
   'counts  *fib(20) calls  *21,891  *21,891' 'counts  *counted calls (a loop)  *1,000  *1,000' \
-  'counts  *work calls  *20,000  *20,000' 'counts  *tiny calls  *2,000,000  *2,000,000' \
+  'counts  *work calls  *20,000  *20,000' 'counts  *tiny calls  *2,560,000  *2,560,000' \
   'allocations  *heap_work: allocations  *10  *10' 'allocations  *heap_work: frees  *9  *9' \
   'allocations  *heap_work: bytes allocated  *82,805 B  *82,805 B' 'allocations  *heap_work: bytes freed  *82,028 B  *82,028 B' \
   'allocations  *heap_block: peak live bytes  *81,028 B  *81,028 B' \
