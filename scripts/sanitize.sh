@@ -35,7 +35,7 @@ configure() {
 asan() {
   local dir=$base-asan
   configure "$dir" "-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
-  cmake --build "$dir" --target tools_tests dump_mutants
+  cmake --build "$dir" --target tools_tests self_test_tests dump_mutants
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir "$dir" -L tools -j2 --output-on-failure --no-tests=error
 }
