@@ -30,3 +30,15 @@
 // need no PLT or GOT; only the hooks, the interposed libc functions and the
 // entry points of runtime_api.h are exported.
 #define FNPROF_EXPORT __attribute__((visibility("default")))
+
+// For a dl_iterate_phdr callback, which runs under the loader's lock: no
+// sanitizer instrumentation (it may wait on the sanitizer's own lock, which a
+// thread reporting an error holds while it waits for the loader's lock to
+// symbolize: a deadlock seen under TSan), and no calls to libc's string
+// functions, which sanitizers intercept. Neither attribute exists in GCC,
+// whose sanitizer builds fnprof does not run.
+#if defined(__has_attribute) && __has_attribute(disable_sanitizer_instrumentation)
+#define FNPROF_UNDER_LOADER_LOCK __attribute__((disable_sanitizer_instrumentation, no_builtin))
+#else
+#define FNPROF_UNDER_LOADER_LOCK
+#endif
