@@ -65,7 +65,7 @@ FNPROF_COLD inline void defer_duration_slow(ThreadState* t, uint32_t slot, uint3
   if (slot < kDeferredDurations && !(ticks >> 32))
     t->deferred[slot] = uint64_t{node} << 32 | ticks;
   else
-    add_duration(t->durations[node], ticks);
+    count_duration(t, t->nodes[node], ticks);
   if (slot == kDeferredDurations - 1) count_deferred_durations(t);
 }
 

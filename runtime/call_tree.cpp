@@ -9,7 +9,7 @@ namespace fnprof::rt {
 
 // From this many nodes on, the tree's nodes and durations (and its grown
 // child tables) prefer huge pages: 4,096 nodes touch 256 KiB of nodes and
-// 1.1 MiB of durations at random, far past what the TLB maps in 4 KiB
+// up to 1.1 MiB of durations at random, far past what the TLB maps in 4 KiB
 // pages. Smaller trees keep small pages: a huge page is 2 MiB of memory for
 // each of them, in every thread. On the generated 29,108-context program
 // (benchmarks/compare_large_tree.sh) 15-20% fewer ns a call.
@@ -72,7 +72,6 @@ uint32_t find_child(ThreadState* t, uint32_t parent, uint64_t func) {
   t->nodes[child] = Node{};
   t->nodes[child].func = func;
   t->nodes[child].parent = parent;
-  t->durations[child] = NodeDurations{};  // a reset tree reuses the index
   insert_slot(t->slots, t->slot_mask, ChildSlot{func, parent, child});
   ++t->slot_used;
   cache_child(t->nodes[parent], func, child);
@@ -86,16 +85,28 @@ uint32_t find_child(ThreadState* t, uint32_t parent, uint64_t func) {
   return child;
 }
 
+void count_second_duration(ThreadState* t, Node& n, uint64_t ticks) {
+  uint32_t index = ++t->durations_used;  // at most one a node, and node 0 has none
+  NodeDurations& d = t->durations[index];
+  d = NodeDurations{};  // a reset tree reuses the index
+  if (n.durations & kOneDuration) add_duration(d, n.durations & ~kOneDuration);
+  add_duration(d, ticks);
+  // Published after the durations it names, to a dump on another thread.
+  __atomic_store_n(&n.durations, index, __ATOMIC_RELEASE);
+}
+
 void count_deferred_durations(ThreadState* t) {
   // In a large tree most of these durations are not in the cache: ask for
   // them all first, so the misses overlap instead of following each other.
+  // (The nodes are: their exits have just added their time.)
   for (uint64_t e : t->deferred) {
-    NodeDurations& d = t->durations[e >> 32];
-    __builtin_prefetch(&d, 1);
-    __builtin_prefetch(&d.buckets[format::duration_bucket(static_cast<uint32_t>(e))], 1);
+    uint32_t d = t->nodes[e >> 32].durations;
+    if (!d || (d & kOneDuration)) continue;
+    __builtin_prefetch(&t->durations[d], 1);
+    __builtin_prefetch(&t->durations[d].buckets[format::duration_bucket(static_cast<uint32_t>(e))], 1);
   }
   for (uint64_t& e : t->deferred) {
-    if (e) add_duration(t->durations[e >> 32], static_cast<uint32_t>(e));
+    if (e) count_duration(t, t->nodes[e >> 32], static_cast<uint32_t>(e));
     e = 0;
   }
   t->deferred_count = 0;
@@ -108,7 +119,7 @@ void reset_tree(ThreadState* t, uint64_t now) {
   std::memset(t->slots, 0, (t->slot_mask + 1) * sizeof(ChildSlot));
   t->slot_used = 0;
   t->nodes[0] = Node{};
-  t->durations[0] = NodeDurations{};
+  t->durations_used = 0;
   t->node_count.store(1, std::memory_order_relaxed);
   t->truncated = false;
   for (uint32_t d = 1; d <= t->depth; ++d) {
@@ -122,7 +133,7 @@ void close_frames_above(ThreadState* t, uint32_t depth, uint64_t now) {
   for (; t->depth > depth; --t->depth) {
     const Frame& f = t->frames[t->depth];
     t->nodes[f.node].incl_ticks += now - f.start_ticks;
-    add_duration(t->durations[f.node], now - f.start_ticks);
+    count_duration(t, t->nodes[f.node], now - f.start_ticks);
   }
 }
 

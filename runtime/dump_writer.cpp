@@ -46,7 +46,8 @@ void read_thread_name(const ThreadState* t, char* out, size_t size) {
 // to the ones written, as another thread's cannot be counted in its place. A
 // thread that counts them at the same moment may have a few counted twice
 // or not at all: a dump of a running thread is a moment of its run.
-void put_durations(DumpBuffer& b, const NodeDurations* durations, uint32_t count, const uint64_t* deferred) {
+void put_durations(DumpBuffer& b, const Node* nodes, const NodeDurations* durations, uint32_t count,
+                   const uint64_t* deferred) {
   uint64_t pending[kDeferredDurations];
   uint32_t pending_count = 0;
   for (uint32_t k = 0; k < kDeferredDurations; ++k) {
@@ -60,13 +61,26 @@ void put_durations(DumpBuffer& b, const NodeDurations* durations, uint32_t count
   size_t at = b.begin_section();
   b.put_varint(count - 1);
   for (uint32_t i = 1; i < count; ++i) {
+    uint32_t index = __atomic_load_n(&nodes[i].durations, __ATOMIC_ACQUIRE);
+    bool more = next_pending < pending_count && pending[next_pending] >> 32 == i;
+    if (!more && (!index || (index & kOneDuration))) {
+      // No finished call or one, as most nodes of a large tree: no histogram to build.
+      uint64_t ticks = index & ~kOneDuration;
+      b.put(DurationsRecord{ticks, ticks, index ? 1u : 0u});
+      if (index) b.put(DurationBucketRecord{format::duration_bucket(ticks), 1});
+      continue;
+    }
     // A running thread may be adding a call meanwhile (a crash or flush
     // dumps while others run): work on one copy, so that the bucket count
     // written is the buckets written, and mend the one tear a copy can
     // hold, a call counted before its shortest and longest were stored.
-    NodeDurations d;
-    memcpy(&d, &durations[i], sizeof d);
-    __asm__("" : : "r"(&d) : "memory");  // the compiler must not read through to the original
+    NodeDurations d{};
+    if (index & kOneDuration) {
+      add_duration(d, index & ~kOneDuration);
+    } else if (index) {
+      memcpy(&d, &durations[index], sizeof d);
+      __asm__("" : : "r"(&d) : "memory");  // the compiler must not read through to the original
+    }
     for (; next_pending < pending_count && pending[next_pending] >> 32 == i; ++next_pending)
       add_duration(d, static_cast<uint32_t>(pending[next_pending]));
     uint64_t buckets = 0;
@@ -109,7 +123,7 @@ void put_thread(DumpBuffer& b, const ThreadReader& reader, const ThreadState* t,
     b.put(NodeRecord{i - n.parent, func.encode(n.func), n.calls, n.incl_ticks + open});
   }
   b.end_section(at, SectionType::Thread);
-  put_durations(b, reader.durations(t), count, t->deferred);
+  put_durations(b, nodes, reader.durations(t), count, t->deferred);
 }
 
 // The blocking functions (blocking_calls.h) and each thread's CPU time.

@@ -46,7 +46,8 @@ Frame g_no_frames[1] = {{0, UINTPTR_MAX, 0, 0}};
 void retire(ThreadState* t) {
   uint32_t count = t->node_count.load(std::memory_order_relaxed);
   auto* kept = static_cast<Node*>(keep_memory(count * sizeof(Node)));
-  auto* kept_durations = kept ? static_cast<NodeDurations*>(keep_memory(count * sizeof(NodeDurations))) : nullptr;
+  uint32_t blocks = t->durations_used + 1;
+  auto* kept_durations = kept ? static_cast<NodeDurations*>(keep_memory(blocks * sizeof(NodeDurations))) : nullptr;
   if (!kept_durations) {
     // Keep the tree where it is; the shadow stack's pages still go back.
     madvise(t->frames, t->frame_capacity * sizeof(Frame), MADV_DONTNEED);
@@ -54,7 +55,7 @@ void retire(ThreadState* t) {
     return;
   }
   memcpy(kept, t->nodes, count * sizeof(Node));
-  memcpy(kept_durations, t->durations, count * sizeof(NodeDurations));
+  memcpy(kept_durations, t->durations, blocks * sizeof(NodeDurations));
   tls_thread = nullptr;
   tls_failed = true;
   // Readers that come later see the copy; those already reading other

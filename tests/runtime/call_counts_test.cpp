@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "dump/dump_reader.h"
+#include "fnprof/format.h"
 #include "model/profile.h"
 #include "program_case.h"
 #include "program_run.h"
@@ -77,6 +78,28 @@ void expect_every_duration_counted(const ThreadProfile& t) {
   }
 }
 
+// In the dump's own ticks: a finished node's durations add up to its
+// inclusive time, which a node of one call holds exactly (kept in the node,
+// call_tree.h) and one of more calls bounds (kept in a histogram from the
+// second call on, the first's duration with them).
+void expect_durations_match_times(const Thread& t) {
+  if (t.durations.empty() || (t.flags & format::kThreadTruncated)) return;
+  bool running = t.flags & format::kThreadRunning;
+  for (uint32_t i = 1; i < t.nodes.size(); ++i) {
+    const CallNode& n = t.nodes[i];
+    const CallDurations& d = t.durations[i];
+    if (running || n.calls == 0) continue;
+    if (n.calls == 1) {
+      EXPECT_EQ(d.min_ticks, n.incl_ticks) << "node " << i << " of thread " << t.tid;
+      EXPECT_EQ(d.max_ticks, n.incl_ticks) << "node " << i << " of thread " << t.tid;
+    } else {
+      EXPECT_LE(d.min_ticks * n.calls, n.incl_ticks) << "node " << i << " of thread " << t.tid;
+      EXPECT_GE(d.max_ticks * n.calls, n.incl_ticks) << "node " << i << " of thread " << t.tid;
+      EXPECT_LE(d.min_ticks + d.max_ticks, n.incl_ticks) << "node " << i << " of thread " << t.tid;
+    }
+  }
+}
+
 class CallCountsTest : public testing::TestWithParam<ProgramCase> {};
 
 TEST_P(CallCountsTest, MatchesExpectationsAndReferenceHooks) {
@@ -97,6 +120,7 @@ TEST_P(CallCountsTest, MatchesExpectationsAndReferenceHooks) {
   }
   ASSERT_FALSE(parent_dump.empty());
 
+  for (const Thread& t : read_dump(parent_dump).threads) expect_durations_match_times(t);
   Profile profile = profile_of(parent_dump);
   CallCounts actual = counts_of(profile);
   expect_counts(expected.main.calls, actual.calls, "expected");

@@ -60,6 +60,12 @@ calls() {
 for f in main:1 check:12 say:13 leak_three:1 peak_block:1 temporaries:1; do
   [ "$(calls "${f%:*}")" = "${f#*:}" ] || fail "trace.json: ${f%:*}: $(calls "${f%:*}") calls, expected ${f#*:}"
 done
+# speedscope adds up the events' self times in floating point: when that sum
+# lands a rounding error above main's total, it prints main as ">99%" (seen
+# once in five runs); anything less than 99% is a real gap.
 main=$(grep -m1 '^main {' "$work/trace.json.page")
-[ "$(row "$work/trace.json.page" "$main" | cut -d' ' -f2)" = "(100%)" ] || fail "trace.json: main is not 100% of the time"
+case $(row "$work/trace.json.page" "$main" | cut -d' ' -f2) in
+  "(100%)" | "(&gt;99%)") ;;
+  *) fail "trace.json: main is not 100% of the time" ;;
+esac
 [ $failures -eq 0 ]

@@ -55,14 +55,20 @@ json metadata(const char* name, uint64_t pid, uint64_t tid, const std::string& v
 
 void append_tree_events(json& events, const Profile& profile, const ThreadProfile& t) {
   const CallTree& tree = t.tree;
-  std::vector<double> start(tree.nodes.size(), 0);  // microseconds
-  // Children in order, each starting where the previous one ended.
+  // Laid out in whole nanoseconds, so that children end to end add up
+  // exactly, and clamped to their parent's end: each time rounds on its own,
+  // and a viewer would see a last child that overruns its parent by a
+  // nanosecond as a sibling of it.
+  auto ns = [](double seconds) { return static_cast<int64_t>(std::llround(seconds * 1e9)); };
+  std::vector<int64_t> start(tree.nodes.size(), 0), dur(tree.nodes.size(), 0);
+  for (uint32_t c : tree.nodes[0].children) dur[c] = ns(tree.nodes[c].incl_seconds);  // each from 0
   walk_paths(tree, [&](uint32_t node_index, const std::vector<uint32_t>&) {
     const ProfileNode& node = tree.nodes[node_index];
-    double next = start[node_index];
+    int64_t next = start[node_index], end = start[node_index] + dur[node_index];
     for (uint32_t c : node.children) {
       start[c] = next;
-      next += us(tree.nodes[c].incl_seconds);
+      dur[c] = std::max<int64_t>(0, std::min(ns(tree.nodes[c].incl_seconds), end - next));
+      next += dur[c];
     }
     if (node.incl_seconds <= 0 && !node.calls) return;
     events.push_back({{"ph", "X"},
@@ -70,8 +76,8 @@ void append_tree_events(json& events, const Profile& profile, const ThreadProfil
                       {"name", function_name(profile, node.function)},
                       {"pid", t.pid},
                       {"tid", t.tid},
-                      {"ts", start[node_index]},
-                      {"dur", us(node.incl_seconds)},
+                      {"ts", start[node_index] / 1e3},
+                      {"dur", dur[node_index] / 1e3},
                       {"args", {{"calls", node.calls}, {"self_us", us(node.self_seconds)}}}});
   });
 }
