@@ -147,7 +147,8 @@ uint32_t find_child(ThreadState* t, uint32_t parent, uint64_t func);
 // calls, as a freshly started profile would have it (fork child).
 void reset_tree(ThreadState* t, uint64_t now);
 
-// A node's second finished call: its NodeDurations, with the first's.
+// A node's second finished call (or a first too long to keep in the node):
+// its NodeDurations, with the first call's duration in it.
 FNPROF_COLD void count_second_duration(ThreadState* t, Node& n, uint64_t ticks);
 
 // One finished call of `ticks` at `n`. Only where add_duration may run.
