@@ -98,7 +98,8 @@ void count_second_duration(ThreadState* t, Node& n, uint64_t ticks) {
 void count_deferred_durations(ThreadState* t) {
   // In a large tree most of these durations are not in the cache: ask for
   // them all first, so the misses overlap instead of following each other.
-  // (The nodes are: their exits have just added their time.)
+  // Their nodes are in the cache already: their exits have just added
+  // their time.
   for (uint64_t e : t->deferred) {
     uint32_t d = t->nodes[e >> 32].durations;
     if (!d || (d & kOneDuration)) continue;
